@@ -1,0 +1,50 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysRepository } from './api-keys/api-keys.repository';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { CampaignsController } from './campaigns/campaigns.controller';
+import { CampaignsRepository } from './campaigns/campaigns.repository';
+import { CampaignsService } from './campaigns/campaigns.service';
+import { AddressNormaliser } from './common/address-normaliser';
+import { APP_CONFIG, AppConfig } from './config/app-config';
+import { ConsentEventsRepository } from './consents/consent-events.repository';
+import { ConsentsController } from './consents/consents.controller';
+import { ConsentsService } from './consents/consents.service';
+import { CustomersController } from './customers/customers.controller';
+import { CustomersRepository } from './customers/customers.repository';
+import { CustomersService } from './customers/customers.service';
+import { DatabaseModule } from './database/database.module';
+import { DecisionsController } from './decisions/decisions.controller';
+import { DecisionsService } from './decisions/decisions.service';
+import { HealthController } from './health/health.controller';
+import { IdempotencyModule } from './idempotency/idempotency.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: { schedule?: boolean } = {}): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [DatabaseModule, IdempotencyModule, ...(options.schedule === false ? [] : [ScheduleModule.forRoot()])],
+      controllers: [HealthController, ApiKeysController, CampaignsController, CustomersController, ConsentsController, DecisionsController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        AddressNormaliser,
+        ApiKeysRepository,
+        ApiKeysService,
+        CampaignsRepository,
+        CampaignsService,
+        CustomersRepository,
+        CustomersService,
+        ConsentEventsRepository,
+        ConsentsService,
+        DecisionsService,
+      ],
+      exports: [APP_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Builds the application exactly one way, for production, tests and the OpenAPI generator:
+ * Fastify with its limits, the validation pipe, the problem+json filter and the API document.
+ */
+import { Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
+import { createValidationPipe } from './common/validation';
+import { AppConfig } from './config/app-config';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export async function createApp(config: AppConfig, options: { schedule?: boolean; logger?: false } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    // A slow client cannot hold a connection: whole request within 30 s, idle keep-alive 5 s.
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    trustProxy: false,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    logger: false,
+    // Nest installs an error handler; ours replaces it to answer problem+json.
+    allowErrorHandlerOverride: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { schedule: options.schedule }), adapter, {
+    logger: options.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+    bufferLogs: false,
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  // Errors raised by Fastify before Nest sees the request (bad JSON, body too large, wrong media type).
+  const logger = new Logger('Http');
+  app.getHttpAdapter().getInstance().setErrorHandler((error, request, reply) => {
+    sendProblem(reply, toProblem(error, logger, request), request.url.split('?')[0]);
+  });
+  return app;
+}
+
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Consent and preference service')
+    .setDescription(
+      'System of record for consent: records opt-ins and opt-outs with evidence, and answers "may I send?". ' +
+        'Errors are application/problem+json (RFC 9457) with a stable `code`.',
+    )
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: ADMIN_API_KEY or one made with POST /v1/api-keys.' })
+    .build();
+  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+}

@@ -1,0 +1,44 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import { Problem } from '../common/problem';
+import { PUBLIC_KEY, Principal, SCOPES_KEY, Scope, hasScope } from './scopes';
+
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+
+const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,512})\s*$/i;
+
+/** Every route needs an API key unless marked @Public(); a route that names no scope needs `admin`. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
+    if (!match) {
+      throw new Problem(401, 'UNAUTHENTICATED', 'Unauthenticated', 'Send an API key as "Authorization: Bearer <key>".', undefined, {
+        'www-authenticate': 'Bearer',
+      });
+    }
+    const principal = await this.apiKeys.authenticate(match[1]);
+    if (!principal) {
+      throw new Problem(401, 'UNAUTHENTICATED', 'Unauthenticated', 'The API key is unknown or revoked.', undefined, {
+        'www-authenticate': 'Bearer error="invalid_token"',
+      });
+    }
+    const required = this.reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? ['admin'];
+    if (!hasScope(principal, required)) {
+      throw new Problem(403, 'FORBIDDEN', 'Forbidden', `This API key lacks the scope this operation needs: ${required.join(' or ')}.`);
+    }
+    request.principal = principal;
+    return true;
+  }
+}

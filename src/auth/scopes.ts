@@ -1,0 +1,33 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const SCOPES = [
+  'consents:write',
+  'consents:read',
+  'decisions:read',
+  'campaigns:write',
+  'campaigns:read',
+  'audit:read',
+  'admin',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface Principal {
+  /** `admin` for ADMIN_API_KEY, otherwise the API key id. */
+  id: string;
+  name: string;
+  scopes: ReadonlySet<Scope>;
+  /** What the ledger writes in `recorded_by`. */
+  actor: string;
+}
+
+export const SCOPES_KEY = 'required_scopes';
+export const PUBLIC_KEY = 'public_route';
+
+/** The caller needs at least one of these scopes (`admin` passes every check). */
+export const RequireScopes = (...scopes: Scope[]) => SetMetadata(SCOPES_KEY, scopes);
+/** No API key needed (health checks). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+export function hasScope(principal: Principal, required: readonly Scope[]): boolean {
+  return principal.scopes.has('admin') || required.some((scope) => principal.scopes.has(scope));
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { Channel } from '../common/channels';
+import { Problem } from '../common/problem';
+import { Db } from '../database/db';
+import { CampaignDto, Purpose, PutCampaignDto } from './campaign.dto';
+import { CampaignRow, CampaignsRepository } from './campaigns.repository';
+
+export function toCampaignDto(row: CampaignRow): CampaignDto {
+  return {
+    id: row.id,
+    name: row.name,
+    purpose: row.purpose as Purpose,
+    channels: row.channels as Channel[],
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+@Injectable()
+export class CampaignsService {
+  constructor(
+    private readonly repository: CampaignsRepository,
+    private readonly db: Db,
+  ) {}
+
+  put(id: string, body: PutCampaignDto): Promise<{ campaign: CampaignDto; created: boolean }> {
+    return this.db.transaction(async () => {
+      const { row, created } = await this.repository.upsert({ id, ...body });
+      return { campaign: toCampaignDto(row), created };
+    });
+  }
+
+  async get(id: string): Promise<CampaignDto> {
+    return toCampaignDto(await this.require(id));
+  }
+
+  async require(id: string, field = 'campaignId'): Promise<CampaignRow> {
+    const row = await this.repository.findById(id);
+    if (!row) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has ${field} "${id}".`);
+    return row;
+  }
+
+  async list(): Promise<CampaignDto[]> {
+    return (await this.repository.listAll()).map(toCampaignDto);
+  }
+}

@@ -1,0 +1,62 @@
+import { registerDecorator, ValidationOptions } from 'class-validator';
+
+export function isIanaTimeZone(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 64 || !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$|^UTC$/.test(value)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function IsIanaTimeZone(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isIanaTimeZone',
+      target: object.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be an IANA time zone name such as Europe/Paris`, ...options },
+      validator: { validate: isIanaTimeZone },
+    });
+}
+
+export function isLanguageTag(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 35) return false;
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+export function IsLanguageTag(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isLanguageTag',
+      target: object.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a BCP 47 language tag such as fr-FR`, ...options },
+      validator: { validate: isLanguageTag },
+    });
+}
+
+/** An ISO 8601 instant with an explicit offset or Z, as JSON carries it. */
+export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function parseInstant(value: string): Date | undefined {
+  if (!ISO_INSTANT.test(value)) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+export function IsInstant(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: object.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be an ISO 8601 date-time with a time zone, such as 2026-03-01T12:00:00Z`, ...options },
+      validator: { validate: (v: unknown) => typeof v === 'string' && parseInstant(v) !== undefined },
+    });
+}

@@ -1,0 +1,103 @@
+/**
+ * Owns the service's configuration: every environment variable it reads, parsed and
+ * validated once at boot. A bad value stops the process with a message naming the variable.
+ */
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** Unset: start an embedded PostgreSQL under `embeddedPgDir`. */
+  databaseUrl?: string;
+  embeddedPgDir: string;
+  embeddedPgPort: number;
+  migrationsRun: boolean;
+  adminApiKey?: string;
+  dbPoolMax: number;
+  dbStatementTimeoutMs: number;
+  requestTimeoutMs: number;
+  bodyLimitBytes: number;
+  apiKeyCacheTtlMs: number;
+  idempotencyRetentionHours: number;
+  defaultPhoneRegion?: string;
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = raw.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function databaseUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a postgres:// URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(name, 'must be a postgres:// URL');
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const adminApiKey = env.ADMIN_API_KEY === '' ? undefined : env.ADMIN_API_KEY;
+  if (adminApiKey !== undefined && adminApiKey.length < 24) {
+    throw new ConfigError('ADMIN_API_KEY', 'must be at least 24 characters long');
+  }
+  const region = env.DEFAULT_PHONE_REGION === '' ? undefined : env.DEFAULT_PHONE_REGION;
+  if (region !== undefined && !/^[A-Z]{2}$/.test(region)) {
+    throw new ConfigError('DEFAULT_PHONE_REGION', `must be an ISO 3166 alpha-2 code such as US, got "${region}"`);
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: databaseUrl(env, 'DATABASE_URL'),
+    embeddedPgDir: env.EMBEDDED_PG_DIR || './.data/pg',
+    embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    migrationsRun: boolean(env, 'MIGRATIONS_RUN', true),
+    adminApiKey,
+    dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 500),
+    dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 2000, 50, 120_000),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    apiKeyCacheTtlMs: integer(env, 'API_KEY_CACHE_TTL_MS', 5000, 0, 300_000),
+    idempotencyRetentionHours: integer(env, 'IDEMPOTENCY_RETENTION_HOURS', 48, 24, 24 * 365),
+    defaultPhoneRegion: region,
+    logLevel: oneOf(env, 'LOG_LEVEL', 'log', ['error', 'warn', 'log', 'debug', 'verbose'] as const),
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,63 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { CampaignEntity } from '../campaigns/campaign.entity';
+
+/**
+ * One immutable consent fact (DOMAIN.md section 8). Rows are only ever inserted: a trigger
+ * rejects UPDATE, DELETE and TRUNCATE. The id orders events as they were recorded.
+ */
+@Entity('consent_event')
+@Index('consent_event_contact_point_idx', ['channelGroup', 'address', 'occurredAt', 'recordedAt', 'id'], {
+  where: 'address IS NOT NULL',
+})
+@Index('consent_event_customer_idx', ['customerId', 'channelGroup', 'occurredAt', 'recordedAt', 'id'], {
+  where: 'customer_id IS NOT NULL',
+})
+export class ConsentEventEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ name: 'customer_id', type: 'varchar', length: 128, nullable: true })
+  customerId: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  channel: string;
+
+  @Column({ name: 'channel_group', type: 'varchar', length: 16 })
+  channelGroup: string;
+
+  @Column({ type: 'varchar', length: 512, nullable: true })
+  address: string | null;
+
+  /** Null: the event covers the whole channel. */
+  @Column({ name: 'campaign_id', type: 'varchar', length: 64, nullable: true })
+  campaignId: string | null;
+
+  @ManyToOne(() => CampaignEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'campaign_id' })
+  campaign?: CampaignEntity;
+
+  @Column({ type: 'varchar', length: 32 })
+  action: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  source: string;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  evidence: Record<string, unknown>;
+
+  @Column({ type: 'varchar', length: 35, nullable: true })
+  language: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  jurisdiction: string | null;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt: Date;
+
+  @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
+  recordedAt: Date;
+
+  /** Who recorded it: `api_key:<id>`, `admin`, a job or a provider webhook. */
+  @Column({ name: 'recorded_by', type: 'varchar', length: 200 })
+  recordedBy: string;
+}

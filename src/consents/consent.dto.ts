@@ -1,0 +1,152 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn, IsInt, IsIP, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateNested,
+} from 'class-validator';
+import { CHANNELS, Channel } from '../common/channels';
+import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
+import { IsInstant, IsLanguageTag } from '../common/validators';
+
+export const CONSENT_ACTIONS = ['opt_in', 'opt_out'] as const;
+export type ConsentAction = (typeof CONSENT_ACTIONS)[number];
+export const CONSENT_SOURCES = ['web_form', 'api', 'keyword', 'import', 'verbal', 'conversation', 'agent'] as const;
+export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+
+/** How the consent was collected (ISO/IEC TS 27560, Kantara Consent Receipt). All optional. */
+export class EvidenceDto {
+  @ApiPropertyOptional({ description: 'Version of the form or notice shown', maxLength: 100 })
+  @IsOptional() @IsString() @Length(1, 100)
+  noticeVersion?: string;
+
+  @ApiPropertyOptional({ description: 'Hash of the notice text shown (hex)', maxLength: 128 })
+  @IsOptional() @IsString() @Matches(/^[0-9a-fA-F]{32,128}$/, { message: 'must be a hexadecimal hash' })
+  noticeTextHash?: string;
+
+  @ApiPropertyOptional({ description: 'Page where consent was collected', maxLength: 2048 })
+  @IsOptional() @IsString() @Length(1, 2048) @IsUrl({ require_tld: false, require_protocol: true })
+  pageUrl?: string;
+
+  @ApiPropertyOptional({ description: 'IP address of the person' })
+  @IsOptional() @IsIP()
+  ip?: string;
+
+  @ApiPropertyOptional({ maxLength: 512 })
+  @IsOptional() @IsString() @Length(1, 512)
+  userAgent?: string;
+
+  @ApiPropertyOptional({ description: 'Provider message id (keyword, conversation)', maxLength: 128 })
+  @IsOptional() @IsString() @Length(1, 128)
+  messageId?: string;
+
+  @ApiPropertyOptional({ description: 'Agent who took a verbal consent', maxLength: 128 })
+  @IsOptional() @IsString() @Length(1, 128)
+  agentId?: string;
+
+  @ApiPropertyOptional({ description: 'Wording the person agreed to, or the message they sent', maxLength: 2000 })
+  @IsOptional() @IsString() @Length(1, 2000)
+  text?: string;
+
+  @ApiPropertyOptional({ description: 'Reference of a call recording', maxLength: 2048 })
+  @IsOptional() @IsString() @Length(1, 2048)
+  recordingRef?: string;
+}
+
+export class RecordConsentDto {
+  @ApiPropertyOptional({ maxLength: CUSTOMER_ID_MAX, description: 'At least one of customerId and address.' })
+  @IsOptional() @IsString() @Length(1, CUSTOMER_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  customerId?: string;
+
+  @ApiProperty({ enum: CHANNELS })
+  @IsIn(CHANNELS)
+  channel: Channel;
+
+  @ApiPropertyOptional({ example: '+14155550100', description: 'At least one of customerId and address.' })
+  @IsOptional() @IsString() @Length(1, 512)
+  address?: string;
+
+  @ApiPropertyOptional({ maxLength: CAMPAIGN_ID_MAX, description: 'Absent: the whole channel.' })
+  @IsOptional() @IsString() @Length(1, CAMPAIGN_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  campaignId?: string;
+
+  @ApiProperty({ enum: CONSENT_ACTIONS })
+  @IsIn(CONSENT_ACTIONS)
+  action: ConsentAction;
+
+  @ApiProperty({ enum: CONSENT_SOURCES })
+  @IsIn(CONSENT_SOURCES)
+  source: ConsentSource;
+
+  @ApiPropertyOptional({ type: EvidenceDto })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => EvidenceDto)
+  evidence?: EvidenceDto;
+
+  @ApiPropertyOptional({ example: 'en', description: 'Language the person was addressed in (BCP 47).' })
+  @IsOptional() @IsLanguageTag()
+  language?: string;
+
+  @ApiPropertyOptional({ example: 'US-FL', maxLength: 16, description: 'Jurisdiction (ISO 3166-1 or 3166-2 code).' })
+  @IsOptional() @IsString() @Matches(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, { message: 'must be an ISO 3166 code such as US or US-FL' })
+  jurisdiction?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When it happened; default now. At most 5 minutes in the future.' })
+  @IsOptional() @IsInstant()
+  occurredAt?: string;
+}
+
+export class ConsentEventDto {
+  @ApiProperty({ description: 'Ledger sequence number; orders events as recorded.' }) id: string;
+  @ApiProperty({ nullable: true, type: String }) customerId: string | null;
+  @ApiProperty({ enum: CHANNELS }) channel: string;
+  @ApiProperty({ nullable: true, type: String }) address: string | null;
+  @ApiProperty({ nullable: true, type: String }) campaignId: string | null;
+  @ApiProperty() action: string;
+  @ApiProperty({ enum: CONSENT_SOURCES }) source: string;
+  @ApiProperty({ type: EvidenceDto }) evidence: Record<string, unknown>;
+  @ApiProperty({ nullable: true, type: String }) language: string | null;
+  @ApiProperty({ nullable: true, type: String }) jurisdiction: string | null;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt: string;
+  @ApiProperty() recordedBy: string;
+}
+
+export class ConsentStateDto {
+  @ApiProperty({ description: 'Channel group: sms stands for SMS, MMS and RCS together.' }) channel: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Null: the state is on the customer.' }) address: string | null;
+  @ApiProperty({ nullable: true, type: String }) customerId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Null: the whole channel.' }) campaignId: string | null;
+  @ApiProperty({ enum: ['opted_in', 'opted_out'] }) status: string;
+  @ApiProperty({ format: 'date-time' }) since: string;
+  @ApiProperty() eventId: string;
+  @ApiProperty({ enum: CONSENT_SOURCES }) source: string;
+}
+
+export class RecordedConsentDto {
+  @ApiProperty({ type: ConsentEventDto }) event: ConsentEventDto;
+  @ApiProperty({ type: ConsentStateDto, isArray: true, description: 'Current state of the contact point or customer on that channel.' })
+  state: ConsentStateDto[];
+}
+
+export class ConsentStateQuery {
+  @ApiProperty({ enum: CHANNELS })
+  @IsIn(CHANNELS)
+  channel: Channel;
+
+  @ApiProperty({ example: '+14155550100' })
+  @IsString() @Length(1, 512)
+  address: string;
+}
+
+export class HistoryQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
+  @IsOptional() @IsString() @Matches(/^[0-9]{1,19}$/, { message: 'must be a cursor returned by a previous page' })
+  cursor?: string;
+}
+
+export class HistoryPageDto {
+  @ApiProperty({ type: ConsentEventDto, isArray: true }) items: ConsentEventDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../auth/scopes';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import { AddressNormaliser } from '../common/address-normaliser';
+import { channelGroup } from '../common/channels';
+import { Problem } from '../common/problem';
+import { parseInstant } from '../common/validators';
+import { CustomersRepository } from '../customers/customers.repository';
+import { CustomersService } from '../customers/customers.service';
+import { Db } from '../database/db';
+import { ConsentEventDto, ConsentStateDto, ConsentStateQuery, HistoryPageDto, RecordConsentDto, RecordedConsentDto } from './consent.dto';
+import { ConsentEventRow, ConsentEventsRepository } from './consent-events.repository';
+
+const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+export function toEventDto(row: ConsentEventRow): ConsentEventDto {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    channel: row.channel,
+    address: row.address,
+    campaignId: row.campaign_id,
+    action: row.action,
+    source: row.source,
+    evidence: row.evidence,
+    language: row.language,
+    jurisdiction: row.jurisdiction,
+    occurredAt: row.occurred_at.toISOString(),
+    recordedAt: row.recorded_at.toISOString(),
+    recordedBy: row.recorded_by,
+  };
+}
+
+function toStateDto(row: ConsentEventRow): ConsentStateDto {
+  return {
+    channel: row.channel_group,
+    address: row.address,
+    customerId: row.customer_id,
+    campaignId: row.campaign_id,
+    status: row.action === 'opt_out' ? 'opted_out' : 'opted_in',
+    since: row.occurred_at.toISOString(),
+    eventId: row.id,
+    source: row.source,
+  };
+}
+
+@Injectable()
+export class ConsentsService {
+  constructor(
+    private readonly events: ConsentEventsRepository,
+    private readonly customers: CustomersRepository,
+    private readonly customersService: CustomersService,
+    private readonly campaigns: CampaignsService,
+    private readonly addresses: AddressNormaliser,
+    private readonly db: Db,
+  ) {}
+
+  async record(dto: RecordConsentDto, principal: Principal): Promise<RecordedConsentDto> {
+    if (dto.customerId === undefined && dto.address === undefined) throw Problem.field('customerId', 'or address is required');
+    const address = dto.address === undefined ? null : this.addresses.normalise(dto.channel, dto.address, 'address');
+    const occurredAt = dto.occurredAt ? parseInstant(dto.occurredAt)! : new Date();
+    if (occurredAt.getTime() > Date.now() + MAX_FUTURE_SKEW_MS) throw Problem.field('occurredAt', 'must not be more than 5 minutes in the future');
+    const group = channelGroup(dto.channel);
+    return this.db.transaction(async () => {
+      if (dto.campaignId !== undefined) {
+        const campaign = await this.campaigns.require(dto.campaignId);
+        // Withdrawing must stay as easy as giving: an opt-out is accepted on any channel.
+        if (dto.action === 'opt_in' && !campaign.channels.includes(dto.channel)) {
+          throw Problem.unprocessable('CONSENT.CHANNEL_NOT_IN_CAMPAIGN', `Campaign "${campaign.id}" does not send on ${dto.channel}.`, [
+            { field: 'channel', message: `is not one of the campaign's channels (${campaign.channels.join(', ')})` },
+          ]);
+        }
+      }
+      if (dto.customerId !== undefined) await this.customers.ensureExists(dto.customerId);
+      const row = await this.events.insert({
+        customerId: dto.customerId ?? null,
+        channel: dto.channel,
+        channelGroup: group,
+        address,
+        campaignId: dto.campaignId ?? null,
+        action: dto.action,
+        source: dto.source,
+        evidence: { ...(dto.evidence ?? {}) },
+        language: dto.language ?? null,
+        jurisdiction: dto.jurisdiction ?? null,
+        occurredAt,
+        recordedBy: principal.actor,
+      });
+      const state = await this.events.findCurrentStates({
+        contactPoints: address ? [{ channelGroup: group, address }] : [],
+        customerIds: dto.customerId ? [dto.customerId] : [],
+        channelGroup: group,
+      });
+      return { event: toEventDto(row), state: state.map(toStateDto) };
+    });
+  }
+
+  async statesOfCustomer(customerId: string): Promise<ConsentStateDto[]> {
+    await this.customersService.require(customerId);
+    const points = await this.customers.findContactPoints(customerId);
+    const rows = await this.events.findCurrentStates({
+      contactPoints: points.map((p) => ({ channelGroup: p.channel_group, address: p.address })),
+      customerIds: [customerId],
+      channelGroup: null,
+    });
+    return rows.map(toStateDto);
+  }
+
+  async statesOfContactPoint(query: ConsentStateQuery): Promise<ConsentStateDto[]> {
+    const group = channelGroup(query.channel);
+    const address = this.addresses.normalise(query.channel, query.address, 'address');
+    const rows = await this.events.findCurrentStates({
+      contactPoints: [{ channelGroup: group, address }],
+      customerIds: await this.customers.findOwnerIds(group, address),
+      channelGroup: group,
+    });
+    return rows.map(toStateDto);
+  }
+
+  async history(customerId: string, cursor: string | undefined, limit = 50): Promise<HistoryPageDto> {
+    await this.customersService.require(customerId);
+    const rows = await this.events.findHistoryPage(customerId, cursor ?? null, limit + 1);
+    const page = rows.slice(0, limit);
+    return { items: page.map(toEventDto), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+  }
+}

@@ -1,0 +1,34 @@
+import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { RequireScopes } from '../auth/scopes';
+import { CustomerDto, CustomerParams, PutCustomerDto } from './customer.dto';
+import { CustomersService } from './customers.service';
+
+@ApiTags('customers')
+@ApiBearerAuth()
+@Controller('v1/customers')
+export class CustomersController {
+  constructor(private readonly customers: CustomersService) {}
+
+  @Put(':customerId')
+  @RequireScopes('consents:write')
+  @ApiOkResponse({ type: CustomerDto, description: 'Updated.' })
+  @ApiCreatedResponse({ type: CustomerDto, description: 'Created.' })
+  async put(
+    @Param() params: CustomerParams,
+    @Body() body: PutCustomerDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CustomerDto> {
+    const { customer, created } = await this.customers.put(params.customerId, body);
+    reply.status(created ? 201 : 200);
+    return customer;
+  }
+
+  @Get(':customerId')
+  @RequireScopes('consents:read')
+  @ApiOkResponse({ type: CustomerDto })
+  get(@Param() params: CustomerParams): Promise<CustomerDto> {
+    return this.customers.get(params.customerId);
+  }
+}

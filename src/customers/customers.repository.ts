@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { Db } from '../database/db';
+
+export interface CustomerRow {
+  id: string;
+  timezone: string | null;
+  locale: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ContactPointRow {
+  channel: string;
+  address: string;
+  channel_group: string;
+  customer_id: string;
+}
+
+@Injectable()
+export class CustomersRepository {
+  constructor(private readonly db: Db) {}
+
+  async upsert(c: { id: string; timezone: string | null; locale: string | null }): Promise<{ row: CustomerRow; created: boolean }> {
+    const rows = await this.db.query<CustomerRow & { created: boolean }>(
+      `insert into customer (id, timezone, locale) values ($1, $2, $3)
+       on conflict (id) do update set timezone = excluded.timezone, locale = excluded.locale, updated_at = now()
+       returning id, timezone, locale, created_at, updated_at, (xmax = 0) as created`,
+      [c.id, c.timezone, c.locale],
+    );
+    const { created, ...row } = rows[0];
+    return { row, created };
+  }
+
+  /** Consent may arrive before the profile: make sure the customer exists, change nothing else. */
+  async ensureExists(id: string): Promise<void> {
+    await this.db.query(`insert into customer (id) values ($1) on conflict (id) do nothing`, [id]);
+  }
+
+  async findById(id: string): Promise<CustomerRow | undefined> {
+    return (await this.db.query<CustomerRow>(`select id, timezone, locale, created_at, updated_at from customer where id = $1`, [id]))[0];
+  }
+
+  /** Locks the contact points asked for, so that two customers cannot claim one at the same time. */
+  async findContactPointOwners(points: { channel: string; address: string }[]): Promise<ContactPointRow[]> {
+    if (!points.length) return [];
+    return this.db.query<ContactPointRow>(
+      `select cp.channel, cp.address, cp.channel_group, cp.customer_id
+         from contact_point cp
+         join unnest($1::text[], $2::text[]) as p(channel, address) on cp.channel = p.channel and cp.address = p.address
+        for update of cp`,
+      [points.map((p) => p.channel), points.map((p) => p.address)],
+    );
+  }
+
+  async replaceContactPoints(customerId: string, points: { channel: string; address: string; channelGroup: string }[]): Promise<void> {
+    await this.db.query(`delete from contact_point where customer_id = $1`, [customerId]);
+    if (!points.length) return;
+    await this.db.query(
+      `insert into contact_point (channel, address, channel_group, customer_id)
+       select channel, address, channel_group, $4 from unnest($1::text[], $2::text[], $3::text[]) as p(channel, address, channel_group)`,
+      [points.map((p) => p.channel), points.map((p) => p.address), points.map((p) => p.channelGroup), customerId],
+    );
+  }
+
+  async findOwnerIds(channelGroup: string, address: string): Promise<string[]> {
+    const rows = await this.db.query<{ customer_id: string }>(
+      `select distinct customer_id from contact_point where channel_group = $1 and address = $2`,
+      [channelGroup, address],
+    );
+    return rows.map((r) => r.customer_id);
+  }
+
+  findContactPoints(customerId: string): Promise<ContactPointRow[]> {
+    return this.db.query<ContactPointRow>(
+      `select channel, address, channel_group, customer_id from contact_point where customer_id = $1 order by channel, address`,
+      [customerId],
+    );
+  }
+}

@@ -1,0 +1,9 @@
+import { ApiKeyEntity } from '../api-keys/api-key.entity';
+import { CampaignEntity } from '../campaigns/campaign.entity';
+import { ConsentEventEntity } from '../consents/consent-event.entity';
+import { ContactPointEntity } from '../customers/contact-point.entity';
+import { CustomerEntity } from '../customers/customer.entity';
+import { IdempotencyRecordEntity } from '../idempotency/idempotency-record.entity';
+
+/** Every table the service owns; migrations must agree with these (see test/schema-drift.e2e-spec.ts). */
+export const ENTITIES = [ApiKeyEntity, CampaignEntity, CustomerEntity, ContactPointEntity, ConsentEventEntity, IdempotencyRecordEntity];

@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { CHANNELS, Channel } from '../common/channels';
+import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
+import { IsInstant } from '../common/validators';
+
+export const MAX_BATCH_RECIPIENTS = 10_000;
+
+export class DecisionRequestDto {
+  @ApiPropertyOptional({ maxLength: CUSTOMER_ID_MAX, description: 'At least one of customerId and address.' })
+  @IsOptional() @IsString() @Length(1, CUSTOMER_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  customerId?: string;
+
+  @ApiPropertyOptional({ example: '+14155550100', description: 'The address the message would go to.' })
+  @IsOptional() @IsString() @Length(1, 512)
+  address?: string;
+
+  @ApiProperty({ enum: CHANNELS })
+  @IsIn(CHANNELS)
+  channel: Channel;
+
+  @ApiProperty({ maxLength: CAMPAIGN_ID_MAX })
+  @IsString() @Length(1, CAMPAIGN_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  campaignId: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Replay: answer as the service would have at this past instant.' })
+  @IsOptional() @IsInstant()
+  at?: string;
+}
+
+export class RecipientDto {
+  @ApiPropertyOptional({ maxLength: CUSTOMER_ID_MAX }) customerId?: string;
+  @ApiPropertyOptional({ maxLength: 512 }) address?: string;
+}
+
+export class BatchDecisionRequestDto {
+  @ApiProperty({ enum: CHANNELS })
+  @IsIn(CHANNELS)
+  channel: Channel;
+
+  @ApiProperty({ maxLength: CAMPAIGN_ID_MAX })
+  @IsString() @Length(1, CAMPAIGN_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  campaignId: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional() @IsInstant()
+  at?: string;
+
+  // Checked by parseRecipients rather than class-validator: ten thousand nested class
+  // instances would cost more than the decisions themselves.
+  @ApiProperty({ type: RecipientDto, isArray: true, minItems: 1, maxItems: MAX_BATCH_RECIPIENTS })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BATCH_RECIPIENTS)
+  recipients: unknown[];
+}
+
+export class DecisionBasisDto {
+  @ApiProperty() eventId: string;
+  @ApiProperty() action: string;
+  @ApiProperty({ enum: ['channel', 'campaign'] }) scope: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt: string;
+}
+
+const OUTCOMES = ['allow', 'deny', 'defer'];
+const REASONS = ['opted_in', 'opted_out', 'no_consent', 'no_objection', 'channel_not_in_campaign'];
+
+export class DecisionDto {
+  @ApiProperty() allowed: boolean;
+  @ApiProperty({ enum: OUTCOMES }) outcome: string;
+  @ApiProperty({ enum: REASONS }) reason: string;
+  @ApiProperty({ type: DecisionBasisDto, nullable: true }) basis: DecisionBasisDto | null;
+  @ApiProperty({ format: 'date-time' }) decidedAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The replay instant, when one was asked.' }) at: string | null;
+}
+
+export class BatchDecisionResultDto {
+  @ApiProperty({ nullable: true, type: String }) customerId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Normalised.' }) address: string | null;
+  @ApiProperty() allowed: boolean;
+  @ApiProperty({ enum: OUTCOMES }) outcome: string;
+  @ApiProperty({ enum: REASONS }) reason: string;
+  @ApiProperty({ type: DecisionBasisDto, nullable: true }) basis: DecisionBasisDto | null;
+}
+
+export class BatchDecisionDto {
+  @ApiProperty({ format: 'date-time' }) decidedAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) at: string | null;
+  @ApiProperty({ type: BatchDecisionResultDto, isArray: true, description: 'In request order.' }) results: BatchDecisionResultDto[];
+}

@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Purpose } from '../campaigns/campaign.dto';
+import { AddressNormaliser } from '../common/address-normaliser';
+import { Channel, channelGroup } from '../common/channels';
+import { Problem } from '../common/problem';
+import { parseInstant } from '../common/validators';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ConsentEventsRepository, CoveringEventRow } from '../consents/consent-events.repository';
+import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequestDto } from './decision.dto';
+import { parseRecipients, Recipient } from './recipients';
+import { CoveringEvent, Decision, decideSend } from './send-decision.policy';
+
+function toCovering(row: CoveringEventRow | null): CoveringEvent | null {
+  if (!row) return null;
+  return {
+    id: row.id,
+    action: row.action,
+    campaignId: row.campaign_id,
+    occurredAt: new Date(row.occurred_at),
+    recordedAt: new Date(row.recorded_at),
+  };
+}
+
+@Injectable()
+export class DecisionsService {
+  constructor(
+    private readonly events: ConsentEventsRepository,
+    private readonly addresses: AddressNormaliser,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async decideOne(dto: DecisionRequestDto): Promise<DecisionDto> {
+    if (dto.customerId === undefined && dto.address === undefined) {
+      throw Problem.field('customerId', 'or address is required');
+    }
+    const at = this.replayInstant(dto.at);
+    const recipient: Recipient = {
+      customerId: dto.customerId ?? null,
+      address: dto.address === undefined ? null : this.addresses.normalise(dto.channel, dto.address, 'address', true),
+    };
+    const [decision] = await this.decide(dto.channel, dto.campaignId, at, [recipient]);
+    return { ...decision, decidedAt: new Date().toISOString(), at: at ? at.toISOString() : null };
+  }
+
+  async decideBatch(dto: BatchDecisionRequestDto): Promise<BatchDecisionDto> {
+    const at = this.replayInstant(dto.at);
+    const recipients = parseRecipients(dto.recipients, (address, field) => this.addresses.normalise(dto.channel, address, field, true));
+    const decisions = await this.decide(dto.channel, dto.campaignId, at, recipients);
+    return {
+      decidedAt: new Date().toISOString(),
+      at: at ? at.toISOString() : null,
+      results: decisions.map((d, i) => ({ customerId: recipients[i].customerId, address: recipients[i].address, ...d })),
+    };
+  }
+
+  private replayInstant(raw: string | undefined): Date | null {
+    if (raw === undefined) return null;
+    const at = parseInstant(raw)!;
+    if (at.getTime() > Date.now() + 1000) throw Problem.field('at', 'must not be in the future: decisions replay the past');
+    return at;
+  }
+
+  /** Fails closed: no answer within REQUEST_TIMEOUT_MS is a 503, never an "allowed". */
+  private async decide(channel: Channel, campaignId: string, at: Date | null, recipients: Recipient[]): Promise<Decision[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(Problem.unavailable(`No decision could be made within ${this.config.requestTimeoutMs} ms; nothing is allowed. Retry later.`)),
+        this.config.requestTimeoutMs,
+      );
+    });
+    try {
+      const rows = await Promise.race([
+        this.events.findLatestCoveringEvents({ campaignId, channelGroup: channelGroup(channel), at, recipients }),
+        timeout,
+      ]);
+      if (rows.length === 0) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${campaignId}".`);
+      if (rows.length !== recipients.length) throw new Error(`decision query returned ${rows.length} rows for ${recipients.length} recipients`);
+      return rows.map((row) =>
+        decideSend({
+          purpose: row.purpose as Purpose,
+          campaignChannels: row.channels,
+          channel,
+          candidates: [toCovering(row.on_contact_point), toCovering(row.on_customer)],
+        }),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

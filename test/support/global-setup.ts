@@ -1,0 +1,44 @@
+/**
+ * Starts one real PostgreSQL for the whole run (embedded, or TEST_DATABASE_URL's server),
+ * applies the real migrations to a template database, and lets each test file clone it.
+ */
+import 'reflect-metadata';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { runMigrationsLocked } from '../../src/database/migrator';
+import { adminQuery, assertTestDatabaseUrl, TEMPLATE_DB, withDatabase } from './test-database';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export default async function globalSetup(): Promise<void> {
+  let serverUrl: string;
+  if (process.env.TEST_DATABASE_URL) {
+    serverUrl = assertTestDatabaseUrl(process.env.TEST_DATABASE_URL).toString();
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'consent-test-pg-'));
+    const embedded = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort(), database: 'consent_test', persistent: false });
+    (globalThis as Record<string, unknown>).__EMBEDDED_PG__ = embedded;
+    serverUrl = embedded.url;
+  }
+  await adminQuery(serverUrl, `drop database if exists ${TEMPLATE_DB} with (force)`);
+  await adminQuery(serverUrl, `create database ${TEMPLATE_DB}`);
+  const dataSource = new DataSource(dataSourceOptions(withDatabase(serverUrl, TEMPLATE_DB), { poolMax: 2, statementTimeoutMs: 60_000, connectTimeoutMs: 10_000 }));
+  await dataSource.initialize();
+  await runMigrationsLocked(dataSource);
+  await dataSource.destroy();
+  process.env.CONSENT_TEST_SERVER_URL = serverUrl;
+}

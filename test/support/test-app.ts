@@ -1,0 +1,111 @@
+/**
+ * A real application (same module, pipes, filter and guard as production) on a database
+ * of its own, cloned from the migrated template.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import { createApp } from '../../src/app.setup';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { adminQuery, TEMPLATE_DB, withDatabase } from './test-database';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface InjectOptions {
+  key?: string | null;
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  text: string;
+}
+
+export class TestApp {
+  private constructor(
+    readonly app: NestFastifyApplication,
+    readonly config: AppConfig,
+    /** Direct SQL, for assertions about what was (not) written. */
+    readonly sql: Client,
+    private readonly serverUrl: string,
+    private readonly database: string,
+  ) {}
+
+  static async start(env: Record<string, string> = {}, options: { databaseUrl?: (url: string) => string } = {}): Promise<TestApp> {
+    const serverUrl = process.env.CONSENT_TEST_SERVER_URL;
+    if (!serverUrl) throw new Error('test/support/global-setup.ts did not run');
+    const database = `consent_test_${randomBytes(6).toString('hex')}`;
+    await adminQuery(serverUrl, `create database ${database} template ${TEMPLATE_DB}`);
+    const url = withDatabase(serverUrl, database);
+    const config = loadConfig({
+      ADMIN_API_KEY: ADMIN_KEY,
+      LOG_LEVEL: 'error',
+      API_KEY_CACHE_TTL_MS: '0',
+      ...env,
+      DATABASE_URL: options.databaseUrl ? options.databaseUrl(url) : url,
+    });
+    const app = await createApp(config, { schedule: false, logger: env.LOG_LEVEL ? undefined : false });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    const sql = new Client({ connectionString: url });
+    await sql.connect();
+    return new TestApp(app, config, sql, serverUrl, database);
+  }
+
+  async request(method: string, url: string, body?: unknown, options: InjectOptions = {}): Promise<TestResponse> {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    const key = options.key === undefined ? ADMIN_KEY : options.key;
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await this.app.inject({ method: method as 'GET', url, payload, headers, query: options.query });
+    let parsed: unknown = undefined;
+    try {
+      parsed = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.statusCode, headers: res.headers as TestResponse['headers'], body: parsed, text: res.body };
+  }
+
+  get = (url: string, options?: InjectOptions) => this.request('GET', url, undefined, options);
+  post = (url: string, body?: unknown, options?: InjectOptions) => this.request('POST', url, body, options);
+  put = (url: string, body?: unknown, options?: InjectOptions) => this.request('PUT', url, body, options);
+  delete = (url: string, options?: InjectOptions) => this.request('DELETE', url, undefined, options);
+
+  async count(table: string): Promise<number> {
+    const { rows } = await this.sql.query(`select count(*)::int as n from ${table}`);
+    return rows[0].n;
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end();
+    await this.app.close();
+    await adminQuery(this.serverUrl, `drop database if exists ${this.database} with (force)`);
+  }
+}
+
+/** Every table the API writes, so a test can prove a rejected request wrote nothing. */
+export async function snapshotCounts(t: TestApp): Promise<Record<string, number>> {
+  const tables = ['consent_event', 'campaign', 'customer', 'contact_point', 'api_key', 'idempotency_record'];
+  const out: Record<string, number> = {};
+  for (const table of tables) out[table] = await t.count(table);
+  return out;
+}
+
+export function expectProblem(res: TestResponse, status: number, field?: string): void {
+  expect({ status: res.status, type: res.headers['content-type'] }).toEqual({
+    status,
+    type: expect.stringContaining('application/problem+json'),
+  });
+  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), code: expect.any(String) });
+  expect(res.text).not.toMatch(/at \S+ \(|QueryFailedError|node_modules/);
+  if (field) expect(res.body.errors?.map((e: { field: string }) => e.field)).toContain(field);
+}
