@@ -2,12 +2,12 @@
  * Builds the application exactly one way, for production, tests and the OpenAPI generator:
  * Fastify with its limits, the validation pipe, the problem+json filter and the API document.
  */
-import { Logger, LogLevel } from '@nestjs/common';
+import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
+import { ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 
@@ -24,8 +24,6 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     logger: false,
-    // Nest installs an error handler; ours replaces it to answer problem+json.
-    allowErrorHandlerOverride: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { schedule: options.schedule }), adapter, {
     logger: options.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
@@ -33,14 +31,10 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
-  // Errors raised by Fastify before Nest sees the request (bad JSON, body too large, wrong media type).
-  const logger = new Logger('Http');
-  const fastify = app.getHttpAdapter().getInstance();
+  // Errors Fastify raises before routing (bad JSON, body too large, wrong media type) reach
+  // ProblemFilter too: Nest installs Fastify's error handler and sends them through the filters.
   // JSON only (the inbound webhook adds form bodies where it needs them): anything else is a 415.
-  fastify.removeContentTypeParser('text/plain');
-  fastify.setErrorHandler((error, request, reply) => {
-    sendProblem(reply, toProblem(error, logger, request), request.url.split('?')[0]);
-  });
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   return app;
 }
 

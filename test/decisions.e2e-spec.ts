@@ -284,3 +284,20 @@ describe('POST /v1/decisions/batch', () => {
     expect(await snapshotCounts(t)).toEqual(before);
   });
 });
+
+describe('request limits', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({ BODY_LIMIT_BYTES: '2048' });
+  });
+  afterAll(() => t.close());
+
+  it('a body over BODY_LIMIT_BYTES is a 413 problem', async () => {
+    const res = await t.post('/v1/decisions', { address: '+14155550100', channel: 'sms', campaignId: 'x'.repeat(4000) });
+    expectProblem(res, 413);
+  });
+
+  it('an unknown route is a 404 problem', async () => {
+    expectProblem(await t.get('/v1/nowhere'), 404);
+  });
+});

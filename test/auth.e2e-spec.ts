@@ -1,0 +1,108 @@
+import { ADMIN_KEY, expectProblem, TestApp } from './support/test-app';
+
+/** Which scope may do what: every /v1 route, with a key holding each scope. */
+const ROUTES: { method: string; url: string; body?: unknown; scopes: string[] }[] = [
+  { method: 'POST', url: '/v1/api-keys', body: { name: 'k', scopes: ['consents:read'] }, scopes: ['admin'] },
+  { method: 'GET', url: '/v1/api-keys', scopes: ['admin'] },
+  { method: 'DELETE', url: '/v1/api-keys/00000000-0000-4000-8000-000000000000', scopes: ['admin'] },
+  { method: 'PUT', url: '/v1/campaigns/c1', body: { name: 'c', purpose: 'marketing', channels: ['sms'] }, scopes: ['campaigns:write'] },
+  { method: 'GET', url: '/v1/campaigns', scopes: ['campaigns:read', 'campaigns:write', 'decisions:read'] },
+  { method: 'GET', url: '/v1/campaigns/c1', scopes: ['campaigns:read', 'campaigns:write', 'decisions:read'] },
+  { method: 'PUT', url: '/v1/customers/u1', body: { contactPoints: [] }, scopes: ['consents:write'] },
+  { method: 'GET', url: '/v1/customers/u1', scopes: ['consents:read'] },
+  { method: 'POST', url: '/v1/consents', body: { customerId: 'u1', channel: 'sms', action: 'opt_out', source: 'api' }, scopes: ['consents:write'] },
+  { method: 'GET', url: '/v1/consents?channel=sms&address=%2B14155550100', scopes: ['consents:read'] },
+  { method: 'GET', url: '/v1/customers/u1/consents', scopes: ['consents:read'] },
+  { method: 'GET', url: '/v1/customers/u1/history', scopes: ['consents:read'] },
+  { method: 'POST', url: '/v1/decisions', body: { customerId: 'u1', channel: 'sms', campaignId: 'c1' }, scopes: ['decisions:read'] },
+  { method: 'POST', url: '/v1/decisions/batch', body: { channel: 'sms', campaignId: 'c1', recipients: [{ customerId: 'u1' }] }, scopes: ['decisions:read'] },
+];
+const ALL_SCOPES = ['consents:write', 'consents:read', 'decisions:read', 'campaigns:write', 'campaigns:read', 'audit:read', 'admin'];
+
+describe('authentication and scopes', () => {
+  let t: TestApp;
+  const keys: Record<string, string> = {};
+  beforeAll(async () => {
+    t = await TestApp.start();
+    await t.put('/v1/campaigns/c1', { name: 'c', purpose: 'marketing', channels: ['sms'] });
+    await t.put('/v1/customers/u1', { contactPoints: [] });
+    for (const scope of ALL_SCOPES) {
+      const res = await t.post('/v1/api-keys', { name: `key ${scope}`, scopes: [scope] });
+      expect(res.status).toBe(201);
+      keys[scope] = res.body.secret;
+    }
+  });
+  afterAll(() => t.close());
+
+  it.each(ROUTES.map((r) => [r.method, r.url, r]))('%s %s: 401 without a key or with an unknown one', async (_m, _u, route) => {
+    for (const key of [null, 'csk_unknown-key-value', '']) {
+      const res = await t.request(route.method, route.url, route.body, { key });
+      expectProblem(res, 401);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+    }
+    expectProblem(await t.request(route.method, route.url, route.body, { key: null, headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }), 401);
+  });
+
+  it.each(ROUTES.map((r) => [r.method, r.url, r]))('%s %s: exactly the right scopes get through', async (_m, _u, route) => {
+    for (const scope of ALL_SCOPES) {
+      const res = await t.request(route.method, route.url, route.body, { key: keys[scope] });
+      const allowed = scope === 'admin' || route.scopes.includes(scope);
+      if (allowed) expect([200, 201, 204, 404]).toContain(res.status);
+      else expectProblem(res, 403);
+    }
+  });
+
+  it('health endpoints need no key', async () => {
+    expect((await t.get('/health/live', { key: null })).status).toBe(200);
+    expect((await t.get('/health/ready', { key: null })).body).toEqual({ status: 'ok' });
+  });
+
+  describe('API keys', () => {
+    it('returns the secret once and stores only its SHA-256', async () => {
+      const res = await t.post('/v1/api-keys', { name: 'reader', scopes: ['consents:read', 'decisions:read'] });
+      expect(res.body).toMatchObject({ id: expect.any(String), name: 'reader', scopes: ['consents:read', 'decisions:read'], createdBy: 'admin', revokedAt: null });
+      expect(res.body.secret).toMatch(/^csk_[A-Za-z0-9_-]{32}$/);
+      expect(res.body.prefix).toBe(res.body.secret.slice(0, 12));
+      const { rows } = await t.sql.query('select * from api_key where id = $1', [res.body.id]);
+      expect(JSON.stringify(rows[0])).not.toContain(res.body.secret);
+      const { createHash } = await import('node:crypto');
+      expect(rows[0].secret_hash).toBe(createHash('sha256').update(res.body.secret).digest('hex'));
+      const listed = (await t.get('/v1/api-keys')).body.find((k: { id: string }) => k.id === res.body.id);
+      expect(listed).toBeDefined();
+      expect(listed.secret).toBeUndefined();
+    });
+
+    it('a revoked key stops working at once; revoking twice is fine; an unknown id is a 404', async () => {
+      const { id, secret } = (await t.post('/v1/api-keys', { name: 'temp', scopes: ['decisions:read'] })).body;
+      expect((await t.get('/v1/campaigns', { key: secret })).status).toBe(200);
+      expect((await t.delete(`/v1/api-keys/${id}`)).status).toBe(204);
+      expectProblem(await t.get('/v1/campaigns', { key: secret }), 401);
+      expect((await t.delete(`/v1/api-keys/${id}`)).status).toBe(204);
+      expectProblem(await t.delete('/v1/api-keys/11111111-1111-4111-8111-111111111111'), 404);
+      expectProblem(await t.delete('/v1/api-keys/not-a-uuid'), 400, 'id');
+    });
+
+    it('records who wrote an event', async () => {
+      const res = await t.post('/v1/consents', { customerId: 'u1', channel: 'sms', action: 'opt_out', source: 'api' }, { key: keys['consents:write'] });
+      const { rows } = await t.sql.query(`select id from api_key where name = 'key consents:write'`);
+      expect(res.body.event.recordedBy).toBe(`api_key:${rows[0].id}`);
+    });
+
+    it.each([
+      [{ name: 'x', scopes: ['root'] }, 'scopes'],
+      [{ name: 'x', scopes: [] }, 'scopes'],
+      [{ name: '', scopes: ['admin'] }, 'name'],
+      [{ name: 'x' }, 'scopes'],
+      [{ name: 'x', scopes: ['admin'], secret: 'chosen' }, 'secret'],
+    ])('%j is a 400 naming %s', async (body, field) => {
+      const before = await t.count('api_key');
+      expectProblem(await t.post('/v1/api-keys', body), 400, field);
+      expect(await t.count('api_key')).toBe(before);
+    });
+
+    it('the admin key from the environment is never stored', async () => {
+      const { rows } = await t.sql.query('select count(*)::int as n from api_key where name = $1', [ADMIN_KEY]);
+      expect(rows[0].n).toBe(0);
+    });
+  });
+});
