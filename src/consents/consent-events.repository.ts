@@ -33,30 +33,84 @@ export interface NewConsentEvent {
   recordedBy: string;
 }
 
-/** The newest event covering one recipient, on its contact point or on its customer. */
-export interface CoveringEventRow {
-  id: string;
-  action: string;
-  campaign_id: string | null;
-  occurred_at: Date;
-  recorded_at: Date;
-}
-
+/** The newest event covering one recipient (rule 2 of decisions), or nulls when none does. */
 export interface CoveringEventsRow {
   ord: number;
   purpose: string;
   channels: string[];
-  on_contact_point: CoveringEventRow | null;
-  on_customer: CoveringEventRow | null;
+  id: string | null;
+  action: string | null;
+  campaign_id: string | null;
+  /** ISO 8601 text (milliseconds, Z): 10,000 Date parses and re-formats per batch are not free. */
+  occurred_at: string | null;
+  recorded_at: string | null;
 }
 
 const COLUMNS = `id, customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
   language, jurisdiction, occurred_at, recorded_at, recorded_by`;
 
-// Newest first by when it happened; ties go to the later recorded (DOMAIN rule 2).
-const NEWEST_FIRST = 'e.occurred_at desc, e.recorded_at desc, e.id desc';
-const COVERING_EVENT = `json_build_object('id', e.id::text, 'action', e.action, 'campaign_id', e.campaign_id,
-  'occurred_at', e.occurred_at, 'recorded_at', e.recorded_at)`;
+// Rule 2 of decisions: newest first by when it happened; ties go to the later recorded.
+const NEWEST_FIRST = 'occurred_at desc, recorded_at desc, id desc';
+const COVERING_COLUMNS = 'e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at';
+
+const GENERIC_PLAN_MAX_RECIPIENTS = 20;
+
+/**
+ * The hot path of "may I send?", one statement for one recipient or ten thousand.
+ * For each recipient: the contact points it stands for (its address; or, given by customer
+ * alone, every contact point the customer has in the channel group) and the customers it
+ * stands for (the one named; and whoever owns the address). Then the newest event of each
+ * address and of each customer (customer-level events have no address), scoped to the whole
+ * channel group or to the campaign and recorded no later than `at`; then the newest of those
+ * per recipient. Each lookup is one index scan over all recipients at once (= ANY of a sorted
+ * array), which costs about half of one lateral lookup per recipient at 10,000 recipients.
+ * No row comes back when the campaign does not exist.
+ */
+const COVERING_EVENTS_SQL = `
+  with r as (
+    select * from unnest($3::text[], $4::text[]) with ordinality as r(customer_id, address, ord)
+  ), targets as (
+    select ord, address from r where address is not null
+    union all
+    select r.ord, p.address from r join contact_point p on p.customer_id = r.customer_id and p.channel_group = $2
+     where r.address is null
+  ), customers as (
+    select ord, customer_id from r where customer_id is not null
+    union all
+    select r.ord, p.customer_id from r join contact_point p on p.channel_group = $2 and p.address = r.address
+     where r.address is not null
+  ), address_events as (
+    select distinct on (e.address) e.address, ${COVERING_COLUMNS}
+      from consent_event e
+     where e.channel_group = $2 and e.address = any(array(select distinct address from targets order by 1))
+       and (e.campaign_id is null or e.campaign_id = $1)
+       and ($5::timestamptz is null or e.recorded_at <= $5)
+     order by e.address, ${NEWEST_FIRST}
+  ), customer_events as (
+    select distinct on (e.customer_id) e.customer_id, ${COVERING_COLUMNS}
+      from consent_event e
+     where e.channel_group = $2 and e.address is null
+       and e.customer_id = any(array(select distinct customer_id from customers order by 1))
+       and (e.campaign_id is null or e.campaign_id = $1)
+       and ($5::timestamptz is null or e.recorded_at <= $5)
+     order by e.customer_id, ${NEWEST_FIRST}
+  ), candidates as (
+    select t.ord, a.id, a.action, a.campaign_id, a.occurred_at, a.recorded_at
+      from targets t join address_events a on a.address = t.address
+    union all
+    select c.ord, ce.id, ce.action, ce.campaign_id, ce.occurred_at, ce.recorded_at
+      from customers c join customer_events ce on ce.customer_id = c.customer_id
+  ), newest as (
+    select distinct on (ord) * from candidates order by ord, ${NEWEST_FIRST}
+  )
+  select r.ord::int as ord, c.purpose, c.channels, n.id::text as id, n.action, n.campaign_id,
+         to_char(n.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at,
+         to_char(n.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
+    from campaign c
+    cross join r
+    left join newest n on n.ord = r.ord
+   where c.id = $1
+   order by r.ord`;
 
 @Injectable()
 export class ConsentEventsRepository {
@@ -74,53 +128,20 @@ export class ConsentEventsRepository {
     return rows[0];
   }
 
-  /**
-   * The hot path of "may I send?": for each recipient, in one round trip whatever their
-   * number, the newest event on its contact point(s) and the newest on its customer, among
-   * events scoped to the whole channel group or to the campaign, recorded no later than `at`.
-   * A recipient given by address alone counts the events of the customer owning it; one given
-   * by customer alone counts the events of every contact point the customer has in the group.
-   * No row comes back when the campaign does not exist.
-   */
   findLatestCoveringEvents(q: {
     campaignId: string;
     channelGroup: string;
     at: Date | null;
     recipients: { customerId: string | null; address: string | null }[];
   }): Promise<CoveringEventsRow[]> {
+    // Few recipients: a named statement, planned once per connection (planning costs more than
+    // running it for one recipient). Many: planned each time, because PostgreSQL's generic plan
+    // assumes ten array elements and picks a nested loop that takes seconds at ten thousand.
+    const prepared = q.recipients.length <= GENERIC_PLAN_MAX_RECIPIENTS ? 'covering-events' : undefined;
     return this.db.query<CoveringEventsRow>(
-      `with r as (
-         select * from unnest($3::text[], $4::text[]) with ordinality as r(customer_id, address, ord)
-       )
-       select r.ord::int as ord, c.purpose, c.channels, cp.ev as on_contact_point, cu.ev as on_customer
-         from campaign c
-         cross join r
-         left join lateral (
-           select ${COVERING_EVENT} as ev
-             from consent_event e
-            where e.channel_group = $2
-              and e.address = any(case when r.address is not null then array[r.address]
-                    else array(select p.address from contact_point p
-                                where p.customer_id = r.customer_id and p.channel_group = $2) end)
-              and (e.campaign_id is null or e.campaign_id = c.id)
-              and ($5::timestamptz is null or e.recorded_at <= $5)
-            order by ${NEWEST_FIRST} limit 1
-         ) cp on true
-         left join lateral (
-           select ${COVERING_EVENT} as ev
-             from consent_event e
-            where e.channel_group = $2
-              and e.address is null
-              and e.customer_id = any(array_remove(array[r.customer_id], null) || case when r.address is null then '{}'::text[]
-                    else array(select p.customer_id from contact_point p
-                                where p.channel_group = $2 and p.address = r.address)::text[] end)
-              and (e.campaign_id is null or e.campaign_id = c.id)
-              and ($5::timestamptz is null or e.recorded_at <= $5)
-            order by ${NEWEST_FIRST} limit 1
-         ) cu on true
-        where c.id = $1
-        order by r.ord`,
+      COVERING_EVENTS_SQL,
       [q.campaignId, q.channelGroup, q.recipients.map((r) => r.customerId), q.recipients.map((r) => r.address), q.at],
+      prepared,
     );
   }
 
@@ -139,7 +160,7 @@ export class ConsentEventsRepository {
         where ((e.channel_group, e.address) in (select * from unnest($1::text[], $2::text[]))
                or e.customer_id = any($3::text[]))
           and ($4::text is null or e.channel_group = $4)
-        order by e.channel_group, coalesce(e.address, ''), coalesce(e.campaign_id, ''), ${NEWEST_FIRST}`,
+        order by e.channel_group, coalesce(e.address, ''), coalesce(e.campaign_id, ''), ${NEWEST_FIRST.replace(/(\w+) desc/g, 'e.$1 desc')}`,
       [q.contactPoints.map((p) => p.channelGroup), q.contactPoints.map((p) => p.address), q.customerIds, q.channelGroup],
     );
   }

@@ -23,9 +23,10 @@ export class Db {
     return driver.master as Pool;
   }
 
-  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  /** `name` makes it a prepared statement, planned once per connection: for hot queries. */
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], name?: string): Promise<T[]> {
     const client = this.ambient.getStore() ?? this.pool;
-    const result = await client.query(sql, params);
+    const result = await client.query(name ? { name, text: sql, values: params } : { text: sql, values: params });
     return result.rows as T[];
   }
 

@@ -51,6 +51,8 @@ export async function startEmbeddedPostgres(options: {
   database: string;
   persistent: boolean;
   log?: (line: string) => void;
+  /** Server settings (`-c name=value`), e.g. a larger shared_buffers for benchmarks. */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedDatabase> {
   const dataDir = resolve(options.dataDir);
   const fresh = !existsSync(resolve(dataDir, 'PG_VERSION'));
@@ -67,7 +69,7 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: true,
     onLog: (line: string) => options.log?.(String(line).trim()),
     onError: (line: unknown) => options.log?.(String(line).trim()),
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=on'],
+    postgresFlags: Object.entries({ max_connections: '200', shared_buffers: '256MB', ...options.settings }).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
   });
   if (fresh) await server.initialise();
   await server.start();

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { RawArray } from '../common/validation';
 import { CHANNELS, Channel } from '../common/channels';
 import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
 import { IsInstant } from '../common/validators';
@@ -46,10 +47,9 @@ export class BatchDecisionRequestDto {
   @IsOptional() @IsInstant()
   at?: string;
 
-  // Checked by parseRecipients rather than class-validator: ten thousand nested class
-  // instances would cost more than the decisions themselves.
+  // Items are checked by parseRecipients (see RawArray).
   @ApiProperty({ type: RecipientDto, isArray: true, minItems: 1, maxItems: MAX_BATCH_RECIPIENTS })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BATCH_RECIPIENTS)
+  @RawArray({ min: 1, max: MAX_BATCH_RECIPIENTS })
   recipients: unknown[];
 }
 

@@ -5,20 +5,14 @@ import { Channel, channelGroup } from '../common/channels';
 import { Problem } from '../common/problem';
 import { parseInstant } from '../common/validators';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { ConsentEventsRepository, CoveringEventRow } from '../consents/consent-events.repository';
+import { ConsentEventsRepository, CoveringEventsRow } from '../consents/consent-events.repository';
 import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequestDto } from './decision.dto';
 import { parseRecipients, Recipient } from './recipients';
 import { CoveringEvent, Decision, decideSend } from './send-decision.policy';
 
-function toCovering(row: CoveringEventRow | null): CoveringEvent | null {
-  if (!row) return null;
-  return {
-    id: row.id,
-    action: row.action,
-    campaignId: row.campaign_id,
-    occurredAt: new Date(row.occurred_at),
-    recordedAt: new Date(row.recorded_at),
-  };
+function toCovering(row: CoveringEventsRow): CoveringEvent | null {
+  if (row.id === null) return null;
+  return { id: row.id, action: row.action!, campaignId: row.campaign_id, occurredAt: row.occurred_at!, recordedAt: row.recorded_at! };
 }
 
 @Injectable()
@@ -81,7 +75,7 @@ export class DecisionsService {
           purpose: row.purpose as Purpose,
           campaignChannels: row.channels,
           channel,
-          candidates: [toCovering(row.on_contact_point), toCovering(row.on_customer)],
+          latest: toCovering(row),
         }),
       );
     } finally {

@@ -1,10 +1,10 @@
-import { CoveringEvent, decideSend, newestEvent } from './send-decision.policy';
+import { CoveringEvent, decideSend } from './send-decision.policy';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const plus = (ms: number) => new Date(t0.getTime() + ms);
 
 function ev(id: string, action: string, occurredMs: number, recordedMs = occurredMs, campaignId: string | null = null): CoveringEvent {
-  return { id, action, campaignId, occurredAt: plus(occurredMs), recordedAt: plus(recordedMs) };
+  return { id, action, campaignId, occurredAt: plus(occurredMs).toISOString(), recordedAt: plus(recordedMs).toISOString() };
 }
 
 const base = { channel: 'sms', campaignChannels: ['sms', 'email'] };
@@ -15,45 +15,23 @@ describe('decideSend', () => {
     ['transactional', true, 'allow', 'no_objection'],
     ['conversational', false, 'deny', 'no_consent'],
   ] as const)('with no covering event, a %s campaign answers %s/%s', (purpose, allowed, outcome, reason) => {
-    expect(decideSend({ ...base, purpose, candidates: [null, null] })).toEqual({ allowed, outcome, reason, basis: null });
+    expect(decideSend({ ...base, purpose, latest: null })).toEqual({ allowed, outcome, reason, basis: null });
   });
 
   it('an opt-in allows and names its event', () => {
-    const d = decideSend({ ...base, purpose: 'marketing', candidates: [ev('7', 'opt_in', 0, 5, 'promo'), null] });
+    const d = decideSend({ ...base, purpose: 'marketing', latest: ev('7', 'opt_in', 0, 5, 'promo') });
     expect(d).toMatchObject({ allowed: true, outcome: 'allow', reason: 'opted_in' });
     expect(d.basis).toEqual({ eventId: '7', action: 'opt_in', scope: 'campaign', occurredAt: t0.toISOString(), recordedAt: plus(5).toISOString() });
   });
 
   it('an opt-out wins over the transactional default', () => {
-    const d = decideSend({ ...base, purpose: 'transactional', candidates: [null, ev('3', 'opt_out', 0)] });
+    const d = decideSend({ ...base, purpose: 'transactional', latest: ev('3', 'opt_out', 0) });
     expect(d).toMatchObject({ allowed: false, outcome: 'deny', reason: 'opted_out', basis: { eventId: '3', scope: 'channel' } });
-  });
-
-  it('the newest event wins whichever subject it is on', () => {
-    const onContactPoint = ev('1', 'opt_in', 1000);
-    const onCustomer = ev('2', 'opt_out', 2000);
-    expect(decideSend({ ...base, purpose: 'marketing', candidates: [onContactPoint, onCustomer] }).reason).toBe('opted_out');
-    expect(decideSend({ ...base, purpose: 'marketing', candidates: [ev('1', 'opt_in', 3000), onCustomer] }).reason).toBe('opted_in');
   });
 
   it('a channel the campaign does not send on is denied, but an opt-out is still reported as such', () => {
     const facts = { purpose: 'transactional' as const, channel: 'whatsapp', campaignChannels: ['sms'] };
-    expect(decideSend({ ...facts, candidates: [ev('1', 'opt_in', 0)] })).toMatchObject({ allowed: false, reason: 'channel_not_in_campaign' });
-    expect(decideSend({ ...facts, candidates: [ev('1', 'opt_out', 0)] })).toMatchObject({ allowed: false, reason: 'opted_out' });
-  });
-});
-
-describe('newestEvent', () => {
-  it('orders by occurredAt first', () => {
-    expect(newestEvent([ev('9', 'opt_in', 0, 99), ev('1', 'opt_out', 1, 1)])?.id).toBe('1');
-  });
-  it('breaks occurredAt ties by the later recordedAt', () => {
-    expect(newestEvent([ev('1', 'opt_in', 0, 10), ev('2', 'opt_out', 0, 5)])?.id).toBe('1');
-  });
-  it('breaks full ties by the later ledger id, compared as integers not strings', () => {
-    expect(newestEvent([ev('10', 'opt_in', 0, 0), ev('9', 'opt_out', 0, 0)])?.id).toBe('10');
-  });
-  it('is null when nothing covers', () => {
-    expect(newestEvent([null, null])).toBeNull();
+    expect(decideSend({ ...facts, latest: ev('1', 'opt_in', 0) })).toMatchObject({ allowed: false, reason: 'channel_not_in_campaign' });
+    expect(decideSend({ ...facts, latest: ev('1', 'opt_out', 0) })).toMatchObject({ allowed: false, reason: 'opted_out' });
   });
 });

@@ -11,8 +11,9 @@ export interface CoveringEvent {
   id: string;
   action: string;
   campaignId: string | null;
-  occurredAt: Date;
-  recordedAt: Date;
+  /** ISO 8601 instants. */
+  occurredAt: string;
+  recordedAt: string;
 }
 
 export interface DecisionBasis {
@@ -35,28 +36,12 @@ export interface DecisionFacts {
   purpose: Purpose;
   campaignChannels: readonly string[];
   channel: string;
-  /** Candidates (on the contact point, on the customer); null where none exists. */
-  candidates: readonly (CoveringEvent | null)[];
-}
-
-/** Rule 2: the newest by occurredAt; ties go to the later recorded (recordedAt, then ledger id). */
-export function newestEvent(candidates: readonly (CoveringEvent | null)[]): CoveringEvent | null {
-  let best: CoveringEvent | null = null;
-  for (const c of candidates) {
-    if (!c) continue;
-    if (!best || compareEvents(c, best) > 0) best = c;
-  }
-  return best;
-}
-
-function compareEvents(a: CoveringEvent, b: CoveringEvent): number {
-  const byOccurred = a.occurredAt.getTime() - b.occurredAt.getTime();
-  if (byOccurred) return byOccurred;
-  const byRecorded = a.recordedAt.getTime() - b.recordedAt.getTime();
-  if (byRecorded) return byRecorded;
-  const ia = BigInt(a.id);
-  const ib = BigInt(b.id);
-  return ia === ib ? 0 : ia > ib ? 1 : -1;
+  /**
+   * The newest event covering the message (rules 1 and 2: on the contact point or its
+   * customer, channel-wide or on this campaign; newest by occurredAt, ties to the later
+   * recorded), as ConsentEventsRepository.findLatestCoveringEvents selects it; null if none.
+   */
+  latest: CoveringEvent | null;
 }
 
 function basisOf(event: CoveringEvent): DecisionBasis {
@@ -64,8 +49,8 @@ function basisOf(event: CoveringEvent): DecisionBasis {
     eventId: event.id,
     action: event.action,
     scope: event.campaignId === null ? 'channel' : 'campaign',
-    occurredAt: event.occurredAt.toISOString(),
-    recordedAt: event.recordedAt.toISOString(),
+    occurredAt: event.occurredAt,
+    recordedAt: event.recordedAt,
   };
 }
 
@@ -77,7 +62,7 @@ const DEFAULT_BY_PURPOSE: Record<Purpose, Pick<Decision, 'allowed' | 'outcome' |
 };
 
 export function decideSend(facts: DecisionFacts): Decision {
-  const latest = newestEvent(facts.candidates);
+  const { latest } = facts;
   // An opt-out always wins, whatever else is true.
   if (latest?.action === 'opt_out') return { allowed: false, outcome: 'deny', reason: 'opted_out', basis: basisOf(latest) };
   if (!facts.campaignChannels.includes(facts.channel)) {
