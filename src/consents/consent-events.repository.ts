@@ -35,7 +35,8 @@ export interface NewConsentEvent {
 
 /** The newest event covering one recipient (rule 2 of decisions), or nulls when none does. */
 export interface CoveringEventsRow {
-  ord: number;
+  /** 1-based position in the batch (absent for a single decision). */
+  ord?: number;
   purpose: string;
   channels: string[];
   id: string | null;
@@ -51,13 +52,53 @@ const COLUMNS = `id, customer_id, channel, channel_group, address, campaign_id, 
 
 // Rule 2 of decisions: newest first by when it happened; ties go to the later recorded.
 const NEWEST_FIRST = 'occurred_at desc, recorded_at desc, id desc';
+const NEWEST_FIRST_E = 'e.occurred_at desc, e.recorded_at desc, e.id desc';
 const COVERING_COLUMNS = 'e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at';
-
-const GENERIC_PLAN_MAX_RECIPIENTS = 20;
+const ISO_TIMES = `to_char(n.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at,
+  to_char(n.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at`;
 
 /**
- * The hot path of "may I send?", one statement for one recipient or ten thousand.
- * For each recipient: the contact points it stands for (its address; or, given by customer
+ * "May I send?" for one recipient: the same rule as COVERING_EVENTS_SQL below, shaped for one
+ * recipient so that every lookup is an equality on an index and PostgreSQL keeps one generic
+ * plan for it (the batch shape, = ANY of arrays, costs twice as much per single lookup and
+ * gets re-planned every time). Four branches, the newest of which wins: events on the address;
+ * on the customer's contact points (asked by customer alone); on the customer named; on the
+ * customer owning the address. test/decisions.e2e-spec.ts checks both shapes agree.
+ */
+const COVERING_EVENT_SQL = `
+  with candidates as (
+    (select ${COVERING_COLUMNS} from consent_event e
+      where e.channel_group = $2 and e.address = $3
+        and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
+      order by ${NEWEST_FIRST_E} limit 1)
+    union all
+    (select e.* from contact_point p cross join lateral (
+       select ${COVERING_COLUMNS} from consent_event e
+        where e.channel_group = $2 and e.address = p.address
+          and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
+        order by ${NEWEST_FIRST_E} limit 1) e
+      where $3::text is null and p.customer_id = $4 and p.channel_group = $2)
+    union all
+    (select ${COVERING_COLUMNS} from consent_event e
+      where e.channel_group = $2 and e.address is null and e.customer_id = $4
+        and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
+      order by ${NEWEST_FIRST_E} limit 1)
+    union all
+    (select e.* from contact_point p cross join lateral (
+       select ${COVERING_COLUMNS} from consent_event e
+        where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
+          and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
+        order by ${NEWEST_FIRST_E} limit 1) e
+      where p.channel_group = $2 and p.address = $3)
+  )
+  select c.purpose, c.channels, n.id::text as id, n.action, n.campaign_id,
+         ${ISO_TIMES}
+    from campaign c
+    left join (select * from candidates order by ${NEWEST_FIRST} limit 1) n on true
+   where c.id = $1`;
+
+/**
+ * "May I send?" for a batch, in one statement whatever its size. For each recipient: the contact points it stands for (its address; or, given by customer
  * alone, every contact point the customer has in the channel group) and the customers it
  * stands for (the one named; and whoever owns the address). Then the newest event of each
  * address and of each customer (customer-level events have no address), scoped to the whole
@@ -103,9 +144,7 @@ const COVERING_EVENTS_SQL = `
   ), newest as (
     select distinct on (ord) * from candidates order by ord, ${NEWEST_FIRST}
   )
-  select r.ord::int as ord, c.purpose, c.channels, n.id::text as id, n.action, n.campaign_id,
-         to_char(n.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at,
-         to_char(n.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
+  select r.ord::int as ord, c.purpose, c.channels, n.id::text as id, n.action, n.campaign_id, ${ISO_TIMES}
     from campaign c
     cross join r
     left join newest n on n.ord = r.ord
@@ -128,21 +167,35 @@ export class ConsentEventsRepository {
     return rows[0];
   }
 
+  findLatestCoveringEvent(q: {
+    campaignId: string;
+    channelGroup: string;
+    at: Date | null;
+    recipient: { customerId: string | null; address: string | null };
+  }): Promise<CoveringEventsRow[]> {
+    // A named statement: planned once per connection, which is most of the cost of one decision.
+    return this.db.query<CoveringEventsRow>(
+      COVERING_EVENT_SQL,
+      [q.campaignId, q.channelGroup, q.recipient.address, q.recipient.customerId, q.at],
+      'covering-event',
+    );
+  }
+
   findLatestCoveringEvents(q: {
     campaignId: string;
     channelGroup: string;
     at: Date | null;
     recipients: { customerId: string | null; address: string | null }[];
   }): Promise<CoveringEventsRow[]> {
-    // Few recipients: a named statement, planned once per connection (planning costs more than
-    // running it for one recipient). Many: planned each time, because PostgreSQL's generic plan
-    // assumes ten array elements and picks a nested loop that takes seconds at ten thousand.
-    const prepared = q.recipients.length <= GENERIC_PLAN_MAX_RECIPIENTS ? 'covering-events' : undefined;
-    return this.db.query<CoveringEventsRow>(
-      COVERING_EVENTS_SQL,
-      [q.campaignId, q.channelGroup, q.recipients.map((r) => r.customerId), q.recipients.map((r) => r.address), q.at],
-      prepared,
-    );
+    // Not a named statement: PostgreSQL's generic plan assumes ten array elements and picks a
+    // nested loop that takes seconds at ten thousand recipients; planning each time costs ~2 ms.
+    return this.db.query<CoveringEventsRow>(COVERING_EVENTS_SQL, [
+      q.campaignId,
+      q.channelGroup,
+      q.recipients.map((r) => r.customerId),
+      q.recipients.map((r) => r.address),
+      q.at,
+    ]);
   }
 
   /**

@@ -64,8 +64,11 @@ export class DecisionsService {
       );
     });
     try {
+      const query = { campaignId, channelGroup: channelGroup(channel), at };
       const rows = await Promise.race([
-        this.events.findLatestCoveringEvents({ campaignId, channelGroup: channelGroup(channel), at, recipients }),
+        recipients.length === 1
+          ? this.events.findLatestCoveringEvent({ ...query, recipient: recipients[0] })
+          : this.events.findLatestCoveringEvents({ ...query, recipients }),
         timeout,
       ]);
       if (rows.length === 0) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${campaignId}".`);
