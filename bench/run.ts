@@ -6,7 +6,9 @@
  * Rounds alternate yardstick and service so that machine noise hits both; medians are
  * reported, and the ratio service/yardstick is the number to compare across runs.
  *   BENCH_DATABASE_URL  use this server instead of a temporary embedded one
- *   BENCH_ROWS, BENCH_ROUNDS (3), BENCH_SECONDS (8), BENCH_CONNECTIONS (16)
+ *   BENCH_ROWS, BENCH_ROUNDS (3), BENCH_SECONDS (8), BENCH_CONNECTIONS (16),
+ *   BENCH_BATCH_CONNECTIONS (4: batches from several sending services at once; each is ~200 ms
+ *   of work split between Node and PostgreSQL, so one at a time leaves a core idle)
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -26,6 +28,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const BATCH = 10_000;
+const BATCH_CONNECTIONS = Number(process.env.BENCH_BATCH_CONNECTIONS ?? 4);
 const KEY = 'bench-admin-key-0123456789abcdef';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -171,7 +174,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       const y = await load(`http://127.0.0.1:${yardstickPort}/decide`, { connections: CONNECTIONS, bodies: singleBodies });
       const s = await load(`http://127.0.0.1:${servicePort}/v1/decisions`, { connections: CONNECTIONS, bodies: singleBodies });
-      const b = await load(`http://127.0.0.1:${servicePort}/v1/decisions/batch`, { connections: 2, bodies: batchBodies });
+      const b = await load(`http://127.0.0.1:${servicePort}/v1/decisions/batch`, { connections: BATCH_CONNECTIONS, bodies: batchBodies });
       if (y.errors || s.errors || b.errors) throw new Error(`errors during round ${round}: yardstick ${y.errors}, single ${s.errors}, batch ${b.errors}`);
       yard.push(y.rps);
       single.push(s.rps);
@@ -188,7 +191,7 @@ async function main(): Promise<void> {
     console.log(`| single decisions | ${median(single).toFixed(0)} req/s | |`);
     console.log(`| single / yardstick (median of per-round ratios) | ${median(ratios).toFixed(2)} | >= 0.70 |`);
     console.log(`| batch of ${BATCH.toLocaleString()} | ${median(batch).toFixed(0)} recipient decisions/s | >= 100000 |`);
-    console.log(`\n${ROWS.toLocaleString()} consent events, ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections (batch: 2), node ${process.version}`);
+    console.log(`\n${ROWS.toLocaleString()} consent events, ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections (batch: ${BATCH_CONNECTIONS}), node ${process.version}`);
   } finally {
     for (const c of children.reverse()) await stop(c);
     await embedded?.stop();

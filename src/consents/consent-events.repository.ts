@@ -35,10 +35,11 @@ export interface NewConsentEvent {
 
 /** The newest event covering one recipient (rule 2 of decisions), or nulls when none does. */
 export interface CoveringEventsRow {
-  /** 1-based position in the batch (absent for a single decision). */
+  /** Batch only: 0 for the campaign row, else the recipient's 1-based position. */
   ord?: number;
-  purpose: string;
-  channels: string[];
+  /** Null on a batch's recipient rows. */
+  purpose: string | null;
+  channels: string[] | null;
   id: string | null;
   action: string | null;
   campaign_id: string | null;
@@ -105,7 +106,7 @@ const COVERING_EVENT_SQL = `
  * channel group or to the campaign and recorded no later than `at`; then the newest of those
  * per recipient. Each lookup is one index scan over all recipients at once (= ANY of a sorted
  * array), which costs about half of one lateral lookup per recipient at 10,000 recipients.
- * No row comes back when the campaign does not exist.
+ * No row comes back when the campaign does not exist; see the select for the result's shape.
  */
 const COVERING_EVENTS_SQL = `
   with r as (
@@ -144,12 +145,15 @@ const COVERING_EVENTS_SQL = `
   ), newest as (
     select distinct on (ord) * from candidates order by ord, ${NEWEST_FIRST}
   )
-  select r.ord::int as ord, c.purpose, c.channels, n.id::text as id, n.action, n.campaign_id, ${ISO_TIMES}
-    from campaign c
-    cross join r
-    left join newest n on n.ord = r.ord
-   where c.id = $1
-   order by r.ord`;
+  -- The campaign once (ord 0), then one row per recipient that has a covering event: the
+  -- campaign's columns are not repeated (and parsed) ten thousand times.
+  select 0 as ord, c.purpose, c.channels, null as id, null as action, null as campaign_id, null as occurred_at, null as recorded_at
+    from campaign c where c.id = $1
+  union all
+  select n.ord::int, null, null, n.id::text, n.action, n.campaign_id, ${ISO_TIMES}
+    from newest n
+   where exists (select 1 from campaign c where c.id = $1)
+   order by ord`;
 
 @Injectable()
 export class ConsentEventsRepository {

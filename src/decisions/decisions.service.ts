@@ -65,22 +65,19 @@ export class DecisionsService {
     });
     try {
       const query = { campaignId, channelGroup: channelGroup(channel), at };
-      const rows = await Promise.race([
-        recipients.length === 1
-          ? this.events.findLatestCoveringEvent({ ...query, recipient: recipients[0] })
-          : this.events.findLatestCoveringEvents({ ...query, recipients }),
-        timeout,
-      ]);
-      if (rows.length === 0) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${campaignId}".`);
-      if (rows.length !== recipients.length) throw new Error(`decision query returned ${rows.length} rows for ${recipients.length} recipients`);
-      return rows.map((row) =>
-        decideSend({
-          purpose: row.purpose as Purpose,
-          campaignChannels: row.channels,
-          channel,
-          latest: toCovering(row),
-        }),
-      );
+      let campaign: CoveringEventsRow | undefined;
+      const latest: (CoveringEvent | null)[] = new Array(recipients.length).fill(null);
+      if (recipients.length === 1) {
+        [campaign] = await Promise.race([this.events.findLatestCoveringEvent({ ...query, recipient: recipients[0] }), timeout]);
+        if (campaign) latest[0] = toCovering(campaign);
+      } else {
+        const rows = await Promise.race([this.events.findLatestCoveringEvents({ ...query, recipients }), timeout]);
+        campaign = rows[0]?.ord === 0 ? rows[0] : undefined;
+        for (let i = 1; i < rows.length; i++) latest[rows[i].ord! - 1] = toCovering(rows[i]);
+      }
+      if (!campaign) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${campaignId}".`);
+      const facts = { purpose: campaign.purpose as Purpose, campaignChannels: campaign.channels!, channel };
+      return latest.map((event) => decideSend({ ...facts, latest: event }));
     } finally {
       clearTimeout(timer);
     }
