@@ -226,6 +226,28 @@ describe('consents, customers and campaigns', () => {
       expectProblem(await t.post('/v1/consents', body, { headers: { 'idempotency-key': 'has space' } }), 400, 'Idempotency-Key');
     });
 
+    it('every POST honours it, decisions and API keys included', async () => {
+      const decision = { address: '+14155550140', channel: 'sms', campaignId: 'promo' };
+      const first = await t.post('/v1/decisions', decision, { headers: { 'idempotency-key': 'idem-decision' } });
+      await new Promise((r) => setTimeout(r, 5));
+      const again = await t.post('/v1/decisions', decision, { headers: { 'idempotency-key': 'idem-decision' } });
+      expect(again.body).toEqual(first.body);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expectProblem(await t.post('/v1/decisions', { ...decision, campaignId: 'other' }, { headers: { 'idempotency-key': 'idem-decision' } }), 422);
+      const batch = { channel: 'sms', campaignId: 'promo', recipients: [{ address: '+14155550140' }] };
+      const b1 = await t.post('/v1/decisions/batch', batch, { headers: { 'idempotency-key': 'idem-batch' } });
+      expect((await t.post('/v1/decisions/batch', batch, { headers: { 'idempotency-key': 'idem-batch' } })).body).toEqual(b1.body);
+      const before = await t.count('api_key');
+      const k1 = await t.post('/v1/api-keys', { name: 'once', scopes: ['consents:read'] }, { headers: { 'idempotency-key': 'idem-key' } });
+      const k2 = await t.post('/v1/api-keys', { name: 'once', scopes: ['consents:read'] }, { headers: { 'idempotency-key': 'idem-key' } });
+      expect(k2.status).toBe(201);
+      expect(k2.body.id).toBe(k1.body.id);
+      expect(k2.body.secret).toBeUndefined();
+      expect(await t.count('api_key')).toBe(before + 1);
+      const { rows } = await t.sql.query(`select response::text as r from idempotency_record where key = 'idem-key'`);
+      expect(rows[0].r).not.toContain(k1.body.secret);
+    });
+
     it('expired keys are purged after the retention period, never before', async () => {
       const { IdempotencyRetention } = await import('../src/idempotency/idempotency.module');
       await t.post('/v1/consents', body, { headers: { 'idempotency-key': 'idem-old' } });

@@ -1,4 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, RequireScopes } from '../auth/scopes';
@@ -13,13 +16,27 @@ const uuid = new ParseUUIDPipe({ exceptionFactory: () => Problem.field('id', 'mu
 @RequireScopes('admin')
 @Controller('v1/api-keys')
 export class ApiKeysController {
-  constructor(private readonly apiKeys: ApiKeysService) {}
+  constructor(
+    private readonly apiKeys: ApiKeysService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
 
   @Post()
   @HttpCode(201)
-  @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The secret is in this response only.' })
-  create(@Body() body: CreateApiKeyDto, @CurrentPrincipal() principal: Principal): Promise<CreatedApiKeyDto> {
-    return this.apiKeys.create(body.name, body.scopes, principal);
+  @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The secret is in this response only (an Idempotency-Key replay omits it).' })
+  create(
+    @Body() body: CreateApiKeyDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CreatedApiKeyDto> {
+    // A replay returns the key without its secret: secrets are shown once and never stored.
+    return this.idempotency.execute(
+      request,
+      reply,
+      () => this.apiKeys.create(body.name, body.scopes, principal),
+      ({ secret: _secret, ...key }) => key,
+    );
   }
 
   @Get()

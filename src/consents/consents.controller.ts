@@ -1,4 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, RequireScopes } from '../auth/scopes';
@@ -10,15 +13,23 @@ import { ConsentsService } from './consents.service';
 @ApiBearerAuth()
 @Controller('v1')
 export class ConsentsController {
-  constructor(private readonly consents: ConsentsService) {}
+  constructor(
+    private readonly consents: ConsentsService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
 
   @Post('consents')
   @HttpCode(201)
   @RequireScopes('consents:write')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays the first response for 24 hours at least.' })
   @ApiCreatedResponse({ type: RecordedConsentDto })
-  record(@Body() body: RecordConsentDto, @CurrentPrincipal() principal: Principal): Promise<RecordedConsentDto> {
-    return this.consents.record(body, principal);
+  record(
+    @Body() body: RecordConsentDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RecordedConsentDto> {
+    return this.idempotency.execute(request, reply, () => this.consents.record(body, principal));
   }
 
   @Get('consents')

@@ -1,4 +1,7 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/scopes';
 import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequestDto } from './decision.dto';
@@ -9,19 +12,26 @@ import { DecisionsService } from './decisions.service';
 @RequireScopes('decisions:read')
 @Controller('v1/decisions')
 export class DecisionsController {
-  constructor(private readonly decisions: DecisionsService) {}
+  constructor(
+    private readonly decisions: DecisionsService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
 
   @Post()
   @HttpCode(200)
   @ApiOkResponse({ type: DecisionDto })
-  decide(@Body() body: DecisionRequestDto): Promise<DecisionDto> {
-    return this.decisions.decideOne(body);
+  decide(@Body() body: DecisionRequestDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<DecisionDto> {
+    return this.idempotency.execute(request, reply, () => this.decisions.decideOne(body));
   }
 
   @Post('batch')
   @HttpCode(200)
   @ApiOkResponse({ type: BatchDecisionDto })
-  decideBatch(@Body() body: BatchDecisionRequestDto): Promise<BatchDecisionDto> {
-    return this.decisions.decideBatch(body);
+  decideBatch(
+    @Body() body: BatchDecisionRequestDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BatchDecisionDto> {
+    return this.idempotency.execute(request, reply, () => this.decisions.decideBatch(body));
   }
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyService } from './idempotency.service';
 import { IdempotencyRepository } from './idempotency.repository';
 
 @Injectable()
@@ -28,7 +27,7 @@ export class IdempotencyRetention {
 }
 
 @Module({
-  providers: [IdempotencyRepository, IdempotencyRetention, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
-  exports: [IdempotencyRetention],
+  providers: [IdempotencyRepository, IdempotencyRetention, IdempotencyService],
+  exports: [IdempotencyRetention, IdempotencyService],
 })
 export class IdempotencyModule {}

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import { Problem } from '../common/problem';
+import { Db } from '../database/db';
+import { IdempotencyRepository } from './idempotency.repository';
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** Stable JSON: the same body with keys in another order is the same request. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * `Idempotency-Key` on every POST. Each POST handler runs its work through `execute`: without
+ * the header that is a plain call (nothing is added to the hot path of decisions, which a
+ * global interceptor would); with it, the first successful response is stored in the same
+ * transaction as the write it reports, so a retry either replays it or, when the first
+ * attempt failed, runs again. The same key with a different body is a 422.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(
+    private readonly db: Db,
+    private readonly records: IdempotencyRepository,
+  ) {}
+
+  /** `stored` chooses what is kept for replays (never a secret): by default the whole response. */
+  async execute<T>(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    work: () => Promise<T>,
+    stored: (response: T) => unknown = (response) => response,
+  ): Promise<T> {
+    const raw = request.headers['idempotency-key'];
+    if (raw === undefined || !request.principal) return work();
+    if (typeof raw !== 'string' || !KEY.test(raw)) {
+      throw Problem.field('Idempotency-Key', 'must be 1 to 255 printable ASCII characters');
+    }
+    const principal = request.principal.id;
+    const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${canonical(request.body)}`).digest('hex');
+    return this.db.transaction(async () => {
+      await this.records.lockKey(principal, raw);
+      const previous = await this.records.find(principal, raw);
+      if (previous) {
+        if (previous.request_hash.trim() !== requestHash) {
+          throw Problem.unprocessable('IDEMPOTENCY_KEY.REUSED', 'This Idempotency-Key was used with a different request.', [
+            { field: 'Idempotency-Key', message: 'was already used with a different request body or path' },
+          ]);
+        }
+        reply.status(previous.status_code).header('idempotent-replayed', 'true');
+        return previous.response as T;
+      }
+      const response = await work();
+      await this.records.insert({ principal, key: raw, requestHash, statusCode: reply.statusCode, response: stored(response) });
+      return response;
+    });
+  }
+}
