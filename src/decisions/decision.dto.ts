@@ -7,15 +7,8 @@ import { IsInstant } from '../common/validators';
 
 export const MAX_BATCH_RECIPIENTS = 10_000;
 
-export class DecisionRequestDto {
-  @ApiPropertyOptional({ maxLength: CUSTOMER_ID_MAX, description: 'At least one of customerId and address.' })
-  @IsOptional() @IsString() @Length(1, CUSTOMER_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
-  customerId?: string;
-
-  @ApiPropertyOptional({ example: '+14155550100', description: 'The address the message would go to.' })
-  @IsOptional() @IsString() @Length(1, 512)
-  address?: string;
-
+/** What every decision names: the channel, the campaign, and optionally a past instant to replay. */
+export class DecisionScopeDto {
   @ApiProperty({ enum: CHANNELS })
   @IsIn(CHANNELS)
   channel: Channel;
@@ -29,24 +22,22 @@ export class DecisionRequestDto {
   at?: string;
 }
 
+export class DecisionRequestDto extends DecisionScopeDto {
+  @ApiPropertyOptional({ maxLength: CUSTOMER_ID_MAX, description: 'At least one of customerId and address.' })
+  @IsOptional() @IsString() @Length(1, CUSTOMER_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  customerId?: string;
+
+  @ApiPropertyOptional({ example: '+14155550100', description: 'The address the message would go to.' })
+  @IsOptional() @IsString() @Length(1, 512)
+  address?: string;
+}
+
 export class RecipientDto {
   @ApiPropertyOptional({ maxLength: CUSTOMER_ID_MAX }) customerId?: string;
   @ApiPropertyOptional({ maxLength: 512 }) address?: string;
 }
 
-export class BatchDecisionRequestDto {
-  @ApiProperty({ enum: CHANNELS })
-  @IsIn(CHANNELS)
-  channel: Channel;
-
-  @ApiProperty({ maxLength: CAMPAIGN_ID_MAX })
-  @IsString() @Length(1, CAMPAIGN_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
-  campaignId: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional() @IsInstant()
-  at?: string;
-
+export class BatchDecisionRequestDto extends DecisionScopeDto {
   // Items are checked by parseRecipients (see RawArray).
   @ApiProperty({ type: RecipientDto, isArray: true, minItems: 1, maxItems: MAX_BATCH_RECIPIENTS })
   @RawArray({ min: 1, max: MAX_BATCH_RECIPIENTS })
