@@ -22,6 +22,7 @@ describe('database outage', () => {
   afterAll(async () => {
     await proxy.restore().catch(() => undefined);
     await t.close();
+    await proxy.cut();
   });
 
   it('decisions answer 503 with Retry-After (never allowed), writes write nothing, ready goes red; all recover', async () => {
