@@ -32,10 +32,6 @@ export class CampaignsRepository {
     return (await this.db.query<CampaignRow>(`select ${COLUMNS} from campaign where id = $1`, [id]))[0];
   }
 
-  async findByIdForShare(id: string): Promise<CampaignRow | undefined> {
-    return (await this.db.query<CampaignRow>(`select ${COLUMNS} from campaign where id = $1 for share`, [id]))[0];
-  }
-
   listAll(): Promise<CampaignRow[]> {
     return this.db.query<CampaignRow>(`select ${COLUMNS} from campaign order by id`);
   }
