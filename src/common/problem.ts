@@ -42,12 +42,13 @@ export class Problem extends Error {
     };
   }
 
-  static validation(errors: FieldError[], detail = 'The request is not valid.'): Problem {
+  /** Detail defaults to every field and its message, e.g. "channel must be one of ...; at ...". */
+  static validation(errors: FieldError[], detail = errors.map((f) => `${f.field} ${f.message}`).join('; ')): Problem {
     return new Problem(400, 'VALIDATION_FAILED', 'Invalid request', detail, errors);
   }
 
   static field(field: string, message: string): Problem {
-    return Problem.validation([{ field, message }], `${field} ${message}`);
+    return Problem.validation([{ field, message }]);
   }
 
   static notFound(code: string, detail: string): Problem {

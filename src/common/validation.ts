@@ -63,7 +63,7 @@ class StrictValidationPipe extends ValidationPipe {
       else throw error;
       validated = {};
     }
-    if (errors.length) throw Problem.validation(errors, errors.map((f) => `${f.field} ${f.message}`).join('; '));
+    if (errors.length) throw Problem.validation(errors);
     return Object.assign(validated, raw);
   }
 }
@@ -78,8 +78,7 @@ export function createValidationPipe(): ValidationPipe {
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
-      const fields = flattenValidationErrors(errors);
-      return Problem.validation(fields, fields.map((f) => `${f.field} ${f.message}`).join('; '));
+      return Problem.validation(flattenValidationErrors(errors));
     },
   });
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Purpose } from '../campaigns/campaign.dto';
 import { AddressNormaliser } from '../common/address-normaliser';
 import { Channel, channelGroup } from '../common/channels';
+import { withDeadline } from '../common/deadline';
 import { Problem } from '../common/problem';
 import { parseInstant } from '../common/validators';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -64,32 +65,23 @@ export class DecisionsService {
 
   /** Fails closed: no answer within REQUEST_TIMEOUT_MS is a 503, never an "allowed". */
   private async decide(channel: Channel, campaignId: string, at: Date | null, recipients: Recipient[]): Promise<Decision[]> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(Problem.unavailable(`No decision could be made within ${this.config.requestTimeoutMs} ms; nothing is allowed. Retry later.`)),
-        this.config.requestTimeoutMs,
-      );
-    });
-    try {
-      const query = { campaignId, channelGroup: channelGroup(channel), at };
-      let campaign: CoveringEventsRow | undefined;
-      const latest: (CoveringEvent | null)[] = new Array(recipients.length).fill(null);
-      if (recipients.length === 1) {
-        [campaign] = await Promise.race([this.events.findLatestCoveringEvent({ ...query, recipient: recipients[0] }), timeout]);
-        if (campaign) latest[0] = toCovering(campaign);
-      } else {
-        const rows = await Promise.race([this.events.findLatestCoveringEvents({ ...query, recipients }), timeout]);
-        campaign = rows[0]?.ord === 0 ? rows[0] : undefined;
-        for (let i = 1; i < rows.length; i++) latest[rows[i].ord! - 1] = toCovering(rows[i]);
-      }
-      if (!campaign) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${campaignId}".`);
-      const facts = { purpose: campaign.purpose as Purpose, campaignChannels: campaign.channels!, channel };
-      // Recipients with no covering event all get the same (immutable) answer: decide it once.
-      let uncovered: Decision | undefined;
-      return latest.map((event) => (event ? decideSend({ ...facts, latest: event }) : (uncovered ??= decideSend({ ...facts, latest: null }))));
-    } finally {
-      clearTimeout(timer);
+    const ms = this.config.requestTimeoutMs;
+    const unavailable = () => Problem.unavailable(`No decision could be made within ${ms} ms; nothing is allowed. Retry later.`);
+    const query = { campaignId, channelGroup: channelGroup(channel), at };
+    let campaign: CoveringEventsRow | undefined;
+    const latest: (CoveringEvent | null)[] = new Array(recipients.length).fill(null);
+    if (recipients.length === 1) {
+      [campaign] = await withDeadline(this.events.findLatestCoveringEvent({ ...query, recipient: recipients[0] }), ms, unavailable);
+      if (campaign) latest[0] = toCovering(campaign);
+    } else {
+      const rows = await withDeadline(this.events.findLatestCoveringEvents({ ...query, recipients }), ms, unavailable);
+      campaign = rows[0]?.ord === 0 ? rows[0] : undefined;
+      for (let i = 1; i < rows.length; i++) latest[rows[i].ord! - 1] = toCovering(rows[i]);
     }
+    if (!campaign) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${campaignId}".`);
+    const facts = { purpose: campaign.purpose as Purpose, campaignChannels: campaign.channels!, channel };
+    // Recipients with no covering event all get the same (immutable) answer: decide it once.
+    let uncovered: Decision | undefined;
+    return latest.map((event) => (event ? decideSend({ ...facts, latest: event }) : (uncovered ??= decideSend({ ...facts, latest: null }))));
   }
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/scopes';
+import { withDeadline } from '../common/deadline';
 import { Problem } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -31,19 +32,10 @@ export class HealthController {
   @ApiOkResponse({ description: 'The database answers.' })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer.' })
   async ready(): Promise<HealthDto> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.db.ping(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('timeout')), this.config.requestTimeoutMs);
-        }),
-      ]);
-      return { status: 'ok' };
-    } catch {
-      throw Problem.unavailable('The database does not answer.', 5);
-    } finally {
-      clearTimeout(timer);
-    }
+    const unavailable = () => Problem.unavailable('The database does not answer.', 5);
+    await withDeadline(this.db.ping(), this.config.requestTimeoutMs, unavailable).catch(() => {
+      throw unavailable();
+    });
+    return { status: 'ok' };
   }
 }
