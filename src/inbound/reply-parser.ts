@@ -1,0 +1,246 @@
+/**
+ * What a customer's reply means (DOMAIN.md section 4): opt-out, opt-in, help or an ordinary
+ * message. Pure and table-driven: every rule has a name, and the name of the rule that fired is
+ * reported so that the ledger can show why a reply was read the way it was.
+ *
+ * Order of evaluation, first match wins:
+ *  1. the whole reply is a keyword (sender keywords first, then the defaults), optionally with
+ *     politeness around it ("stop please", "Arrêt svp", "STOP!!");
+ *  2. opt-out sentences whose intent is clear ("please stop texting me", "no más mensajes");
+ *  3. guards: a revocation word that is negated ("don't stop the deals") or asked about
+ *     ("what time do you stop serving?") makes the reply an ordinary message;
+ *  4. any of the words the FCC says must always work (stop, quit, end, revoke, opt out, cancel,
+ *     unsubscribe, and their French and Spanish counterparts) anywhere in a short reply: be
+ *     generous, a missed revocation is a violation while a false one costs one message.
+ */
+
+export type Intent = 'opt_out' | 'opt_in' | 'help' | 'message';
+export type KeywordIntent = Exclude<Intent, 'message'>;
+/** `sender`: everything sent from the sender the reply went to; `channel`: every campaign on the channel (STOPALL). */
+export type OptOutScope = 'sender' | 'channel';
+
+export interface ParsedReply {
+  intent: Intent;
+  /** Null for opt-in, help and ordinary messages. */
+  scope: OptOutScope | null;
+  /** The rule that fired, e.g. `keyword.en.stop`, `sentence.en.stop_texting`, `guard.negated`, `none`. */
+  matched: string;
+  /** Language of the rule that fired, when it tells one. */
+  language: string | null;
+}
+
+/** Extra keywords configured for one sender, by language. */
+export type SenderKeywords = Record<string, Partial<Record<KeywordIntent, readonly string[]>>>;
+
+interface KeywordEntry {
+  intent: KeywordIntent;
+  language: string;
+  scope: OptOutScope | null;
+  rule: string;
+}
+
+/** DOMAIN.md section 4, written as customers type them (normalised: lower case, no accents, no spaces). */
+const DEFAULT_KEYWORDS: Record<string, Record<KeywordIntent, string[]>> = {
+  en: {
+    opt_out: ['stop', 'stopall', 'unsubscribe', 'cancel', 'end', 'quit', 'revoke', 'optout', 'unsub', 'removeme'],
+    opt_in: ['start', 'yes', 'unstop', 'subscribe', 'resubscribe', 'optin'],
+    help: ['help', 'info'],
+  },
+  fr: {
+    opt_out: ['arret', 'arrete', 'arreter', 'arretez', 'desabonner', 'desabonnement', 'desinscrire', 'desinscription', 'stoppez'],
+    opt_in: ['oui', 'abonner', 'reabonner'],
+    help: ['aide'],
+  },
+  es: {
+    opt_out: ['baja', 'alto', 'parar', 'cancelar', 'darmedebaja', 'basta'],
+    opt_in: ['si', 'alta'],
+    help: ['ayuda'],
+  },
+  de: { opt_out: ['abmelden', 'stopp'], opt_in: ['anmelden'], help: ['hilfe'] },
+  pt: { opt_out: ['sair', 'cancelar'], opt_in: ['sim'], help: ['ajuda'] },
+  it: { opt_out: ['annulla', 'basta'], opt_in: [], help: ['aiuto'] },
+};
+
+/** Keywords that stop every campaign on the channel, not only the sender's. */
+const CHANNEL_WIDE = new Set(['stopall']);
+
+/**
+ * Words the FCC requires to work always (47 CFR 64.1200(a)(10)); a sender may add keywords but
+ * never turn one of these into something else.
+ */
+export const MANDATORY_OPT_OUT_WORDS: readonly string[] = ['stop', 'quit', 'end', 'revoke', 'optout', 'cancel', 'unsubscribe'];
+
+/** Words around a keyword that do not change its meaning ("stop please", "arrêt svp", "STOP NOW"). */
+const FILLER = new Set([
+  'please', 'pls', 'plz', 'thanks', 'thank', 'you', 'thx', 'ty', 'now', 'asap', 'ok', 'okay', 'me', 'it', 'sir', 'madam', 'mam', 'right', 'immediately',
+  'svp', 'stp', 'merci', 'sil', 'vous', 'plait', 'maintenant', 'moi', 'tout', 'de', 'suite',
+  'por', 'favor', 'gracias', 'ya', 'ahora', 'porfa', 'me', 'yo',
+  'bitte', 'danke', 'obrigado', 'obrigada', 'grazie',
+]);
+
+/** Filler that turns STOP into STOPALL: "stop all", "unsubscribe all", "arrêt tout". */
+const ALL_WORDS = new Set(['all', 'everything', 'tout', 'tous', 'todo', 'todos', 'alles', 'tudo', 'tutto']);
+
+/**
+ * Lower case, accents folded, apostrophes unified, everything but letters, digits and
+ * apostrophes (punctuation, emoji, symbols) turned into spaces, spaces collapsed.
+ */
+export function normaliseReply(body: string): string {
+  return body
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc`´]/g, "'")
+    .replace(/[^\p{L}\p{N}']+/gu, ' ')
+    .replace(/(^|\s)'+|'+(?=\s|$)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Keywords are compared without spaces: "OPT OUT", "opt-out" and "optout" are one keyword. */
+export function keywordKey(text: string): string {
+  return normaliseReply(text).replace(/[\s']/g, '');
+}
+
+interface SentenceRule {
+  name: string;
+  language: string;
+  pattern: RegExp;
+  scope?: OptOutScope;
+}
+
+// Objects of "stop ...-ing me": what a customer wants to stop receiving.
+const EN_SENDING = "(?:text(?:s|ing)?|messag(?:e|es|ing)|msgs?|sms|sending|send(?:ing)? me|contact(?:ing)?|call(?:s|ing)?|e ?mail(?:s|ing)?|spam(?:ming)?|bother(?:ing)?|promotions?|notifications?|alerts?|these|this|it)";
+
+/** Sentences whose intent is to stop receiving messages, whatever else they say. */
+const OPT_OUT_SENTENCES: SentenceRule[] = [
+  { name: 'sentence.en.stop_all', language: 'en', scope: 'channel', pattern: /\b(?:stop|unsubscribe|cancel|end|quit) (?:me from )?(?:all|every(?:thing| message| text)?)\b/ },
+  { name: 'sentence.en.stop_sending', language: 'en', pattern: new RegExp(`\\b(?:stop|quit|cease|end|no longer|discontinue)\\b(?: \\w+){0,3} ${EN_SENDING}\\b`) },
+  { name: 'sentence.en.dont_contact', language: 'en', pattern: /\b(?:don't|dont|do not|never|no) (?:ever )?(?:text|message|msg|contact|call|email|sms|send)(?:ing)? (?:me|us|this number)\b/ },
+  { name: 'sentence.en.no_more', language: 'en', pattern: /\b(?:no more|not (?:want|wish) (?:any|to receive)|don't want (?:any|these|this|your|to receive)|dont want (?:any|these|this|your|to receive)|do not want (?:any|these|this|your|to receive))\b/ },
+  { name: 'sentence.en.unsubscribe', language: 'en', pattern: /\b(?:unsubscribe|unsub|unenroll|opt ?out|opt me out|revoke)\b/ },
+  { name: 'sentence.en.remove_me', language: 'en', pattern: /\b(?:remove|delete|take|drop|get) (?:me|my number|this number|my (?:phone|mobile|cell)(?: number)?)\b(?: \w+){0,3} (?:list|off|from)\b|\b(?:take|get) me off\b|\b(?:delete|remove|lose|erase) (?:my|this) number\b/ },
+  { name: 'sentence.en.leave_alone', language: 'en', pattern: /\b(?:leave me alone|wrong number|who is this stop|lose my number)\b/ },
+  { name: 'sentence.fr.ne_plus', language: 'fr', pattern: /\b(?:ne|n') ?(?:[\w']+ ){0,3}plus\b.*\b(?:recevoir|messages?|sms|textos?|mails?|contacter|envoy\w*|ecri\w*|appel\w*)\b|\bne m'(?:envoy|ecri|appel|contact)\w* plus\b|\bplus (?:de|aucun) (?:messages?|sms|textos?|mails?|notifications?|pub|publicites?)\b/ },
+  { name: 'sentence.fr.arretez', language: 'fr', pattern: /\b(?:arrete[rz]?|stoppe[rz]?|cesse[rz]?) (?:de |d'|les |vos |ces |tout|m'|moi|svp)/ },
+  { name: 'sentence.fr.desinscrire', language: 'fr', pattern: /\b(?:desinscri\w*|desabonn\w*|retire[rz]? (?:moi|mon numero)|supprime[rz]? (?:moi|mon numero)|laissez moi tranquille)\b/ },
+  { name: 'sentence.es.no_mas', language: 'es', pattern: /\bno (?:\w+ ){0,3}mas\b|\bya no (?:quiero|me)\b|\bno quiero (?:recibir|mensajes|sms|mas)\b/ },
+  { name: 'sentence.es.dejen', language: 'es', pattern: /\b(?:dejen?|deja|paren?|para) de (?:enviar|mandar|escribir|llamar|molestar)/ },
+  { name: 'sentence.es.baja', language: 'es', pattern: /\b(?:dar(?:me)? de baja|darse de baja|de baja|la baja|eliminar?(?:me)?|borrar?(?:me)?|sacar?(?:me)?|quitar?(?:me)?) (?:de |del |la |mi |ya|por)|\b(?:saque\w*|saca\w*|quite\w*|borre\w*|elimine\w*) (?:de|del) (?:la |su |sus |esta )?(?:lista|base)\b|\b(?:darme de baja|dame de baja|denme de baja|quiero la baja|cancelar (?:la |mi )?suscripcion|desuscribir\w*)\b/ },
+  { name: 'sentence.de.abmelden', language: 'de', pattern: /\b(?:abmelden|keine (?:nachrichten|sms) mehr|abbestellen)\b/ },
+];
+
+/**
+ * A revocation word that is negated ("don't stop the deals", "n'arrêtez pas", "no paren de
+ * enviar ofertas"), with the words it governs: these spans are taken out before the opt-out
+ * sentences are tried, so that "I can't stop getting your texts, stop texting me" still opts out.
+ */
+const NEGATED_SPANS: SentenceRule[] = [
+  { name: 'guard.negated', language: 'en', pattern: /\b(?:don't|dont|do not|never|can't|cant|cannot|won't|wont|wouldn't|shouldn't|didn't|not) (?:ever )?(?:\w+ )?(?:stop|quit|end|cancel)\b(?: \w+){0,3}/g },
+  { name: 'guard.negated', language: 'fr', pattern: /\bn'(?:arret|cess|stopp)\w* (?:\w+ )?pas\b(?: \w+){0,3}|\bne (?:pas |jamais )?(?:arret|cess|stopp)\w*\b(?: \w+){0,3}/g },
+  { name: 'guard.negated', language: 'es', pattern: /\b(?:no|nunca) (?:paren|pares|dejen de|dejes de|cancelen|canceles)\b(?: \w+){0,3}/g },
+];
+
+/** A revocation word used without the intent to revoke. */
+const GUARDS: SentenceRule[] = [
+  // "what time do you stop serving?", "when does the sale end", "where is the bus stop"
+  { name: 'guard.question', language: 'en', pattern: /^(?:what|when|where|which|why|how late|how long|at what|does|do you|is|are|will|did)\b(?!.*\b(?:texting|messaging|messages|texts|text me|unsubscribe|opt)\b)/ },
+  { name: 'guard.question', language: 'fr', pattern: /^(?:a quelle heure|quand|ou|pourquoi|est ce que)\b(?!.*\b(?:messages?|sms|desabonn|desinscri)\w*)/ },
+  { name: 'guard.question', language: 'es', pattern: /^(?:a que hora|cuando|donde|por que|que)\b(?!.*\b(?:mensajes?|sms|baja)\b)/ },
+  { name: 'guard.not_about_messages', language: 'en', pattern: /\b(?:bus stop|stop by|stop in|stopped by|non ?stop|weekend|end of|the end|in the end|cancel(?:led|ed)? (?:my|the|our) (?:order|appointment|booking|reservation|flight|table))\b/ },
+];
+
+/** Revocation words that count anywhere in a short reply when no guard applies (be generous). */
+const REVOCATION_WORDS: SentenceRule[] = [
+  { name: 'word.en.revocation', language: 'en', pattern: /\b(?:stop|stopall|quit|end|revoke|cancel|unsubscribe)\b/ },
+  { name: 'word.fr.revocation', language: 'fr', pattern: /\b(?:arret|arrete|arreter|arretez|stoppez|desabonner|desinscrire)\b/ },
+  { name: 'word.es.revocation', language: 'es', pattern: /\b(?:baja|alto|parar|cancelar|basta)\b/ },
+];
+
+/** Opt-in sentences: kept narrow, a false opt-in is worse than a missed one. */
+const OPT_IN_SENTENCES: SentenceRule[] = [
+  { name: 'sentence.en.resubscribe', language: 'en', pattern: /^(?:please )?(?:re ?subscribe|subscribe|sign) me(?: up)?(?: again| back)?(?: please)?$|^(?:start|resume) (?:sending|texting)(?: me)?(?: again)?(?: please)?$|^opt (?:me )?in(?: again)?$/ },
+  { name: 'sentence.fr.reabonner', language: 'fr', pattern: /^(?:je veux me |je souhaite me )?(?:re)?abonne[rz]? moi(?: svp)?$|^(?:re)?abonnez moi(?: svp)?$/ },
+  { name: 'sentence.es.alta', language: 'es', pattern: /^(?:quiero )?(?:darme|dame|denme) de alta(?: por favor)?$/ },
+];
+
+/** Longest reply in which a bare revocation word is still read as a revocation. */
+const SHORT_REPLY_WORDS = 12;
+
+function buildKeywordIndex(extra?: SenderKeywords): Map<string, KeywordEntry> {
+  const index = new Map<string, KeywordEntry>();
+  const add = (source: 'keyword' | 'sender_keyword', language: string, intent: KeywordIntent, word: string) => {
+    const key = keywordKey(word);
+    if (!key || index.has(key)) return;
+    index.set(key, { intent, language, scope: intent === 'opt_out' && CHANNEL_WIDE.has(key) ? 'channel' : intent === 'opt_out' ? 'sender' : null, rule: `${source}.${language}.${key}` });
+  };
+  // Defaults first, so that a sender's keyword can never override a default one.
+  for (const [language, sets] of Object.entries(DEFAULT_KEYWORDS)) {
+    for (const intent of ['opt_out', 'opt_in', 'help'] as const) for (const word of sets[intent]) add('keyword', language, intent, word);
+  }
+  for (const [language, sets] of Object.entries(extra ?? {})) {
+    for (const intent of ['opt_out', 'opt_in', 'help'] as const) for (const word of sets[intent] ?? []) add('sender_keyword', language, intent, word);
+  }
+  return index;
+}
+
+const DEFAULT_INDEX = buildKeywordIndex();
+
+/** The default intent of a keyword, if it is one: senders may not give it another meaning. */
+export function defaultKeywordIntent(word: string): KeywordIntent | null {
+  return DEFAULT_INDEX.get(keywordKey(word))?.intent ?? null;
+}
+
+/** "stop please", "arrêt svp merci", "stop all": the keyword once, with filler only. */
+function matchKeyword(tokens: string[], index: Map<string, KeywordEntry>): { entry: KeywordEntry; all: boolean } | null {
+  const whole = index.get(tokens.join('').replace(/'/g, ''));
+  if (whole) return { entry: whole, all: false };
+  // Try every run of up to three tokens as the keyword ("opt out", "darme de baja") with filler around it.
+  for (let start = 0; start < tokens.length; start++) {
+    for (let len = Math.min(3, tokens.length - start); len >= 1; len--) {
+      const entry = index.get(tokens.slice(start, start + len).join('').replace(/'/g, ''));
+      if (!entry) continue;
+      const rest = [...tokens.slice(0, start), ...tokens.slice(start + len)];
+      let all = false;
+      if (rest.every((t) => (entry.intent === 'opt_out' && ALL_WORDS.has(t) && (all = true)) || FILLER.has(t))) return { entry, all };
+    }
+  }
+  return null;
+}
+
+function firstMatch(rules: SentenceRule[], text: string): SentenceRule | undefined {
+  return rules.find((r) => r.pattern.test(text));
+}
+
+const MESSAGE: ParsedReply = { intent: 'message', scope: null, matched: 'none', language: null };
+
+export function parseReply(body: string, senderKeywords?: SenderKeywords): ParsedReply {
+  const text = normaliseReply(body);
+  if (!text) return MESSAGE;
+  const tokens = text.split(' ');
+  const index = senderKeywords && Object.keys(senderKeywords).length ? buildKeywordIndex(senderKeywords) : DEFAULT_INDEX;
+  const keyword = matchKeyword(tokens, index);
+  if (keyword) {
+    const { entry, all } = keyword;
+    return { intent: entry.intent, scope: all ? 'channel' : entry.scope, matched: all ? `${entry.rule}+all` : entry.rule, language: entry.language };
+  }
+  let rest = text;
+  let negated: SentenceRule | undefined;
+  for (const span of NEGATED_SPANS) {
+    const cut = rest.replace(span.pattern, ' ');
+    if (cut !== rest) [rest, negated] = [cut, negated ?? span];
+  }
+  const sentence = firstMatch(OPT_OUT_SENTENCES, rest);
+  if (sentence) return { intent: 'opt_out', scope: sentence.scope ?? 'sender', matched: sentence.name, language: sentence.language };
+  const word = firstMatch(REVOCATION_WORDS, rest);
+  if (word) {
+    const guard = negated ?? firstMatch(GUARDS, rest);
+    if (guard) return { ...MESSAGE, matched: guard.name, language: guard.language };
+    if (tokens.length <= SHORT_REPLY_WORDS) return { intent: 'opt_out', scope: 'sender', matched: word.name, language: word.language };
+  } else if (negated) {
+    return { ...MESSAGE, matched: negated.name, language: negated.language };
+  }
+  const optIn = firstMatch(OPT_IN_SENTENCES, text);
+  if (optIn) return { intent: 'opt_in', scope: null, matched: optIn.name, language: optIn.language };
+  return MESSAGE;
+}
