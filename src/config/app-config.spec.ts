@@ -16,6 +16,11 @@ describe('loadConfig', () => {
     ['REQUEST_TIMEOUT_MS', '-5'],
     ['DEFAULT_PHONE_REGION', 'usa'],
     ['LOG_LEVEL', 'loud'],
+    ['SERVICE_WINDOW', '24h'],
+    ['SERVICE_WINDOW', 'P0D'],
+    ['PUBLIC_BASE_URL', 'ftp://example.com'],
+    ['PUBLIC_BASE_URL', 'https://example.com/?q=1'],
+    ['BRAND_NAME', 'x'.repeat(65)],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
@@ -24,5 +29,11 @@ describe('loadConfig', () => {
   it('reads the values it is given', () => {
     const c = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@h:5432/db', MIGRATIONS_RUN: 'false', DEFAULT_PHONE_REGION: 'FR' });
     expect(c).toMatchObject({ port: 8080, databaseUrl: 'postgres://u@h:5432/db', migrationsRun: false, defaultPhoneRegion: 'FR' });
+  });
+
+  it('needs PUBLIC_BASE_URL when TWILIO_AUTH_TOKEN is set, because Twilio signs the URL', () => {
+    expect(() => loadConfig({ TWILIO_AUTH_TOKEN: 'secret' })).toThrow(/^Invalid configuration: PUBLIC_BASE_URL /);
+    const c = loadConfig({ TWILIO_AUTH_TOKEN: 'secret', PUBLIC_BASE_URL: 'https://consent.example.com/', SERVICE_WINDOW: 'PT48H', BRAND_NAME: ' ACME ' });
+    expect(c).toMatchObject({ publicBaseUrl: 'https://consent.example.com', serviceWindowText: 'PT48H', brandName: 'ACME' });
   });
 });

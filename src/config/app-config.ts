@@ -1,3 +1,5 @@
+import { Duration, parseDuration } from '../common/duration';
+
 /**
  * Owns the service's configuration: every environment variable it reads, parsed and
  * validated once at boot. A bad value stops the process with a message naming the variable.
@@ -19,6 +21,37 @@ export interface AppConfig {
   idempotencyRetentionHours: number;
   defaultPhoneRegion?: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Named in keyword replies ("... no more messages from ACME"). */
+  brandName: string;
+  /** How long a customer's message keeps a service window open (DOMAIN.md section 5). */
+  serviceWindow: Duration;
+  serviceWindowText: string;
+  /** Unset: the Twilio webhook answers 503 (it cannot check signatures). */
+  twilioAuthToken?: string;
+  /** The public origin Twilio calls (https://consent.example.com): signatures cover the URL. */
+  publicBaseUrl?: string;
+}
+
+function duration(env: Env, name: string, fallback: string): { value: Duration; text: string } {
+  const text = env[name] === undefined || env[name] === '' ? fallback : env[name]!.trim();
+  const value = parseDuration(text);
+  if (!value) throw new ConfigError(name, `must be an ISO 8601 duration such as PT24H, got "${text}"`);
+  return { value, text };
+}
+
+function publicBaseUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL such as https://consent.example.com, got "${raw}"`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
+    throw new ConfigError(name, `must be an http(s) URL with no query, fragment or credentials, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
 }
 
 export class ConfigError extends Error {
@@ -81,6 +114,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (region !== undefined && !/^[A-Z]{2}$/.test(region)) {
     throw new ConfigError('DEFAULT_PHONE_REGION', `must be an ISO 3166 alpha-2 code such as US, got "${region}"`);
   }
+  const twilioAuthToken = env.TWILIO_AUTH_TOKEN === '' ? undefined : env.TWILIO_AUTH_TOKEN;
+  const base = publicBaseUrl(env, 'PUBLIC_BASE_URL');
+  if (twilioAuthToken !== undefined && base === undefined) {
+    throw new ConfigError('PUBLIC_BASE_URL', 'must be set when TWILIO_AUTH_TOKEN is: Twilio signs the public URL it calls');
+  }
+  const brandName = (env.BRAND_NAME ?? '').trim() || 'us';
+  if (brandName.length > 64) throw new ConfigError('BRAND_NAME', 'must be at most 64 characters');
+  const window = duration(env, 'SERVICE_WINDOW', 'PT24H');
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -97,6 +138,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     idempotencyRetentionHours: integer(env, 'IDEMPOTENCY_RETENTION_HOURS', 48, 24, 24 * 365),
     defaultPhoneRegion: region,
     logLevel: oneOf(env, 'LOG_LEVEL', 'log', ['error', 'warn', 'log', 'debug', 'verbose'] as const),
+    brandName,
+    serviceWindow: window.value,
+    serviceWindowText: window.text,
+    twilioAuthToken,
+    publicBaseUrl: base,
   };
 }
 
