@@ -21,6 +21,12 @@ import { DecisionsController } from './decisions/decisions.controller';
 import { DecisionsService } from './decisions/decisions.service';
 import { HealthController } from './health/health.controller';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { InboundController } from './inbound/inbound.controller';
+import { InboundRepository } from './inbound/inbound.repository';
+import { InboundService } from './inbound/inbound.service';
+import { SendersController } from './senders/senders.controller';
+import { SendersRepository } from './senders/senders.repository';
+import { SendersService } from './senders/senders.service';
 
 @Module({})
 export class AppModule {
@@ -29,7 +35,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [DatabaseModule, IdempotencyModule, ...(options.schedule === false ? [] : [ScheduleModule.forRoot()])],
-      controllers: [HealthController, ApiKeysController, CampaignsController, CustomersController, ConsentsController, DecisionsController],
+      controllers: [HealthController, ApiKeysController, CampaignsController, CustomersController, ConsentsController, DecisionsController, SendersController, InboundController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -43,6 +49,10 @@ export class AppModule {
         ConsentEventsRepository,
         ConsentsService,
         DecisionsService,
+        SendersRepository,
+        SendersService,
+        InboundRepository,
+        InboundService,
       ],
       exports: [APP_CONFIG],
     };

@@ -7,7 +7,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { Problem } from './common/problem';
 import { ProblemFilter } from './common/problem.filter';
+import { TWILIO_BODY_LIMIT, TWILIO_WEBHOOK_PATH } from './inbound/inbound.controller';
+import { parseForm } from './inbound/twilio-signature';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 
@@ -28,13 +31,24 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { schedule: options.schedule }), adapter, {
     logger: options.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
     bufferLogs: false,
+    // Fastify's own JSON parser (with the limits above); form bodies only where set up below.
+    bodyParser: false,
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   // Errors Fastify raises before routing (bad JSON, body too large, wrong media type) reach
   // ProblemFilter too: Nest installs Fastify's error handler and sends them through the filters.
   // JSON only (the inbound webhook adds form bodies where it needs them): anything else is a 415.
-  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
+  // Form bodies on the Twilio webhook only (64 KiB at most); elsewhere they are a 415 too.
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: TWILIO_BODY_LIMIT }, (request, body, done) => {
+    if (request.routeOptions.url !== TWILIO_WEBHOOK_PATH) {
+      done(new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'This endpoint takes application/json.'), undefined);
+      return;
+    }
+    done(null, parseForm(body as string));
+  });
   return app;
 }
 
@@ -47,6 +61,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: ADMIN_API_KEY or one made with POST /v1/api-keys.' })
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-Twilio-Signature', description: "Twilio's HMAC-SHA1 signature of the public URL and every parameter, with TWILIO_AUTH_TOKEN." },
+      'twilioSignature',
+    )
     .build();
   return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
 }

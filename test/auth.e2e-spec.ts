@@ -1,3 +1,4 @@
+import { SCOPES } from '../src/auth/scopes';
 import { ADMIN_KEY, expectProblem, TestApp } from './support/test-app';
 
 /** Which scope may do what: every /v1 route, with a key holding each scope. */
@@ -16,8 +17,13 @@ const ROUTES: { method: string; url: string; body?: unknown; scopes: string[] }[
   { method: 'GET', url: '/v1/customers/u1/history', scopes: ['consents:read'] },
   { method: 'POST', url: '/v1/decisions', body: { customerId: 'u1', channel: 'sms', campaignId: 'c1' }, scopes: ['decisions:read'] },
   { method: 'POST', url: '/v1/decisions/batch', body: { channel: 'sms', campaignId: 'c1', recipients: [{ customerId: 'u1' }] }, scopes: ['decisions:read'] },
+  { method: 'PUT', url: '/v1/senders/12345', body: { campaignIds: [] }, scopes: ['campaigns:write'] },
+  { method: 'GET', url: '/v1/senders', scopes: ['campaigns:read', 'campaigns:write'] },
+  { method: 'GET', url: '/v1/senders/12345', scopes: ['campaigns:read', 'campaigns:write'] },
+  { method: 'DELETE', url: '/v1/senders/12345', scopes: ['campaigns:write'] },
+  { method: 'POST', url: '/v1/inbound/messages', body: { channel: 'sms', from: '+14155550100', to: '12345', body: 'hi', messageId: 'm1' }, scopes: ['inbound:write'] },
 ];
-const ALL_SCOPES = ['consents:write', 'consents:read', 'decisions:read', 'campaigns:write', 'campaigns:read', 'audit:read', 'admin'];
+const ALL_SCOPES: readonly string[] = SCOPES;
 
 describe('authentication and scopes', () => {
   let t: TestApp;

@@ -7,6 +7,7 @@ export const SCOPES = [
   'campaigns:write',
   'campaigns:read',
   'audit:read',
+  'inbound:write',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

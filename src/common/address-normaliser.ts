@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Channel, InvalidAddressError, normaliseAddress, normaliseAddressForLookup } from './channels';
+import { Channel, InvalidAddressError, normaliseAddress, normaliseAddressForLookup, normaliseSenderAddress } from './channels';
 import { Problem } from './problem';
 
 /** normaliseAddress with the configured default region, failing as a 400 naming the field. */
@@ -9,9 +9,18 @@ export class AddressNormaliser {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   normalise(channel: Channel, address: string, field: string, forLookup = false): string {
+    const normalise = forLookup ? normaliseAddressForLookup : normaliseAddress;
+    return this.checked(field, () => normalise(channel, address, this.config.defaultPhoneRegion));
+  }
+
+  /** A brand's sender: number, short code or sender id (see normaliseSenderAddress). */
+  sender(address: string, field: string): string {
+    return this.checked(field, () => normaliseSenderAddress(address, this.config.defaultPhoneRegion));
+  }
+
+  private checked(field: string, normalise: () => string): string {
     try {
-      const normalise = forLookup ? normaliseAddressForLookup : normaliseAddress;
-      return normalise(channel, address, this.config.defaultPhoneRegion);
+      return normalise();
     } catch (error) {
       if (error instanceof InvalidAddressError) throw Problem.field(field, error.message);
       throw error;

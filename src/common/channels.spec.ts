@@ -1,4 +1,4 @@
-import { channelGroup, normaliseAddress, InvalidAddressError } from './channels';
+import { channelGroup, normaliseAddress, normaliseSenderAddress, InvalidAddressError } from './channels';
 
 describe('normaliseAddress', () => {
   it.each([
@@ -49,5 +49,22 @@ describe('normaliseAddressForLookup', () => {
     expect(normaliseAddressForLookup('sms', '+1 415 555 0100')).toBe('+14155550100');
     expect(normaliseAddressForLookup('email', 'A@B.CO')).toBe('a@b.co');
     expect(() => normaliseAddressForLookup('sms', 'garbage')).toThrow(InvalidAddressError);
+  });
+});
+
+describe('normaliseSenderAddress', () => {
+  it.each([
+    ['+14155550100', '+14155550100'],
+    ['whatsapp:+14155550100', '+14155550100'],
+    ['+1 (415) 555-0100', '+14155550100'],
+    ['12345', '12345'],
+    ['ACME Shop', 'ACME Shop'],
+    ['MG0123456789abcdef0123456789abcdef', 'MG0123456789abcdef0123456789abcdef'],
+  ])('%j is written %j', (raw, expected) => {
+    expect(normaliseSenderAddress(raw)).toBe(expected);
+  });
+
+  it.each(['', '+1555', '<script>', 'a'.repeat(65), '+999 1234 5678 999'])('rejects %j', (raw) => {
+    expect(() => normaliseSenderAddress(raw)).toThrow(InvalidAddressError);
   });
 });

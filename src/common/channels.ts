@@ -52,3 +52,19 @@ export function normaliseAddressForLookup(channel: Channel, raw: string, default
   if (PHONE_CHANNELS.has(channel) && E164.test(raw)) return raw;
   return normaliseAddress(channel, raw, defaultRegion);
 }
+
+const SHORT_CODE = /^\d{3,8}$/;
+const PHONE_LIKE = /^\+?[\d\s().-]{7,}$/;
+const SENDER_ID = /^[A-Za-z0-9][A-Za-z0-9 ._&'-]{0,63}$/;
+
+/**
+ * A brand's sender as providers write it: an E.164 number (`whatsapp:` and similar prefixes
+ * dropped), a short code (3 to 8 digits), or an alphanumeric sender id taken as written.
+ */
+export function normaliseSenderAddress(raw: string, defaultRegion?: string): string {
+  const input = raw.trim().replace(/^(whatsapp|sms|mms|rcs|tel|messenger):/i, '');
+  if (SHORT_CODE.test(input)) return input;
+  if (PHONE_LIKE.test(input)) return normaliseAddress('sms', input, defaultRegion);
+  if (SENDER_ID.test(input)) return input;
+  throw new InvalidAddressError('must be a phone number in E.164 form, a short code of 3 to 8 digits, or a sender id of letters, digits and . _ & \' -');
+}

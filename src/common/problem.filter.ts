@@ -32,7 +32,7 @@ function fastifyProblem(error: { statusCode?: number; code?: string; message?: s
   const [code, title] = HTTP_CODES[status] ?? ['BAD_REQUEST', 'Bad request'];
   if (isJsonSyntaxError(error)) return Problem.field('body', 'is not valid JSON');
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new Problem(413, code, title, 'The request body is larger than the configured limit (BODY_LIMIT_BYTES).');
+    return new Problem(413, code, title, 'The request body is larger than this endpoint accepts (BODY_LIMIT_BYTES; 64 KiB for webhooks).');
   }
   // Fastify messages are generic and safe (no internals); prototype-poisoning lands here too.
   return new Problem(status, code, title, error.message);

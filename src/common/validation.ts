@@ -20,8 +20,21 @@ const RAW_ARRAYS = Symbol('rawArrayFields');
 
 interface RawArrayField {
   property: string;
+  kind: 'array';
   min: number;
   max: number;
+}
+
+interface RawObjectField {
+  property: string;
+  kind: 'object';
+}
+
+type RawField = RawArrayField | RawObjectField;
+
+function addRawField(target: object, field: RawField): void {
+  const fields: RawField[] = Reflect.getMetadata(RAW_ARRAYS, target.constructor) ?? [];
+  Reflect.defineMetadata(RAW_ARRAYS, [...fields, field], target.constructor);
 }
 
 /**
@@ -30,10 +43,16 @@ interface RawArrayField {
  * recipients cost more than deciding for them.
  */
 export function RawArray(bounds: { min: number; max: number }): PropertyDecorator {
-  return (target, property) => {
-    const fields: RawArrayField[] = Reflect.getMetadata(RAW_ARRAYS, target.constructor) ?? [];
-    Reflect.defineMetadata(RAW_ARRAYS, [...fields, { property: String(property), ...bounds }], target.constructor);
-  };
+  return (target, property) => addRawField(target, { property: String(property), kind: 'array', ...bounds });
+}
+
+/**
+ * An optional body object whose keys are data (language tags, say), handed to the handler as
+ * parsed JSON and checked by the service: class-transformer would walk it as if its keys were
+ * properties, and trips over keys such as `constructor`.
+ */
+export function RawObject(): PropertyDecorator {
+  return (target, property) => addRawField(target, { property: String(property), kind: 'object' });
 }
 
 /** A JSON body must be an object before class-validator sees it: arrays, strings and null are 400s. */
@@ -43,16 +62,21 @@ class StrictValidationPipe extends ValidationPipe {
     if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
       throw Problem.field('body', 'must be a JSON object');
     }
-    const rawFields: RawArrayField[] = Reflect.getMetadata(RAW_ARRAYS, metadata.metatype) ?? [];
+    const rawFields: RawField[] = Reflect.getMetadata(RAW_ARRAYS, metadata.metatype) ?? [];
     if (!rawFields.length) return super.transform(value, metadata);
     const rest: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-    const raw: Record<string, unknown[]> = {};
+    const raw: Record<string, unknown> = {};
     const errors: FieldError[] = [];
-    for (const { property, min, max } of rawFields) {
+    for (const field of rawFields) {
+      const { property } = field;
       const v = rest[property];
       delete rest[property];
-      if (!Array.isArray(v)) errors.push({ field: property, message: 'must be an array' });
-      else if (v.length < min || v.length > max) errors.push({ field: property, message: `must contain ${min} to ${max} items, got ${v.length}` });
+      if (field.kind === 'object') {
+        if (v === undefined) continue;
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) errors.push({ field: property, message: 'must be an object' });
+        else raw[property] = v;
+      } else if (!Array.isArray(v)) errors.push({ field: property, message: 'must be an array' });
+      else if (v.length < field.min || v.length > field.max) errors.push({ field: property, message: `must contain ${field.min} to ${field.max} items, got ${v.length}` });
       else raw[property] = v;
     }
     let validated: Record<string, unknown>;

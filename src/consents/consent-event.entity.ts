@@ -10,6 +10,9 @@ import { CampaignEntity } from '../campaigns/campaign.entity';
 // address IS NOT NULL: decisions read only the index (no heap visit). TypeORM cannot describe
 // INCLUDE, so the migration owns this index and TypeORM leaves it alone.
 @Index('consent_event_contact_point_idx', { synchronize: false })
+// Open service windows of a contact point on a channel (inbound issue): decisions for
+// conversational campaigns look for one that has not expired.
+@Index('consent_event_window_idx', ['address', 'channel', 'expiresAt'], { where: "action = 'service_window'" })
 @Index('consent_event_customer_idx', ['customerId', 'channelGroup', 'occurredAt', 'recordedAt', 'id'], {
   where: 'customer_id IS NOT NULL',
 })
@@ -54,6 +57,10 @@ export class ConsentEventEntity {
 
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt: Date;
+
+  /** When what this event grants ends by itself (a service window); null: it does not. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt: Date | null;
 
   /** Milliseconds, so that the instant the API shows can be replayed exactly with `at`. */
   @Column({ name: 'recorded_at', type: 'timestamptz', default: () => "date_trunc('milliseconds', clock_timestamp())" })

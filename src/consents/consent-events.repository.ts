@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
+import { CONSENT_ACTIONS } from './consent.dto';
 
 export interface ConsentEventRow {
   id: string;
@@ -15,6 +16,7 @@ export interface ConsentEventRow {
   jurisdiction: string | null;
   occurred_at: Date;
   recorded_at: Date;
+  expires_at: Date | null;
   recorded_by: string;
 }
 
@@ -30,6 +32,7 @@ export interface NewConsentEvent {
   language: string | null;
   jurisdiction: string | null;
   occurredAt: Date;
+  expiresAt?: Date | null;
   recordedBy: string;
 }
 
@@ -46,17 +49,34 @@ export interface CoveringEventsRow {
   /** ISO 8601 text (milliseconds, Z): 10,000 Date parses and re-formats per batch are not free. */
   occurred_at: string | null;
   recorded_at: string | null;
+  /** The open service window, conversational campaigns only (ISO 8601 text like the above). */
+  window_id: string | null;
+  window_occurred_at: string | null;
+  window_recorded_at: string | null;
+  window_expires_at: string | null;
 }
 
 const COLUMNS = `id, customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
-  language, jurisdiction, occurred_at, recorded_at, recorded_by`;
+  language, jurisdiction, occurred_at, recorded_at, expires_at, recorded_by`;
 
 // Rule 2 of decisions: newest first by when it happened; ties go to the later recorded.
 const NEWEST_FIRST = 'occurred_at desc, recorded_at desc, id desc';
 const NEWEST_FIRST_E = 'e.occurred_at desc, e.recorded_at desc, e.id desc';
 const COVERING_COLUMNS = 'e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at';
-const ISO_TIMES = `to_char(n.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at,
-  to_char(n.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at`;
+/** Events that state consent; others (service windows) are facts decisions look up on their own. */
+export const CONSENT_ACTIONS_SQL = `(${CONSENT_ACTIONS.map((a) => `'${a}'`).join(', ')})`;
+const ISO = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/**
+ * The service window open at the instant asked about ($5, or now) on the channel asked about
+ * ($6), for the addresses given; looked up only for conversational campaigns.
+ */
+const OPEN_WINDOW = (addresses: string) => `
+  w.action = 'service_window' and w.channel = $6 and w.address ${addresses}
+  and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
+  and ($5::timestamptz is null or w.recorded_at <= $5)`;
+const WINDOW_COLUMNS = `w.id::text as window_id, ${ISO('w.occurred_at')} as window_occurred_at,
+  ${ISO('w.recorded_at')} as window_recorded_at, ${ISO('w.expires_at')} as window_expires_at`;
+const ISO_TIMES = `${ISO('n.occurred_at')} as occurred_at, ${ISO('n.recorded_at')} as recorded_at`;
 
 /**
  * "May I send?" for one recipient: the same rule as COVERING_EVENTS_SQL below, shaped for one
@@ -71,31 +91,40 @@ const COVERING_EVENT_SQL = `
     (select ${COVERING_COLUMNS} from consent_event e
       where e.channel_group = $2 and e.address = $3
         and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
+        and e.action in ${CONSENT_ACTIONS_SQL}
       order by ${NEWEST_FIRST_E} limit 1)
     union all
     (select e.* from contact_point p cross join lateral (
        select ${COVERING_COLUMNS} from consent_event e
         where e.channel_group = $2 and e.address = p.address
           and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
+          and e.action in ${CONSENT_ACTIONS_SQL}
         order by ${NEWEST_FIRST_E} limit 1) e
       where $3::text is null and p.customer_id = $4 and p.channel_group = $2)
     union all
     (select ${COVERING_COLUMNS} from consent_event e
       where e.channel_group = $2 and e.address is null and e.customer_id = $4
         and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
+        and e.action in ${CONSENT_ACTIONS_SQL}
       order by ${NEWEST_FIRST_E} limit 1)
     union all
     (select e.* from contact_point p cross join lateral (
        select ${COVERING_COLUMNS} from consent_event e
         where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
           and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
+          and e.action in ${CONSENT_ACTIONS_SQL}
         order by ${NEWEST_FIRST_E} limit 1) e
       where p.channel_group = $2 and p.address = $3)
   )
   select c.purpose, c.channels, n.id::text as id, n.action, n.campaign_id,
-         ${ISO_TIMES}
+         ${ISO_TIMES}, ${WINDOW_COLUMNS}
     from campaign c
     left join (select * from candidates order by ${NEWEST_FIRST} limit 1) n on true
+    left join lateral (
+      select w.id, w.occurred_at, w.recorded_at, w.expires_at from consent_event w
+       where c.purpose = 'conversational' and ${OPEN_WINDOW(`= any(case when $3::text is not null then array[$3::text]
+             else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)`)}
+       order by w.expires_at desc limit 1) w on true
    where c.id = $1`;
 
 /**
@@ -127,6 +156,7 @@ const COVERING_EVENTS_SQL = `
      where e.channel_group = $2 and e.address = any(array(select distinct address from targets order by 1))
        and (e.campaign_id is null or e.campaign_id = $1)
        and ($5::timestamptz is null or e.recorded_at <= $5)
+       and e.action in ${CONSENT_ACTIONS_SQL}
      order by e.address, ${NEWEST_FIRST}
   ), customer_events as (
     select distinct on (e.customer_id) e.customer_id, ${COVERING_COLUMNS}
@@ -135,6 +165,7 @@ const COVERING_EVENTS_SQL = `
        and e.customer_id = any(array(select distinct customer_id from customers order by 1))
        and (e.campaign_id is null or e.campaign_id = $1)
        and ($5::timestamptz is null or e.recorded_at <= $5)
+       and e.action in ${CONSENT_ACTIONS_SQL}
      order by e.customer_id, ${NEWEST_FIRST}
   ), candidates as (
     select t.ord, a.id, a.action, a.campaign_id, a.occurred_at, a.recorded_at
@@ -144,14 +175,20 @@ const COVERING_EVENTS_SQL = `
       from customers c join customer_events ce on ce.customer_id = c.customer_id
   ), newest as (
     select distinct on (ord) * from candidates order by ord, ${NEWEST_FIRST}
+  ), windows as (
+    select distinct on (t.ord) t.ord, w.id, w.occurred_at, w.recorded_at, w.expires_at
+      from targets t join consent_event w on ${OPEN_WINDOW('= t.address')}
+     where (select c.purpose from campaign c where c.id = $1) = 'conversational'
+     order by t.ord, w.expires_at desc
   )
-  -- The campaign once (ord 0), then one row per recipient that has a covering event: the
-  -- campaign's columns are not repeated (and parsed) ten thousand times.
-  select 0 as ord, c.purpose, c.channels, null as id, null as action, null as campaign_id, null as occurred_at, null as recorded_at
+  -- The campaign once (ord 0), then one row per recipient that has a covering event or an open
+  -- window: the campaign's columns are not repeated (and parsed) ten thousand times.
+  select 0 as ord, c.purpose, c.channels, null as id, null as action, null as campaign_id, null as occurred_at, null as recorded_at,
+         null as window_id, null as window_occurred_at, null as window_recorded_at, null as window_expires_at
     from campaign c where c.id = $1
   union all
-  select n.ord::int, null, null, n.id::text, n.action, n.campaign_id, ${ISO_TIMES}
-    from newest n
+  select coalesce(n.ord, w.ord)::int, null, null, n.id::text, n.action, n.campaign_id, ${ISO_TIMES}, ${WINDOW_COLUMNS}
+    from newest n full join windows w on w.ord = n.ord
    where exists (select 1 from campaign c where c.id = $1)
    order by ord`;
 
@@ -162,11 +199,11 @@ export class ConsentEventsRepository {
   async insert(e: NewConsentEvent): Promise<ConsentEventRow> {
     const rows = await this.db.query<ConsentEventRow>(
       `insert into consent_event (customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
-         language, jurisdiction, occurred_at, recorded_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         language, jurisdiction, occurred_at, recorded_by, expires_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        returning ${COLUMNS}`,
       [e.customerId, e.channel, e.channelGroup, e.address, e.campaignId, e.action, e.source, e.evidence,
-        e.language, e.jurisdiction, e.occurredAt, e.recordedBy],
+        e.language, e.jurisdiction, e.occurredAt, e.recordedBy, e.expiresAt ?? null],
     );
     return rows[0];
   }
@@ -174,13 +211,14 @@ export class ConsentEventsRepository {
   findLatestCoveringEvent(q: {
     campaignId: string;
     channelGroup: string;
+    channel: string;
     at: Date | null;
     recipient: { customerId: string | null; address: string | null };
   }): Promise<CoveringEventsRow[]> {
     // A named statement: planned once per connection, which is most of the cost of one decision.
     return this.db.query<CoveringEventsRow>(
       COVERING_EVENT_SQL,
-      [q.campaignId, q.channelGroup, q.recipient.address, q.recipient.customerId, q.at],
+      [q.campaignId, q.channelGroup, q.recipient.address, q.recipient.customerId, q.at, q.channel],
       'covering-event',
     );
   }
@@ -188,6 +226,7 @@ export class ConsentEventsRepository {
   findLatestCoveringEvents(q: {
     campaignId: string;
     channelGroup: string;
+    channel: string;
     at: Date | null;
     recipients: { customerId: string | null; address: string | null }[];
   }): Promise<CoveringEventsRow[]> {
@@ -199,6 +238,7 @@ export class ConsentEventsRepository {
       q.recipients.map((r) => r.customerId),
       q.recipients.map((r) => r.address),
       q.at,
+      q.channel,
     ]);
   }
 
@@ -217,6 +257,7 @@ export class ConsentEventsRepository {
         where ((e.channel_group, e.address) in (select * from unnest($1::text[], $2::text[]))
                or e.customer_id = any($3::text[]))
           and ($4::text is null or e.channel_group = $4)
+          and e.action in ${CONSENT_ACTIONS_SQL}
         order by e.channel_group, coalesce(e.address, ''), coalesce(e.campaign_id, ''), ${NEWEST_FIRST.replace(/(\w+) desc/g, 'e.$1 desc')}`,
       [q.contactPoints.map((p) => p.channelGroup), q.contactPoints.map((p) => p.address), q.customerIds, q.channelGroup],
     );

@@ -9,6 +9,8 @@ import { IsInstant, IsLanguageTag } from '../common/validators';
 
 export const CONSENT_ACTIONS = ['opt_in', 'opt_out'] as const;
 export type ConsentAction = (typeof CONSENT_ACTIONS)[number];
+/** Every action the ledger holds: consent actions, and facts recorded by the service itself. */
+export const EVENT_ACTIONS = [...CONSENT_ACTIONS, 'service_window'] as const;
 export const CONSENT_SOURCES = ['web_form', 'api', 'keyword', 'import', 'verbal', 'conversation', 'agent'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
@@ -99,13 +101,15 @@ export class ConsentEventDto {
   @ApiProperty({ enum: CHANNELS }) channel: string;
   @ApiProperty({ nullable: true, type: String }) address: string | null;
   @ApiProperty({ nullable: true, type: String }) campaignId: string | null;
-  @ApiProperty() action: string;
+  @ApiProperty({ enum: EVENT_ACTIONS, description: 'opt_in and opt_out state consent; service_window records a conversation the customer started.' }) action: string;
   @ApiProperty({ enum: CONSENT_SOURCES }) source: string;
-  @ApiProperty({ type: EvidenceDto }) evidence: Record<string, unknown>;
+  @ApiProperty({ type: EvidenceDto, description: 'For keyword and conversation events: provider, messageId, text (what the customer wrote), sender, matched (the parser rule).' })
+  evidence: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: String }) language: string | null;
   @ApiProperty({ nullable: true, type: String }) jurisdiction: string | null;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
   @ApiProperty({ format: 'date-time' }) recordedAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Service windows: when the window closes.' }) expiresAt: string | null;
   @ApiProperty() recordedBy: string;
 }
 

@@ -27,6 +27,7 @@ export function toEventDto(row: ConsentEventRow): ConsentEventDto {
     jurisdiction: row.jurisdiction,
     occurredAt: row.occurred_at.toISOString(),
     recordedAt: row.recorded_at.toISOString(),
+    expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
     recordedBy: row.recorded_by,
   };
 }

@@ -4,6 +4,8 @@ import { ConsentEventEntity } from '../consents/consent-event.entity';
 import { ContactPointEntity } from '../customers/contact-point.entity';
 import { CustomerEntity } from '../customers/customer.entity';
 import { IdempotencyRecordEntity } from '../idempotency/idempotency-record.entity';
+import { InboundMessageEntity } from '../inbound/inbound-message.entity';
+import { SenderEntity } from '../senders/sender.entity';
 
 /** Every table the service owns; migrations must agree with these (see test/schema-drift.e2e-spec.ts). */
-export const ENTITIES = [ApiKeyEntity, CampaignEntity, CustomerEntity, ContactPointEntity, ConsentEventEntity, IdempotencyRecordEntity];
+export const ENTITIES = [ApiKeyEntity, CampaignEntity, CustomerEntity, ContactPointEntity, ConsentEventEntity, IdempotencyRecordEntity, SenderEntity, InboundMessageEntity];

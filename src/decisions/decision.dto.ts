@@ -50,10 +50,11 @@ export class DecisionBasisDto {
   @ApiProperty({ enum: ['channel', 'campaign'] }) scope: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
   @ApiProperty({ format: 'date-time' }) recordedAt: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Service windows: when the window closes.' }) expiresAt?: string;
 }
 
 const OUTCOMES = ['allow', 'deny', 'defer'];
-const REASONS = ['opted_in', 'opted_out', 'no_consent', 'no_objection', 'channel_not_in_campaign'];
+const REASONS = ['opted_in', 'opted_out', 'no_consent', 'no_objection', 'channel_not_in_campaign', 'service_window'];
 
 export class DecisionDto {
   @ApiProperty() allowed: boolean;

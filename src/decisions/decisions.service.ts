@@ -9,11 +9,16 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ConsentEventsRepository, CoveringEventsRow } from '../consents/consent-events.repository';
 import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequestDto } from './decision.dto';
 import { parseRecipients, Recipient } from './recipients';
-import { CoveringEvent, Decision, decideSend } from './send-decision.policy';
+import { CoveringEvent, Decision, decideSend, ServiceWindow } from './send-decision.policy';
 
 function toCovering(row: CoveringEventsRow): CoveringEvent | null {
   if (row.id === null) return null;
   return { id: row.id, action: row.action!, campaignId: row.campaign_id, occurredAt: row.occurred_at!, recordedAt: row.recorded_at! };
+}
+
+function toWindow(row: CoveringEventsRow): ServiceWindow | null {
+  if (row.window_id === null) return null;
+  return { id: row.window_id, occurredAt: row.window_occurred_at!, recordedAt: row.window_recorded_at!, expiresAt: row.window_expires_at! };
 }
 
 @Injectable()
@@ -67,21 +72,29 @@ export class DecisionsService {
   private async decide(channel: Channel, campaignId: string, at: Date | null, recipients: Recipient[]): Promise<Decision[]> {
     const ms = this.config.requestTimeoutMs;
     const unavailable = () => Problem.unavailable(`No decision could be made within ${ms} ms; nothing is allowed. Retry later.`);
-    const query = { campaignId, channelGroup: channelGroup(channel), at };
+    const query = { campaignId, channelGroup: channelGroup(channel), channel, at };
     let campaign: CoveringEventsRow | undefined;
-    const latest: (CoveringEvent | null)[] = new Array(recipients.length).fill(null);
+    // Per recipient: the row with its covering event and open window; undefined when it has neither.
+    const found: (CoveringEventsRow | undefined)[] = new Array(recipients.length);
     if (recipients.length === 1) {
       [campaign] = await withDeadline(this.events.findLatestCoveringEvent({ ...query, recipient: recipients[0] }), ms, unavailable);
-      if (campaign) latest[0] = toCovering(campaign);
+      found[0] = campaign;
     } else {
       const rows = await withDeadline(this.events.findLatestCoveringEvents({ ...query, recipients }), ms, unavailable);
       campaign = rows[0]?.ord === 0 ? rows[0] : undefined;
-      for (let i = 1; i < rows.length; i++) latest[rows[i].ord! - 1] = toCovering(rows[i]);
+      for (let i = 1; i < rows.length; i++) found[rows[i].ord! - 1] = rows[i];
     }
     if (!campaign) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${campaignId}".`);
     const facts = { purpose: campaign.purpose as Purpose, campaignChannels: campaign.channels!, channel };
-    // Recipients with no covering event all get the same (immutable) answer: decide it once.
+    // Recipients with nothing on record all get the same (immutable) answer: decide it once.
     let uncovered: Decision | undefined;
-    return latest.map((event) => (event ? decideSend({ ...facts, latest: event }) : (uncovered ??= decideSend({ ...facts, latest: null }))));
+    const decisions: Decision[] = new Array(recipients.length);
+    for (let i = 0; i < recipients.length; i++) {
+      const row = found[i];
+      const latest = row ? toCovering(row) : null;
+      const window = row ? toWindow(row) : null;
+      decisions[i] = latest || window ? decideSend({ ...facts, latest, window }) : (uncovered ??= decideSend({ ...facts, latest: null }));
+    }
+    return decisions;
   }
 }

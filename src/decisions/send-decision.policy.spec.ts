@@ -34,4 +34,27 @@ describe('decideSend', () => {
     expect(decideSend({ ...facts, latest: ev('1', 'opt_in', 0) })).toMatchObject({ allowed: false, reason: 'channel_not_in_campaign' });
     expect(decideSend({ ...facts, latest: ev('1', 'opt_out', 0) })).toMatchObject({ allowed: false, reason: 'opted_out' });
   });
+
+  describe('service windows (DOMAIN.md section 5)', () => {
+    const window = { id: '9', occurredAt: t0.toISOString(), recordedAt: t0.toISOString(), expiresAt: plus(86_400_000).toISOString() };
+
+    it('allow a conversational reply without an opt-in, naming the window', () => {
+      expect(decideSend({ ...base, purpose: 'conversational', latest: null, window })).toEqual({
+        allowed: true, outcome: 'allow', reason: 'service_window',
+        basis: { eventId: '9', action: 'service_window', scope: 'channel', occurredAt: window.occurredAt, recordedAt: window.recordedAt, expiresAt: window.expiresAt },
+      });
+    });
+
+    it('do not stand in for marketing consent', () => {
+      expect(decideSend({ ...base, purpose: 'marketing', latest: null, window })).toMatchObject({ allowed: false, reason: 'no_consent' });
+    });
+
+    it('never override an opt-out', () => {
+      expect(decideSend({ ...base, purpose: 'conversational', latest: ev('4', 'opt_out', 10), window })).toMatchObject({ allowed: false, reason: 'opted_out' });
+    });
+
+    it('do not open a channel the campaign does not use', () => {
+      expect(decideSend({ ...base, channel: 'whatsapp', purpose: 'conversational', latest: null, window })).toMatchObject({ reason: 'channel_not_in_campaign' });
+    });
+  });
 });

@@ -5,7 +5,7 @@
 import type { Purpose } from '../campaigns/campaign.dto';
 
 export type Outcome = 'allow' | 'deny' | 'defer';
-export type Reason = 'opted_in' | 'opted_out' | 'no_consent' | 'no_objection' | 'channel_not_in_campaign';
+export type Reason = 'opted_in' | 'opted_out' | 'no_consent' | 'no_objection' | 'channel_not_in_campaign' | 'service_window';
 
 export interface CoveringEvent {
   id: string;
@@ -16,6 +16,14 @@ export interface CoveringEvent {
   recordedAt: string;
 }
 
+/** An open service window (DOMAIN.md section 5): the customer wrote first, on this channel. */
+export interface ServiceWindow {
+  id: string;
+  occurredAt: string;
+  recordedAt: string;
+  expiresAt: string;
+}
+
 export interface DecisionBasis {
   eventId: string;
   action: string;
@@ -23,6 +31,8 @@ export interface DecisionBasis {
   scope: 'channel' | 'campaign';
   occurredAt: string;
   recordedAt: string;
+  /** Service windows only. */
+  expiresAt?: string;
 }
 
 export interface Decision {
@@ -42,6 +52,8 @@ export interface DecisionFacts {
    * recorded), as ConsentEventsRepository.findLatestCoveringEvents selects it; null if none.
    */
   latest: CoveringEvent | null;
+  /** The service window open at the instant asked about, on this channel; looked up for conversational campaigns only. */
+  window?: ServiceWindow | null;
 }
 
 function basisOf(event: CoveringEvent): DecisionBasis {
@@ -57,7 +69,7 @@ function basisOf(event: CoveringEvent): DecisionBasis {
 const DEFAULT_BY_PURPOSE: Record<Purpose, Pick<Decision, 'allowed' | 'outcome' | 'reason'>> = {
   marketing: { allowed: false, outcome: 'deny', reason: 'no_consent' },
   transactional: { allowed: true, outcome: 'allow', reason: 'no_objection' },
-  // Service windows (inbound issue) will open this; until then nothing allows it.
+  // Allowed inside a service window only (see decideSend).
   conversational: { allowed: false, outcome: 'deny', reason: 'no_consent' },
 };
 
@@ -69,5 +81,13 @@ export function decideSend(facts: DecisionFacts): Decision {
     return { allowed: false, outcome: 'deny', reason: 'channel_not_in_campaign', basis: null };
   }
   if (latest?.action === 'opt_in') return { allowed: true, outcome: 'allow', reason: 'opted_in', basis: basisOf(latest) };
+  // A customer who wrote first may get conversational replies without an opt-in, until the window closes.
+  if (facts.purpose === 'conversational' && facts.window) {
+    const w = facts.window;
+    return {
+      allowed: true, outcome: 'allow', reason: 'service_window',
+      basis: { eventId: w.id, action: 'service_window', scope: 'channel', occurredAt: w.occurredAt, recordedAt: w.recordedAt, expiresAt: w.expiresAt },
+    };
+  }
   return { ...DEFAULT_BY_PURPOSE[facts.purpose], basis: null };
 }

@@ -94,7 +94,7 @@ export class TestApp {
 
 /** Every table the API writes, so a test can prove a rejected request wrote nothing. */
 export async function snapshotCounts(t: TestApp): Promise<Record<string, number>> {
-  const tables = ['consent_event', 'campaign', 'customer', 'contact_point', 'api_key', 'idempotency_record'];
+  const tables = ['consent_event', 'campaign', 'customer', 'contact_point', 'api_key', 'idempotency_record', 'sender', 'inbound_message'];
   const out: Record<string, number> = {};
   for (const table of tables) out[table] = await t.count(table);
   return out;

@@ -1,0 +1,42 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * Every inbound message once, by provider message id: a provider's retry finds the stored
+ * answer and changes nothing. The body is kept as evidence of what the customer wrote.
+ */
+@Entity('inbound_message')
+export class InboundMessageEntity {
+  /** `twilio` for the Twilio webhook, `api` for POST /v1/inbound/messages. */
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  provider: string;
+
+  @PrimaryColumn({ name: 'message_id', type: 'varchar', length: 128 })
+  messageId: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  channel: string;
+
+  @Column({ name: 'from_address', type: 'varchar', length: 512 })
+  fromAddress: string;
+
+  @Column({ name: 'to_address', type: 'varchar', length: 512 })
+  toAddress: string;
+
+  @Column({ type: 'text' })
+  body: string;
+
+  /** When the provider received it: decides between a STOP and a START sent close together. */
+  @Column({ name: 'received_at', type: 'timestamptz' })
+  receivedAt: Date;
+
+  /** SHA-256 of the message as first received: the same id with other content is refused. */
+  @Column({ name: 'request_hash', type: 'char', length: 64 })
+  requestHash: string;
+
+  /** The answer given: `{intent, matched, reply, effects}`. */
+  @Column({ type: 'jsonb' })
+  result: Record<string, unknown>;
+
+  @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'now()' })
+  recordedAt: Date;
+}

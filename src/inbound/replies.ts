@@ -1,0 +1,47 @@
+/**
+ * What the service answers to a keyword (DOMAIN.md section 4): one confirmation, no marketing,
+ * the brand named, and how to opt back in. Senders may replace any text per language.
+ */
+import type { KeywordIntent } from './reply-parser';
+
+export type ReplyTexts = Partial<Record<KeywordIntent, string>>;
+
+export const DEFAULT_REPLIES: Record<string, Required<ReplyTexts>> = {
+  en: {
+    opt_out: 'You have been unsubscribed and will receive no more messages from {brand}. Reply START to resubscribe.',
+    opt_in: 'You have been resubscribed to messages from {brand}. Reply STOP to unsubscribe.',
+    help: '{brand}: reply STOP to unsubscribe, START to resubscribe. Message and data rates may apply.',
+  },
+  fr: {
+    opt_out: 'Vous êtes désinscrit et ne recevrez plus de messages de {brand}. Répondez START pour vous réabonner.',
+    opt_in: 'Vous êtes réabonné aux messages de {brand}. Répondez STOP pour vous désinscrire.',
+    help: '{brand} : répondez STOP pour vous désinscrire, START pour vous réabonner.',
+  },
+  es: {
+    opt_out: 'Se ha dado de baja y no recibirá más mensajes de {brand}. Responda START para volver a suscribirse.',
+    opt_in: 'Se ha vuelto a suscribir a los mensajes de {brand}. Responda STOP para darse de baja.',
+    help: '{brand}: responda STOP para darse de baja, START para volver a suscribirse.',
+  },
+};
+
+/** Primary subtag, lower case: `fr-CA` answers with French texts. */
+function primary(language: string | null | undefined): string | null {
+  return language ? language.split('-')[0].toLowerCase() : null;
+}
+
+/**
+ * The reply to `intent`: in the language of the keyword the customer used when there is a text
+ * for it, else in the sender's language, else English; the sender's own texts first.
+ */
+export function replyText(
+  intent: KeywordIntent,
+  options: { keywordLanguage: string | null; senderLanguage: string | null; senderReplies: Record<string, ReplyTexts>; brand: string },
+): string {
+  const custom = new Map(Object.entries(options.senderReplies).map(([lang, texts]) => [primary(lang)!, texts]));
+  for (const lang of [primary(options.keywordLanguage), primary(options.senderLanguage), 'en']) {
+    if (!lang) continue;
+    const text = custom.get(lang)?.[intent] ?? DEFAULT_REPLIES[lang]?.[intent];
+    if (text) return text.replace(/\{brand\}/g, options.brand);
+  }
+  return DEFAULT_REPLIES.en[intent].replace(/\{brand\}/g, options.brand);
+}

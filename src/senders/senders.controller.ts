@@ -1,0 +1,46 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { RequireScopes } from '../auth/scopes';
+import { KeywordSetDto, PutSenderDto, ReplyTextsDto, SenderDto, SenderParams } from './sender.dto';
+import { SendersService } from './senders.service';
+
+@ApiTags('senders')
+@ApiExtraModels(KeywordSetDto, ReplyTextsDto)
+@ApiBearerAuth()
+@Controller('v1/senders')
+export class SendersController {
+  constructor(private readonly senders: SendersService) {}
+
+  @Put(':address')
+  @RequireScopes('campaigns:write')
+  @ApiOkResponse({ type: SenderDto, description: 'Updated.' })
+  @ApiCreatedResponse({ type: SenderDto, description: 'Created.' })
+  async put(@Param() params: SenderParams, @Body() body: PutSenderDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<SenderDto> {
+    const { sender, created } = await this.senders.put(params.address, body);
+    reply.status(created ? 201 : 200);
+    return sender;
+  }
+
+  @Get()
+  @RequireScopes('campaigns:read', 'campaigns:write')
+  @ApiOkResponse({ type: SenderDto, isArray: true })
+  list(): Promise<SenderDto[]> {
+    return this.senders.list();
+  }
+
+  @Get(':address')
+  @RequireScopes('campaigns:read', 'campaigns:write')
+  @ApiOkResponse({ type: SenderDto })
+  get(@Param() params: SenderParams): Promise<SenderDto> {
+    return this.senders.get(params.address);
+  }
+
+  @Delete(':address')
+  @HttpCode(204)
+  @RequireScopes('campaigns:write')
+  @ApiNoContentResponse({ description: 'Deleted: a STOP to this sender now covers the whole channel.' })
+  delete(@Param() params: SenderParams): Promise<void> {
+    return this.senders.delete(params.address);
+  }
+}

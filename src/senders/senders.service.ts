@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { AddressNormaliser } from '../common/address-normaliser';
+import { FieldError, Problem } from '../common/problem';
+import { isLanguageTag } from '../common/validators';
+import { Db } from '../database/db';
+import type { ReplyTexts } from '../inbound/replies';
+import { defaultKeywordIntent, KeywordIntent, keywordKey, SenderKeywords } from '../inbound/reply-parser';
+import {
+  KeywordSetDto, MAX_KEYWORD_LANGUAGES, MAX_KEYWORD_LENGTH, MAX_KEYWORDS_PER_INTENT, MAX_REPLY_LENGTH, PutSenderDto, ReplyTextsDto, SenderDto,
+} from './sender.dto';
+import { SenderRow, SendersRepository } from './senders.repository';
+
+/** API names of intents (camelCase) and the parser's. */
+const INTENTS: Record<keyof KeywordSetDto, KeywordIntent> = { optOut: 'opt_out', optIn: 'opt_in', help: 'help' };
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f]/;
+
+export function toSenderDto(row: SenderRow): SenderDto {
+  return {
+    address: row.address,
+    campaignIds: row.campaign_ids,
+    keywords: row.keywords,
+    replies: row.replies,
+    language: row.language,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** A sender's keywords as the parser takes them. */
+export function parserKeywords(row: SenderRow | undefined): SenderKeywords | undefined {
+  if (!row || !Object.keys(row.keywords).length) return undefined;
+  const out: SenderKeywords = {};
+  for (const [language, set] of Object.entries(row.keywords)) {
+    out[language] = {};
+    for (const [name, intent] of Object.entries(INTENTS)) out[language][intent] = set[name as keyof KeywordSetDto] ?? [];
+  }
+  return out;
+}
+
+/** A sender's reply texts as replyText takes them. */
+export function parserReplies(row: SenderRow | undefined): Record<string, ReplyTexts> {
+  const out: Record<string, ReplyTexts> = {};
+  for (const [language, texts] of Object.entries(row?.replies ?? {})) {
+    out[language] = {};
+    for (const [name, intent] of Object.entries(INTENTS)) {
+      const text = texts[name as keyof ReplyTextsDto];
+      if (text) out[language][intent] = text;
+    }
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+@Injectable()
+export class SendersService {
+  constructor(
+    private readonly repository: SendersRepository,
+    private readonly addresses: AddressNormaliser,
+    private readonly db: Db,
+  ) {}
+
+  async put(rawAddress: string, dto: PutSenderDto): Promise<{ sender: SenderDto; created: boolean }> {
+    const address = this.addresses.sender(rawAddress, 'address');
+    const keywords = this.checkKeywords(dto.keywords ?? {});
+    const replies = this.checkReplies(dto.replies ?? {});
+    return this.db.transaction(async () => {
+      const missing = await this.repository.missingCampaigns(dto.campaignIds);
+      if (missing.length) {
+        throw Problem.unprocessable(
+          'SENDER.UNKNOWN_CAMPAIGN',
+          `No campaign has campaignId ${missing.map((id) => `"${id}"`).join(', ')}.`,
+          missing.map((id) => ({ field: `campaignIds.${dto.campaignIds.indexOf(id)}`, message: 'names no campaign' })),
+        );
+      }
+      const { row, created } = await this.repository.upsert({
+        address, campaign_ids: dto.campaignIds, keywords, replies, language: dto.language ?? 'en',
+      });
+      return { sender: toSenderDto(row), created };
+    });
+  }
+
+  async get(rawAddress: string): Promise<SenderDto> {
+    const address = this.addresses.sender(rawAddress, 'address');
+    const row = await this.repository.find(address);
+    if (!row) throw Problem.notFound('SENDER.NOT_FOUND', `No sender is configured for "${address}".`);
+    return toSenderDto(row);
+  }
+
+  async list(): Promise<SenderDto[]> {
+    return (await this.repository.list()).map(toSenderDto);
+  }
+
+  async delete(rawAddress: string): Promise<void> {
+    const address = this.addresses.sender(rawAddress, 'address');
+    if (!(await this.repository.delete(address))) throw Problem.notFound('SENDER.NOT_FOUND', `No sender is configured for "${address}".`);
+  }
+
+  /**
+   * Keywords by language tag and intent, upper-cased and trimmed. A default keyword keeps its
+   * meaning (the FCC words must always opt out), and one keyword has one meaning.
+   */
+  private checkKeywords(raw: Record<string, unknown>): Record<string, KeywordSetDto> {
+    const errors: FieldError[] = [];
+    const conflicts: FieldError[] = [];
+    const seen = new Map<string, { intent: KeywordIntent; field: string }>();
+    const out: Record<string, KeywordSetDto> = {};
+    const languages = Object.keys(raw);
+    if (languages.length > MAX_KEYWORD_LANGUAGES) errors.push({ field: 'keywords', message: `must have at most ${MAX_KEYWORD_LANGUAGES} languages` });
+    for (const language of languages.slice(0, MAX_KEYWORD_LANGUAGES)) {
+      const set = raw[language];
+      if (!isLanguageTag(language)) {
+        errors.push({ field: `keywords.${language}`, message: 'is not a BCP 47 language tag such as fr or es-MX' });
+        continue;
+      }
+      if (!isPlainObject(set)) {
+        errors.push({ field: `keywords.${language}`, message: 'must be an object with optOut, optIn and/or help' });
+        continue;
+      }
+      out[language] = {};
+      for (const [name, words] of Object.entries(set)) {
+        const field = `keywords.${language}.${name}`;
+        const intent = INTENTS[name as keyof KeywordSetDto];
+        if (!Object.hasOwn(INTENTS, name)) {
+          errors.push({ field, message: 'is not a known field (optOut, optIn, help)' });
+          continue;
+        }
+        if (!Array.isArray(words) || words.length > MAX_KEYWORDS_PER_INTENT) {
+          errors.push({ field, message: `must be an array of at most ${MAX_KEYWORDS_PER_INTENT} keywords` });
+          continue;
+        }
+        const kept: string[] = [];
+        words.forEach((word, i) => {
+          const at = `${field}.${i}`;
+          if (typeof word !== 'string' || word.trim().length === 0 || word.length > MAX_KEYWORD_LENGTH || !keywordKey(word)) {
+            errors.push({ field: at, message: `must be a keyword of 1 to ${MAX_KEYWORD_LENGTH} characters with at least one letter or digit` });
+            return;
+          }
+          const key = keywordKey(word);
+          const existing = defaultKeywordIntent(word);
+          if (existing && existing !== intent) {
+            conflicts.push({ field: at, message: `"${word}" is a default ${existing} keyword and cannot mean ${intent}` });
+            return;
+          }
+          const other = seen.get(key);
+          if (other && other.intent !== intent) {
+            conflicts.push({ field: at, message: `"${word}" is already a ${other.intent} keyword at ${other.field}` });
+            return;
+          }
+          seen.set(key, { intent, field: at });
+          kept.push(word.trim().toUpperCase());
+        });
+        out[language][name as keyof KeywordSetDto] = kept;
+      }
+    }
+    if (errors.length) throw Problem.validation(errors);
+    if (conflicts.length) throw Problem.unprocessable('SENDER.KEYWORD_CONFLICT', conflicts.map((c) => c.message).join('; '), conflicts);
+    return out;
+  }
+
+  private checkReplies(raw: Record<string, unknown>): Record<string, ReplyTextsDto> {
+    const errors: FieldError[] = [];
+    const out: Record<string, ReplyTextsDto> = {};
+    for (const [language, texts] of Object.entries(raw).slice(0, MAX_KEYWORD_LANGUAGES + 1)) {
+      if (!isLanguageTag(language)) {
+        errors.push({ field: `replies.${language}`, message: 'is not a BCP 47 language tag such as fr or es-MX' });
+        continue;
+      }
+      if (!isPlainObject(texts)) {
+        errors.push({ field: `replies.${language}`, message: 'must be an object with optOut, optIn and/or help' });
+        continue;
+      }
+      out[language] = {};
+      for (const [name, text] of Object.entries(texts)) {
+        const field = `replies.${language}.${name}`;
+        if (!Object.hasOwn(INTENTS, name)) errors.push({ field, message: 'is not a known field (optOut, optIn, help)' });
+        else if (typeof text !== 'string' || text.trim().length === 0 || text.length > MAX_REPLY_LENGTH || CONTROL.test(text)) {
+          errors.push({ field, message: `must be a text of 1 to ${MAX_REPLY_LENGTH} characters without control characters` });
+        } else out[language][name as keyof ReplyTextsDto] = text.trim();
+      }
+    }
+    if (Object.keys(raw).length > MAX_KEYWORD_LANGUAGES) errors.push({ field: 'replies', message: `must have at most ${MAX_KEYWORD_LANGUAGES} languages` });
+    if (errors.length) throw Problem.validation(errors);
+    return out;
+  }
+}
