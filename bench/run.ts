@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { twilioSignature } from '../src/inbound/twilio-signature';
 import { freePort } from '../test/support/free-port';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -30,12 +31,19 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const BATCH = 10_000;
 const BATCH_CONNECTIONS = Number(process.env.BENCH_BATCH_CONNECTIONS ?? 4);
 const KEY = 'bench-admin-key-0123456789abcdef';
+const TWILIO_TOKEN = 'bench-twilio-auth-token-0123456789';
+const STOP_LATENCY_SAMPLES = Number(process.env.BENCH_STOP_SAMPLES ?? 300);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 
 function address(i: number): string {
   return `+1555${String(i).padStart(7, '0')}`;
+}
+
+/** A valid NANP number (the seeded +1555 ones are not, and writes check validity). */
+function realNumber(exchange: number, i: number): string {
+  return `+1415${exchange}${String(i % 1_000_000).padStart(6, '0')}`;
 }
 
 function spawnAndWait(cmd: string, args: string[], env: Record<string, string>, ready: RegExp | string): Promise<ChildProcess> {
@@ -119,6 +127,79 @@ async function load(url: string, options: { connections: number; bodies: string[
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
+/**
+ * Twilio STOP webhooks from distinct customers, each with a fresh MessageSid and a signature
+ * computed for it (the service checks every one), as fast as the connections allow.
+ */
+async function loadWebhooks(base: string, connections: number, round: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  let n = 0;
+  const path = '/v1/inbound/twilio';
+  const result = await autocannon({
+    url: base + path,
+    method: 'POST',
+    connections,
+    duration: SECONDS,
+    requests: [{
+      setupRequest: (req: Record<string, unknown>) => {
+        const i = n++;
+        const params = {
+          AccountSid: 'ACbench', MessageSid: `SMr${round}n${i}`, From: realNumber(2 + (round % 7), i),
+          To: '+14155550999', Body: i % 2 ? 'STOP' : 'Stop please', NumMedia: '0',
+        };
+        return {
+          ...req,
+          body: new URLSearchParams(params).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TWILIO_TOKEN, base + path, params) },
+        };
+      },
+    }],
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+/**
+ * From the webhook's answer to a decision that denies: one customer at a time, opted in and
+ * allowed, then STOP, then "may I send?" at once. Every such decision must deny (no stale
+ * state); the time reported is the decision's, measured from the webhook's answer.
+ */
+async function stopToDeny(base: string): Promise<{ p50: number; p99: number; denied: number; samples: number }> {
+  const path = '/v1/inbound/twilio';
+  const times: number[] = [];
+  let denied = 0;
+  for (let i = 0; i < STOP_LATENCY_SAMPLES; i++) {
+    // A customer nobody else touches, opted in and allowed before the STOP.
+    const from = realNumber(9, i);
+    const decide = async () => {
+      const res = await fetch(`${base}/v1/decisions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ address: from, channel: 'sms', campaignId: 'promo' }),
+      });
+      return (await res.json()) as { allowed: boolean };
+    };
+    const optIn = await fetch(`${base}/v1/consents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: JSON.stringify({ address: from, channel: 'sms', campaignId: 'promo', action: 'opt_in', source: 'web_form' }),
+    });
+    if (optIn.status !== 201 || !(await decide()).allowed) throw new Error(`could not set up an allowed customer (${optIn.status})`);
+    const params = { AccountSid: 'ACbench', MessageSid: `SMlatency${i}`, From: from, To: '+14155550999', Body: 'STOP' };
+    const webhook = await fetch(base + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TWILIO_TOKEN, base + path, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+    if (!webhook.ok) throw new Error(`webhook answered ${webhook.status}`);
+    await webhook.text();
+    const started = process.hrtime.bigint();
+    const body = await decide();
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (!body.allowed) denied++;
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50: median(times), p99: sorted[Math.floor(sorted.length * 0.99)], denied, samples: times.length };
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist', 'main.js'))) throw new Error('run `npm run build` first (npm run bench does)');
   if (!existsSync(YARDSTICK)) throw new Error(`yardstick not found at ${YARDSTICK}`);
@@ -134,7 +215,8 @@ async function main(): Promise<void> {
   const yardstickPort = await freePort();
   const children: ChildProcess[] = [];
   try {
-    const env = { DATABASE_URL: url, ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+    const base = `http://127.0.0.1:${servicePort}`;
+    const env = { DATABASE_URL: url, ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn', NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TWILIO_TOKEN, PUBLIC_BASE_URL: base };
     // Start once to migrate, seed, then the real runs.
     const service = await spawnAndWait('node', ['dist/main.js'], { ...env, PORT: String(servicePort), HOST: '127.0.0.1' }, `http://127.0.0.1:${servicePort}/health/ready`);
     children.push(service);
@@ -155,25 +237,37 @@ async function main(): Promise<void> {
     const probeBody = (await probe.json()) as { reason: string };
     if (probeBody.reason !== 'opted_out') throw new Error(`service answered ${JSON.stringify(probeBody)} for an opted-out address`);
 
+    const hook = { AccountSid: 'ACbench', MessageSid: 'SMprobe', From: realNumber(9, 999_999), To: '+14155550999', Body: 'HELP' };
+    const hookProbe = await fetch(`${base}/v1/inbound/twilio`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TWILIO_TOKEN, `${base}/v1/inbound/twilio`, hook) },
+      body: new URLSearchParams(hook).toString(),
+    });
+    if (!hookProbe.ok) throw new Error(`the Twilio webhook answered ${hookProbe.status}: ${await hookProbe.text()}`);
+
     console.log(`warming up (${CONNECTIONS} connections)...`);
     await load(`http://127.0.0.1:${yardstickPort}/decide`, { connections: CONNECTIONS, bodies: singleBodies });
     await load(`http://127.0.0.1:${servicePort}/v1/decisions`, { connections: CONNECTIONS, bodies: singleBodies });
 
-    const yard: number[] = [], single: number[] = [], batch: number[] = [];
+    const yard: number[] = [], single: number[] = [], batch: number[] = [], webhooks: number[] = [];
     const details: string[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const y = await load(`http://127.0.0.1:${yardstickPort}/decide`, { connections: CONNECTIONS, bodies: singleBodies });
       const s = await load(`http://127.0.0.1:${servicePort}/v1/decisions`, { connections: CONNECTIONS, bodies: singleBodies });
       const b = await load(`http://127.0.0.1:${servicePort}/v1/decisions/batch`, { connections: BATCH_CONNECTIONS, bodies: batchBodies });
-      if (y.errors || s.errors || b.errors) throw new Error(`errors during round ${round}: yardstick ${y.errors}, single ${s.errors}, batch ${b.errors}`);
+      const w = await loadWebhooks(base, CONNECTIONS, round);
+      if (y.errors || s.errors || b.errors || w.errors) throw new Error(`errors during round ${round}: yardstick ${y.errors}, single ${s.errors}, batch ${b.errors}, webhooks ${w.errors}`);
       yard.push(y.rps);
       single.push(s.rps);
       batch.push(b.rps * BATCH);
+      webhooks.push(w.rps);
       details.push(
-        `round ${round}: yardstick ${y.rps.toFixed(0)} req/s (p50 ${y.p50} ms, p99 ${y.p99} ms) | single ${s.rps.toFixed(0)} req/s (p50 ${s.p50} ms, p99 ${s.p99} ms) | batch ${(b.rps * BATCH).toFixed(0)} decisions/s (p50 ${b.p50} ms per batch)`,
+        `round ${round}: yardstick ${y.rps.toFixed(0)} req/s (p50 ${y.p50} ms, p99 ${y.p99} ms) | single ${s.rps.toFixed(0)} req/s (p50 ${s.p50} ms, p99 ${s.p99} ms) | batch ${(b.rps * BATCH).toFixed(0)} decisions/s (p50 ${b.p50} ms per batch) | STOP webhooks ${w.rps.toFixed(0)}/s (p50 ${w.p50} ms, p99 ${w.p99} ms)`,
       );
       console.log(details[details.length - 1]);
     }
+    const latency = await stopToDeny(base);
+    if (latency.denied !== latency.samples) throw new Error(`${latency.samples - latency.denied} of ${latency.samples} decisions after a STOP did not deny`);
     const ratios = single.map((s, i) => s / yard[i]);
     console.log('\n| measure | median | target |');
     console.log('|---|---|---|');
@@ -181,6 +275,8 @@ async function main(): Promise<void> {
     console.log(`| single decisions | ${median(single).toFixed(0)} req/s | |`);
     console.log(`| single / yardstick (median of per-round ratios) | ${median(ratios).toFixed(2)} | >= 0.70 |`);
     console.log(`| batch of ${BATCH.toLocaleString()} | ${median(batch).toFixed(0)} recipient decisions/s | >= 100000 |`);
+    console.log(`| Twilio STOP webhooks, signature checked, ${CONNECTIONS} connections | ${median(webhooks).toFixed(0)} webhooks/s | >= 1000 |`);
+    console.log(`| webhook answered -> denying decision (${latency.samples} samples, all denied) | p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms | deny at once |`);
     console.log(`\n${ROWS.toLocaleString()} consent events, ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections (batch: ${BATCH_CONNECTIONS}), node ${process.version}`);
   } finally {
     for (const c of children.reverse()) await stop(c);

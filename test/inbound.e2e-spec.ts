@@ -135,6 +135,19 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
       expect(await t.count('consent_event')).toBe(events);
     });
 
+    it('two deliveries of the same message at the same moment write it once and answer alike', async () => {
+      for (let round = 0; round < 5; round++) {
+        const phone = fresh();
+        const params = { MessageSid: sid(), From: phone, To: SENDER, Body: 'STOP' };
+        const answers = await Promise.all([twilioPost(params), twilioPost(params), twilioPost(params)]);
+        expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+        expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+        expect(answers.filter((a) => a.headers['idempotent-replayed'] === 'true')).toHaveLength(2);
+        const { rows } = await t.sql.query(`select count(*)::int as n from consent_event where address = $1`, [phone]);
+        expect(rows[0].n).toBe(2); // promo and news, once
+      }
+    });
+
     it('honours OptOutType, and leaves the reply to Twilio, which has sent its own', async () => {
       const phone = fresh();
       await optIn(phone, 'promo');
@@ -435,14 +448,20 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
       expect(elsewhere.body.intent).toBe('message');
     });
 
-    it('replaces a configuration, and deleting it makes STOP channel-wide again', async () => {
+    it('applies a changed configuration to the very next message, and deleting it makes STOP channel-wide again', async () => {
       const sender = '12345';
+      const stopTargets = async () => {
+        const res = await t.post('/v1/inbound/messages', { channel: 'sms', from: fresh(), to: sender, body: 'STOP', messageId: sid() });
+        return res.body.effects.map((e: { campaignId: string | null }) => e.campaignId);
+      };
+      expect(await stopTargets()).toEqual([null]);
       expect((await t.put(`/v1/senders/${sender}`, { campaignIds: ['promo'] })).status).toBe(201);
-      expect((await t.put(`/v1/senders/${sender}`, { campaignIds: ['news'] })).body.campaignIds).toEqual(['news']);
+      expect(await stopTargets()).toEqual(['promo']);
+      expect((await t.put(`/v1/senders/${sender}`, { campaignIds: ['news', 'other'] })).body.campaignIds).toEqual(['news', 'other']);
+      expect(await stopTargets()).toEqual(['news', 'other']);
       expect((await t.delete(`/v1/senders/${sender}`)).status).toBe(204);
       expectProblem(await t.get(`/v1/senders/${sender}`), 404);
-      const res = await t.post('/v1/inbound/messages', { channel: 'sms', from: fresh(), to: sender, body: 'STOP', messageId: sid() });
-      expect(res.body.effects.map((e: { campaignId: string | null }) => e.campaignId)).toEqual([null]);
+      expect(await stopTargets()).toEqual([null]);
     });
 
     it.each([

@@ -56,7 +56,7 @@ export interface CoveringEventsRow {
   window_expires_at: string | null;
 }
 
-const COLUMNS = `id, customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
+export const EVENT_COLUMNS = `id, customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
   language, jurisdiction, occurred_at, recorded_at, expires_at, recorded_by`;
 
 // Rule 2 of decisions: newest first by when it happened; ties go to the later recorded.
@@ -201,7 +201,7 @@ export class ConsentEventsRepository {
       `insert into consent_event (customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
          language, jurisdiction, occurred_at, recorded_by, expires_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       returning ${COLUMNS}`,
+       returning ${EVENT_COLUMNS}`,
       [e.customerId, e.channel, e.channelGroup, e.address, e.campaignId, e.action, e.source, e.evidence,
         e.language, e.jurisdiction, e.occurredAt, e.recordedBy, e.expiresAt ?? null],
     );
@@ -242,6 +242,11 @@ export class ConsentEventsRepository {
     ]);
   }
 
+  /** Events by id, oldest first (the effects of an inbound message, when it is replayed). */
+  findByIds(ids: string[]): Promise<ConsentEventRow[]> {
+    return this.db.query<ConsentEventRow>(`select ${EVENT_COLUMNS} from consent_event where id = any($1::bigint[]) order by id`, [ids]);
+  }
+
   /**
    * Current state per (channel group, address or customer, campaign or channel): the newest
    * event of each. Covers the given contact points, and everything recorded on the customers.
@@ -252,7 +257,7 @@ export class ConsentEventsRepository {
     channelGroup: string | null;
   }): Promise<ConsentEventRow[]> {
     return this.db.query<ConsentEventRow>(
-      `select distinct on (e.channel_group, coalesce(e.address, ''), coalesce(e.campaign_id, '')) ${COLUMNS.replace(/(\w+)/g, 'e.$1')}
+      `select distinct on (e.channel_group, coalesce(e.address, ''), coalesce(e.campaign_id, '')) ${EVENT_COLUMNS.replace(/(\w+)/g, 'e.$1')}
          from consent_event e
         where ((e.channel_group, e.address) in (select * from unnest($1::text[], $2::text[]))
                or e.customer_id = any($3::text[]))
@@ -266,11 +271,11 @@ export class ConsentEventsRepository {
   /** A customer's events and those of their contact points, newest recorded first, keyset-paginated. */
   findHistoryPage(customerId: string, beforeId: string | null, limit: number): Promise<ConsentEventRow[]> {
     return this.db.query<ConsentEventRow>(
-      `select ${COLUMNS} from (
-         select ${COLUMNS.replace(/(\w+)/g, 'e.$1')} from consent_event e
+      `select ${EVENT_COLUMNS} from (
+         select ${EVENT_COLUMNS.replace(/(\w+)/g, 'e.$1')} from consent_event e
           where e.customer_id = $1 and ($2::bigint is null or e.id < $2)
          union
-         select ${COLUMNS.replace(/(\w+)/g, 'e.$1')} from consent_event e
+         select ${EVENT_COLUMNS.replace(/(\w+)/g, 'e.$1')} from consent_event e
            join contact_point p on p.customer_id = $1 and e.channel_group = p.channel_group and e.address = p.address
           where $2::bigint is null or e.id < $2
        ) h

@@ -1,63 +1,149 @@
 import { Injectable } from '@nestjs/common';
-import { CONSENT_ACTIONS_SQL } from '../consents/consent-events.repository';
+import { CONSENT_ACTIONS_SQL, ConsentEventRow, EVENT_COLUMNS } from '../consents/consent-events.repository';
 import { Db } from '../database/db';
+import type { SenderSettings } from '../senders/senders.repository';
 
-export interface InboundMessageRow {
-  request_hash: string;
-  result: Record<string, unknown>;
+/** What inbound_message.result holds: the answer, with the events it wrote by id. */
+export interface StoredInboundResult {
+  intent: string;
+  matched: string;
+  reply: string | null;
+  eventIds: string[];
 }
 
+export interface PreviousInbound {
+  request_hash: string;
+  result: StoredInboundResult;
+}
+
+/** A sender's settings as read at one version (the row's xmin; `none` when there is no row). */
+export interface VersionedSender {
+  version: string;
+  settings: SenderSettings | null;
+}
+
+/** The events one inbound message writes: the same fields, one event per campaign id (null: the channel). */
+export interface InboundEvents {
+  campaignIds: (string | null)[];
+  channelGroup: string;
+  action: string;
+  source: string;
+  evidence: Record<string, unknown>;
+  language: string | null;
+  expiresAt: Date | null;
+}
+
+export interface InboundRecord {
+  provider: string;
+  messageId: string;
+  channel: string;
+  from: string;
+  to: string;
+  body: string;
+  receivedAt: Date;
+  requestHash: string;
+  intent: string;
+  matched: string;
+  recordedBy: string;
+  /** The sender settings the message was read with: nothing is written if they changed since. */
+  senderVersion: string;
+  events: InboundEvents;
+  /**
+   * The reply, sent only when the contact point's consent changes: when every target already
+   * stands where `action` puts it, the answer has no reply (one confirmation per change).
+   */
+  reply: string | null;
+  replyOnlyIfChanged: boolean;
+}
+
+/**
+ * One inbound message is one statement, with no explicit transaction: it stores the message
+ * and its events together (a single statement is atomic). The message's primary key makes it
+ * happen once: a concurrent retry waits on the key, finds it taken, and writes nothing. The
+ * sender's settings come from a cache checked against the row's version in that statement.
+ */
 @Injectable()
 export class InboundRepository {
   constructor(private readonly db: Db) {}
 
-  /** Serialises the processing of one provider message id (providers retry concurrently too). */
-  async lock(provider: string, messageId: string): Promise<void> {
-    await this.db.query(`select pg_advisory_xact_lock(hashtextextended($1, 11))`, [`${provider} ${messageId}`], 'inbound-lock');
+  async findSender(address: string): Promise<VersionedSender> {
+    const rows = await this.db.query<SenderSettings & { version: string }>(
+      `select xmin::text as version, campaign_ids, keywords, replies, language from sender where address = $1`,
+      [address],
+      'inbound-sender',
+    );
+    if (!rows.length) return { version: 'none', settings: null };
+    const { version, ...settings } = rows[0];
+    return { version, settings };
   }
 
-  async find(provider: string, messageId: string): Promise<InboundMessageRow | undefined> {
-    const rows = await this.db.query<InboundMessageRow>(
+  async findPrevious(provider: string, messageId: string): Promise<PreviousInbound | null> {
+    const rows = await this.db.query<PreviousInbound>(
       `select request_hash, result from inbound_message where provider = $1 and message_id = $2`,
       [provider, messageId],
-      'inbound-find',
     );
-    return rows[0];
-  }
-
-  async insert(m: {
-    provider: string; messageId: string; channel: string; from: string; to: string; body: string; receivedAt: Date; requestHash: string;
-    result: Record<string, unknown>;
-  }): Promise<void> {
-    await this.db.query(
-      `insert into inbound_message (provider, message_id, channel, from_address, to_address, body, received_at, request_hash, result)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [m.provider, m.messageId, m.channel, m.from, m.to, m.body, m.receivedAt, m.requestHash, m.result],
-      'inbound-insert',
-    );
+    return rows[0] ?? null;
   }
 
   /**
-   * Whether the contact point already stands where `action` would put it for every target
-   * (a campaign id, or null for the whole channel): an event with `action` on that scope that
-   * no later opposite event covering the target overrides. Decides only whether a
-   * confirmation is due (one per change, DOMAIN.md section 4); the event is recorded anyway.
+   * Stores the message with its answer and writes its events; or nothing at all when the
+   * message id is already taken (`duplicate`) or the sender's settings changed since they were
+   * read (`stale`). The event's customer is the number's owner when it has exactly one.
+   * `already` is read in the same snapshot as the writes:
+   * whether, before this message, the contact point stood where `action` puts it for every
+   * target (an event with that action on the scope that no later opposite event overrides).
    */
-  async alreadyIn(channelGroup: string, address: string, targets: (string | null)[], action: 'opt_in' | 'opt_out'): Promise<boolean> {
-    const rows = await this.db.query<{ already: boolean }>(
-      `select coalesce(bool_and(exists (
-         select 1 from consent_event c
-          where c.channel_group = $1 and c.address = $2 and c.action = $4
-            and (c.campaign_id is null or c.campaign_id = t.id)
-            and not exists (
-              select 1 from consent_event o
-               where o.channel_group = $1 and o.address = $2 and o.action in ${CONSENT_ACTIONS_SQL} and o.action <> $4
-                 and (t.id is null or o.campaign_id is null or o.campaign_id = t.id)
-                 and (o.occurred_at, o.recorded_at, o.id) > (c.occurred_at, c.recorded_at, c.id)))), false) as already
-         from unnest($3::text[]) as t(id)`,
-      [channelGroup, address, targets, action],
-      'inbound-already-in',
+  async record(r: InboundRecord): Promise<{ result: StoredInboundResult; events: ConsentEventRow[] } | 'duplicate' | 'stale'> {
+    const e = r.events;
+    const rows = await this.db.query<ConsentEventRow & { stored: StoredInboundResult | null; stale: boolean }>(
+      `with stale as (
+         select coalesce((select xmin::text from sender where address = $5), 'none') <> $12 as v
+       ), already as (
+         select $20::boolean and coalesce(bool_and(exists (
+           select 1 from consent_event c
+            where c.channel_group = $13 and c.address = $4 and c.action = $14
+              and (c.campaign_id is null or c.campaign_id = t.id)
+              and not exists (
+                select 1 from consent_event o
+                 where o.channel_group = $13 and o.address = $4 and o.action in ${CONSENT_ACTIONS_SQL} and o.action <> $14
+                   and (t.id is null or o.campaign_id is null or o.campaign_id = t.id)
+                   and (o.occurred_at, o.recorded_at, o.id) > (c.occurred_at, c.recorded_at, c.id)))), false) as v
+           from unnest($11::text[]) as t(id)
+       ), ids as (
+         select nextval('consent_event_id_seq') as id, ord from generate_series(1, cardinality($11::text[])) as ord
+       ), message as (
+         insert into inbound_message (provider, message_id, channel, from_address, to_address, body, received_at, request_hash, result)
+         select $1, $2, $3, $4, $5, $6, $7, $8, jsonb_build_object(
+                  'intent', $9::text, 'matched', $10::text,
+                  'reply', case when (select v from already) then null else $19::text end,
+                  'eventIds', coalesce((select jsonb_agg(id::text order by ord) from ids), '[]'::jsonb))
+          where not (select v from stale)
+         on conflict (provider, message_id) do nothing
+         returning result
+       ), events as (
+         insert into consent_event (id, customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
+                                    language, occurred_at, recorded_by, expires_at)
+         select ids.id,
+                (select min(p.customer_id) from contact_point p where p.channel_group = $13 and p.address = $4
+                 having count(distinct p.customer_id) = 1),
+                $3, $13, $4, t.campaign_id, $14, $15, $16, $17, $7, $18, $21
+           from ids join unnest($11::text[]) with ordinality as t(campaign_id, ord) using (ord)
+          where exists (select 1 from message)
+         returning ${EVENT_COLUMNS}
+       )
+       select (select v from stale) as stale, m.result as stored, e.*
+         from (select 1) as one left join message m on true left join events e on m.result is not null
+        order by e.id`,
+      [
+        r.provider, r.messageId, r.channel, r.from, r.to, r.body, r.receivedAt, r.requestHash, r.intent, r.matched,
+        e.campaignIds, r.senderVersion, e.channelGroup, e.action, e.source, e.evidence, e.language, r.recordedBy,
+        r.reply, r.replyOnlyIfChanged, e.expiresAt,
+      ],
+      'inbound-record',
     );
-    return rows[0].already;
+    const [first] = rows;
+    if (first.stale) return 'stale';
+    if (!first.stored) return 'duplicate';
+    return { result: first.stored, events: first.id === null ? [] : rows.map(({ stored: _stored, stale: _stale, ...event }) => event as ConsentEventRow) };
   }
 }

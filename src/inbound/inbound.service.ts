@@ -4,14 +4,12 @@ import { addDuration } from '../common/duration';
 import { Channel, channelGroup } from '../common/channels';
 import { Problem } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { ConsentEventRow, ConsentEventsRepository, NewConsentEvent } from '../consents/consent-events.repository';
+import { ConsentEventsRepository } from '../consents/consent-events.repository';
 import { toEventDto } from '../consents/consents.service';
-import { CustomersRepository } from '../customers/customers.repository';
-import { Db } from '../database/db';
 import { parserKeywords, parserReplies } from '../senders/senders.service';
-import { SendersRepository } from '../senders/senders.repository';
 import { InboundResultDto } from './inbound.dto';
-import { InboundRepository } from './inbound.repository';
+import { InboundEvents, InboundRecord, InboundRepository, PreviousInbound, VersionedSender } from './inbound.repository';
+import type { SenderSettings } from '../senders/senders.repository';
 import { replyText } from './replies';
 import { KeywordIntent, parseReply, ParsedReply } from './reply-parser';
 
@@ -38,6 +36,7 @@ export interface InboundMessage {
 }
 
 const MAX_EVIDENCE_TEXT = 2000;
+const MAX_CACHED_SENDERS = 10_000;
 
 const PROVIDER_INTENTS: Record<ProviderOptOutType, KeywordIntent> = { STOP: 'opt_out', START: 'opt_in', HELP: 'help' };
 
@@ -54,51 +53,62 @@ function combine(parsed: ParsedReply, optOutType: ProviderOptOutType | undefined
 @Injectable()
 export class InboundService {
   constructor(
-    private readonly db: Db,
     private readonly inbound: InboundRepository,
     private readonly events: ConsentEventsRepository,
-    private readonly senders: SendersRepository,
-    private readonly customers: CustomersRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
-   * Reads a customer's message and applies it, once per provider message id: a retry gets the
-   * first answer back (`duplicate`) and changes nothing. One transaction: the events and
-   * the stored answer commit together, so an acknowledged STOP is never lost.
+   * Sender settings by address, each with the version it was read at. The statement that
+   * records a message checks the version, so a changed sender is never applied late: the
+   * message is read again with the new settings. Bounded: senders are a brand's few numbers.
    */
-  process(m: InboundMessage): Promise<{ result: InboundResultDto; duplicate: boolean }> {
+  private readonly senders = new Map<string, VersionedSender>();
+
+  private async sender(address: string, reload: boolean): Promise<VersionedSender> {
+    let sender = reload ? undefined : this.senders.get(address);
+    if (!sender) {
+      sender = await this.inbound.findSender(address);
+      if (this.senders.size >= MAX_CACHED_SENDERS) this.senders.clear();
+      this.senders.set(address, sender);
+    }
+    return sender;
+  }
+
+  /**
+   * Reads a customer's message and applies it, once per provider message id: a retry gets the
+   * first answer back (`duplicate`) and changes nothing. The message, its answer and its events
+   * are stored by one statement, so an acknowledged STOP is never lost or half-written.
+   */
+  async process(m: InboundMessage): Promise<{ result: InboundResultDto; duplicate: boolean }> {
     const requestHash = createHash('sha256')
       .update(JSON.stringify([m.channel, m.from, m.to, m.body, m.receivedAtGiven ? m.receivedAt.toISOString() : null, m.providerOptOutType ?? null]))
       .digest('hex');
-    return this.db.transaction(async () => {
-      await this.inbound.lock(m.provider, m.messageId);
-      const previous = await this.inbound.find(m.provider, m.messageId);
-      if (previous) {
-        if (previous.request_hash.trim() !== requestHash) {
-          throw Problem.conflict('INBOUND.MESSAGE_ID_REUSED', `Message ${m.messageId} was already received with other content; it was not processed again.`, [
-            { field: 'messageId', message: 'was already used for a different message' },
-          ]);
-        }
-        return { result: previous.result as unknown as InboundResultDto, duplicate: true };
+    for (let attempt = 1; ; attempt++) {
+      const sender = await this.sender(m.to, attempt > 1);
+      const recorded = await this.inbound.record({ ...m, requestHash, senderVersion: sender.version, ...this.interpret(m, sender.settings) });
+      if (recorded === 'duplicate') {
+        // Processed before, or by a concurrent delivery that won the race: answer as it did.
+        const previous = await this.inbound.findPrevious(m.provider, m.messageId);
+        return this.replay(previous!, requestHash, m.messageId);
       }
-      const result = await this.apply(m);
-      await this.inbound.insert({ ...m, requestHash, result: result as unknown as Record<string, unknown> });
-      return { result, duplicate: false };
-    });
+      if (recorded !== 'stale') {
+        const { intent, matched, reply } = recorded.result;
+        return { result: { intent: intent as InboundResultDto['intent'], matched, reply, effects: recorded.events.map(toEventDto) }, duplicate: false };
+      }
+      if (attempt === 3) throw Problem.unavailable('The sender\'s settings keep changing; the message was not processed. Retry later.');
+    }
   }
 
-  private async apply(m: InboundMessage): Promise<InboundResultDto> {
-    const sender = await this.senders.find(m.to);
+  /** What the message means with these sender settings, and what it writes and answers. */
+  private interpret(m: InboundMessage, sender: SenderSettings | null): Pick<InboundRecord, 'intent' | 'matched' | 'events' | 'reply' | 'replyOnlyIfChanged'> {
     const parsed = combine(parseReply(m.body, parserKeywords(sender)), m.providerOptOutType);
-    const group = channelGroup(m.channel);
-    const owners = await this.customers.findOwnerIds(group, m.from);
-    const base: Omit<NewConsentEvent, 'action' | 'campaignId' | 'source'> = {
-      // Recorded on the contact point: it applies to whoever owns the number, now or later.
-      customerId: owners.length === 1 ? owners[0] : null,
-      channel: m.channel,
-      channelGroup: group,
-      address: m.from,
+    const texts = { keywordLanguage: parsed.language, senderLanguage: sender?.language ?? null, senderReplies: parserReplies(sender), brand: this.config.brandName };
+    const events: InboundEvents = {
+      campaignIds: [],
+      channelGroup: channelGroup(m.channel),
+      action: parsed.intent,
+      source: 'keyword',
       evidence: {
         provider: m.provider,
         messageId: m.messageId,
@@ -109,36 +119,33 @@ export class InboundService {
         ...(m.providerEvidence ?? {}),
       },
       language: parsed.language,
-      jurisdiction: null,
-      // Provider receive time decides between a STOP and a START sent close together.
-      occurredAt: m.receivedAt,
-      recordedBy: m.recordedBy,
+      expiresAt: null,
     };
-    const written: ConsentEventRow[] = [];
     let reply: string | null = null;
-    const texts = { keywordLanguage: parsed.language, senderLanguage: sender?.language ?? null, senderReplies: parserReplies(sender), brand: this.config.brandName };
-
-    if (parsed.intent === 'opt_out' || parsed.intent === 'opt_in') {
+    const consent = parsed.intent === 'opt_out' || parsed.intent === 'opt_in';
+    if (consent) {
       // STOP covers everything sent from that sender; STOPALL, or a sender with no campaigns, the channel.
-      const targets: (string | null)[] = parsed.scope === 'channel' || !sender?.campaign_ids.length ? [null] : sender.campaign_ids;
-      const already = await this.inbound.alreadyIn(group, m.from, targets, parsed.intent);
-      for (const campaignId of targets) {
-        written.push(await this.events.insert({ ...base, campaignId, action: parsed.intent, source: 'keyword' }));
-      }
-      // One confirmation per change; none when the provider has answered the keyword itself.
-      if (!already && !m.providerOptOutType) reply = replyText(parsed.intent, texts);
+      // Recorded on the contact point: it applies to whoever owns the number, now or later.
+      events.campaignIds = parsed.scope === 'channel' || !sender?.campaign_ids.length ? [null] : sender.campaign_ids;
+      // One confirmation per change (see InboundRepository.record); none when the provider answered the keyword itself.
+      if (!m.providerOptOutType) reply = replyText(parsed.intent as KeywordIntent, texts);
     } else if (parsed.intent === 'help') {
       if (!m.providerOptOutType) reply = replyText('help', texts);
     } else {
       // The customer wrote first: a service window opens (or restarts) on this channel.
-      written.push(await this.events.insert({
-        ...base,
-        campaignId: null,
-        action: 'service_window',
-        source: 'conversation',
-        expiresAt: addDuration(m.receivedAt, this.config.serviceWindow),
-      }));
+      Object.assign(events, { campaignIds: [null], action: 'service_window', source: 'conversation', expiresAt: addDuration(m.receivedAt, this.config.serviceWindow) });
     }
-    return { intent: parsed.intent, matched: parsed.matched, reply, effects: written.map(toEventDto) };
+    return { intent: parsed.intent, matched: parsed.matched, events, reply, replyOnlyIfChanged: consent };
+  }
+
+  private async replay(previous: PreviousInbound, requestHash: string, messageId: string): Promise<{ result: InboundResultDto; duplicate: boolean }> {
+    if (previous.request_hash.trim() !== requestHash) {
+      throw Problem.conflict('INBOUND.MESSAGE_ID_REUSED', `Message ${messageId} was already received with other content; it was not processed again.`, [
+        { field: 'messageId', message: 'was already used for a different message' },
+      ]);
+    }
+    const { intent, matched, reply, eventIds } = previous.result;
+    const effects = eventIds.length ? (await this.events.findByIds(eventIds)).map(toEventDto) : [];
+    return { result: { intent: intent as InboundResultDto['intent'], matched, reply, effects }, duplicate: true };
   }
 }

@@ -2,12 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
 import type { KeywordSetDto, ReplyTextsDto } from './sender.dto';
 
-export interface SenderRow {
-  address: string;
+/** What inbound processing needs of a sender. */
+export interface SenderSettings {
   campaign_ids: string[];
   keywords: Record<string, KeywordSetDto>;
   replies: Record<string, ReplyTextsDto>;
   language: string;
+}
+
+export interface SenderRow extends SenderSettings {
+  address: string;
   created_at: Date;
   updated_at: Date;
 }

@@ -8,7 +8,7 @@ import { defaultKeywordIntent, KeywordIntent, keywordKey, SenderKeywords } from 
 import {
   KeywordSetDto, MAX_KEYWORD_LANGUAGES, MAX_KEYWORD_LENGTH, MAX_KEYWORDS_PER_INTENT, MAX_REPLY_LENGTH, PutSenderDto, ReplyTextsDto, SenderDto,
 } from './sender.dto';
-import { SenderRow, SendersRepository } from './senders.repository';
+import { SenderRow, SenderSettings, SendersRepository } from './senders.repository';
 
 /** API names of intents (camelCase) and the parser's. */
 const INTENTS: Record<keyof KeywordSetDto, KeywordIntent> = { optOut: 'opt_out', optIn: 'opt_in', help: 'help' };
@@ -27,7 +27,7 @@ export function toSenderDto(row: SenderRow): SenderDto {
 }
 
 /** A sender's keywords as the parser takes them. */
-export function parserKeywords(row: SenderRow | undefined): SenderKeywords | undefined {
+export function parserKeywords(row: SenderSettings | null): SenderKeywords | undefined {
   if (!row || !Object.keys(row.keywords).length) return undefined;
   const out: SenderKeywords = {};
   for (const [language, set] of Object.entries(row.keywords)) {
@@ -38,7 +38,7 @@ export function parserKeywords(row: SenderRow | undefined): SenderKeywords | und
 }
 
 /** A sender's reply texts as replyText takes them. */
-export function parserReplies(row: SenderRow | undefined): Record<string, ReplyTexts> {
+export function parserReplies(row: SenderSettings | null): Record<string, ReplyTexts> {
   const out: Record<string, ReplyTexts> = {};
   for (const [language, texts] of Object.entries(row?.replies ?? {})) {
     out[language] = {};
