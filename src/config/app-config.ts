@@ -39,16 +39,22 @@ function duration(env: Env, name: string, fallback: string): { value: Duration; 
   return { value, text };
 }
 
-function publicBaseUrl(env: Env, name: string): string | undefined {
+/** The variable as a URL, undefined when unset; `problem` names what it must be. */
+function url(env: Env, name: string, problem: string): { raw: string; url: URL } | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
-  let url: URL;
   try {
-    url = new URL(raw);
+    return { raw, url: new URL(raw) };
   } catch {
-    throw new ConfigError(name, `must be an http(s) URL such as https://consent.example.com, got "${raw}"`);
+    throw new ConfigError(name, problem);
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
+}
+
+function publicBaseUrl(env: Env, name: string): string | undefined {
+  const parsed = url(env, name, `must be an http(s) URL such as https://consent.example.com, got "${env[name]}"`);
+  if (!parsed) return undefined;
+  const { raw, url: u } = parsed;
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.search || u.hash || u.username) {
     throw new ConfigError(name, `must be an http(s) URL with no query, fragment or credentials, got "${raw}"`);
   }
   return raw.replace(/\/+$/, '');
@@ -91,18 +97,11 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
 }
 
 function databaseUrl(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
+  const parsed = url(env, name, 'must be a postgres:// URL');
+  if (parsed && parsed.url.protocol !== 'postgres:' && parsed.url.protocol !== 'postgresql:') {
     throw new ConfigError(name, 'must be a postgres:// URL');
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(name, 'must be a postgres:// URL');
-  }
-  return raw;
+  return parsed?.raw;
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {

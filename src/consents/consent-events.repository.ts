@@ -65,6 +65,9 @@ const NEWEST_FIRST_E = 'e.occurred_at desc, e.recorded_at desc, e.id desc';
 const COVERING_COLUMNS = 'e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at';
 /** Events that state consent; others (service windows) are facts decisions look up on their own. */
 export const CONSENT_ACTIONS_SQL = `(${CONSENT_ACTIONS.map((a) => `'${a}'`).join(', ')})`;
+/** Rule 2 of decisions for event `e`: states consent, on the channel or campaign $1, recorded by the instant $5 (if any). */
+const COVERS_CAMPAIGN_AT = `(e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
+  and e.action in ${CONSENT_ACTIONS_SQL}`;
 const ISO = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 /**
  * The service window open at the instant asked about ($5, or now) on the channel asked about
@@ -90,29 +93,25 @@ const COVERING_EVENT_SQL = `
   with candidates as (
     (select ${COVERING_COLUMNS} from consent_event e
       where e.channel_group = $2 and e.address = $3
-        and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-        and e.action in ${CONSENT_ACTIONS_SQL}
+        and ${COVERS_CAMPAIGN_AT}
       order by ${NEWEST_FIRST_E} limit 1)
     union all
     (select e.* from contact_point p cross join lateral (
        select ${COVERING_COLUMNS} from consent_event e
         where e.channel_group = $2 and e.address = p.address
-          and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-          and e.action in ${CONSENT_ACTIONS_SQL}
+          and ${COVERS_CAMPAIGN_AT}
         order by ${NEWEST_FIRST_E} limit 1) e
       where $3::text is null and p.customer_id = $4 and p.channel_group = $2)
     union all
     (select ${COVERING_COLUMNS} from consent_event e
       where e.channel_group = $2 and e.address is null and e.customer_id = $4
-        and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-        and e.action in ${CONSENT_ACTIONS_SQL}
+        and ${COVERS_CAMPAIGN_AT}
       order by ${NEWEST_FIRST_E} limit 1)
     union all
     (select e.* from contact_point p cross join lateral (
        select ${COVERING_COLUMNS} from consent_event e
         where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
-          and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-          and e.action in ${CONSENT_ACTIONS_SQL}
+          and ${COVERS_CAMPAIGN_AT}
         order by ${NEWEST_FIRST_E} limit 1) e
       where p.channel_group = $2 and p.address = $3)
   )
@@ -154,18 +153,14 @@ const COVERING_EVENTS_SQL = `
     select distinct on (e.address) e.address, ${COVERING_COLUMNS}
       from consent_event e
      where e.channel_group = $2 and e.address = any(array(select distinct address from targets order by 1))
-       and (e.campaign_id is null or e.campaign_id = $1)
-       and ($5::timestamptz is null or e.recorded_at <= $5)
-       and e.action in ${CONSENT_ACTIONS_SQL}
+       and ${COVERS_CAMPAIGN_AT}
      order by e.address, ${NEWEST_FIRST}
   ), customer_events as (
     select distinct on (e.customer_id) e.customer_id, ${COVERING_COLUMNS}
       from consent_event e
      where e.channel_group = $2 and e.address is null
        and e.customer_id = any(array(select distinct customer_id from customers order by 1))
-       and (e.campaign_id is null or e.campaign_id = $1)
-       and ($5::timestamptz is null or e.recorded_at <= $5)
-       and e.action in ${CONSENT_ACTIONS_SQL}
+       and ${COVERS_CAMPAIGN_AT}
      order by e.customer_id, ${NEWEST_FIRST}
   ), candidates as (
     select t.ord, a.id, a.action, a.campaign_id, a.occurred_at, a.recorded_at

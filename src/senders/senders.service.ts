@@ -54,6 +54,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** The entries of a map keyed by language tag whose values are objects; what is not, is reported. */
+function languageEntries(raw: Record<string, unknown>, field: string, errors: FieldError[]): [string, Record<string, unknown>][] {
+  const entries = Object.entries(raw);
+  if (entries.length > MAX_KEYWORD_LANGUAGES) errors.push({ field, message: `must have at most ${MAX_KEYWORD_LANGUAGES} languages` });
+  const out: [string, Record<string, unknown>][] = [];
+  for (const [language, value] of entries.slice(0, MAX_KEYWORD_LANGUAGES)) {
+    if (!isLanguageTag(language)) errors.push({ field: `${field}.${language}`, message: 'is not a BCP 47 language tag such as fr or es-MX' });
+    else if (!isPlainObject(value)) errors.push({ field: `${field}.${language}`, message: 'must be an object with optOut, optIn and/or help' });
+    else out.push([language, value]);
+  }
+  return out;
+}
+
 @Injectable()
 export class SendersService {
   constructor(
@@ -107,18 +120,7 @@ export class SendersService {
     const conflicts: FieldError[] = [];
     const seen = new Map<string, { intent: KeywordIntent; field: string }>();
     const out: Record<string, KeywordSetDto> = {};
-    const languages = Object.keys(raw);
-    if (languages.length > MAX_KEYWORD_LANGUAGES) errors.push({ field: 'keywords', message: `must have at most ${MAX_KEYWORD_LANGUAGES} languages` });
-    for (const language of languages.slice(0, MAX_KEYWORD_LANGUAGES)) {
-      const set = raw[language];
-      if (!isLanguageTag(language)) {
-        errors.push({ field: `keywords.${language}`, message: 'is not a BCP 47 language tag such as fr or es-MX' });
-        continue;
-      }
-      if (!isPlainObject(set)) {
-        errors.push({ field: `keywords.${language}`, message: 'must be an object with optOut, optIn and/or help' });
-        continue;
-      }
+    for (const [language, set] of languageEntries(raw, 'keywords', errors)) {
       out[language] = {};
       for (const [name, words] of Object.entries(set)) {
         const field = `keywords.${language}.${name}`;
@@ -163,15 +165,7 @@ export class SendersService {
   private checkReplies(raw: Record<string, unknown>): Record<string, ReplyTextsDto> {
     const errors: FieldError[] = [];
     const out: Record<string, ReplyTextsDto> = {};
-    for (const [language, texts] of Object.entries(raw).slice(0, MAX_KEYWORD_LANGUAGES + 1)) {
-      if (!isLanguageTag(language)) {
-        errors.push({ field: `replies.${language}`, message: 'is not a BCP 47 language tag such as fr or es-MX' });
-        continue;
-      }
-      if (!isPlainObject(texts)) {
-        errors.push({ field: `replies.${language}`, message: 'must be an object with optOut, optIn and/or help' });
-        continue;
-      }
+    for (const [language, texts] of languageEntries(raw, 'replies', errors)) {
       out[language] = {};
       for (const [name, text] of Object.entries(texts)) {
         const field = `replies.${language}.${name}`;
@@ -181,7 +175,6 @@ export class SendersService {
         } else out[language][name as keyof ReplyTextsDto] = text.trim();
       }
     }
-    if (Object.keys(raw).length > MAX_KEYWORD_LANGUAGES) errors.push({ field: 'replies', message: `must have at most ${MAX_KEYWORD_LANGUAGES} languages` });
     if (errors.length) throw Problem.validation(errors);
     return out;
   }
