@@ -22,6 +22,13 @@ import { DecisionsService } from './decisions/decisions.service';
 import { HealthController } from './health/health.controller';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { InboundController } from './inbound/inbound.controller';
+import { JobsController } from './jobs/jobs.controller';
+import { JobsService } from './jobs/jobs.service';
+import { LifecycleRepository } from './lifecycle/lifecycle.repository';
+import { LifecycleService } from './lifecycle/lifecycle.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksRepository } from './webhooks/webhooks.repository';
+import { WebhooksService } from './webhooks/webhooks.service';
 import { InboundRepository } from './inbound/inbound.repository';
 import { InboundService } from './inbound/inbound.service';
 import { SendersController } from './senders/senders.controller';
@@ -35,7 +42,8 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [DatabaseModule, IdempotencyModule, ...(options.schedule === false ? [] : [ScheduleModule.forRoot()])],
-      controllers: [HealthController, ApiKeysController, CampaignsController, CustomersController, ConsentsController, DecisionsController, SendersController, InboundController],
+      controllers: [HealthController, ApiKeysController, CampaignsController, CustomersController, ConsentsController, DecisionsController, SendersController, InboundController,
+        WebhooksController, JobsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -53,6 +61,11 @@ export class AppModule {
         SendersService,
         InboundRepository,
         InboundService,
+        LifecycleRepository,
+        LifecycleService,
+        WebhooksRepository,
+        WebhooksService,
+        JobsService,
       ],
       exports: [APP_CONFIG],
     };

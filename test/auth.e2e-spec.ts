@@ -21,6 +21,12 @@ const ROUTES: { method: string; url: string; body?: unknown; scopes: string[] }[
   { method: 'GET', url: '/v1/senders', scopes: ['campaigns:read', 'campaigns:write'] },
   { method: 'GET', url: '/v1/senders/12345', scopes: ['campaigns:read', 'campaigns:write'] },
   { method: 'DELETE', url: '/v1/senders/12345', scopes: ['campaigns:write'] },
+  { method: 'POST', url: '/v1/webhook-endpoints', body: { url: 'https://93.184.216.34/hooks', events: ['consent.changed'] }, scopes: ['admin'] },
+  { method: 'GET', url: '/v1/webhook-endpoints', scopes: ['admin'] },
+  { method: 'GET', url: '/v1/webhook-endpoints/00000000-0000-4000-8000-000000000000', scopes: ['admin'] },
+  { method: 'DELETE', url: '/v1/webhook-endpoints/00000000-0000-4000-8000-000000000000', scopes: ['admin'] },
+  { method: 'GET', url: '/v1/webhook-endpoints/00000000-0000-4000-8000-000000000000/deliveries', scopes: ['admin'] },
+  { method: 'POST', url: '/v1/admin/jobs/idempotency-retention/run', scopes: ['admin'] },
   { method: 'POST', url: '/v1/inbound/messages', body: { channel: 'sms', from: '+14155550100', to: '12345', body: 'hi', messageId: 'm1' }, scopes: ['inbound:write'] },
 ];
 const ALL_SCOPES: readonly string[] = SCOPES;

@@ -9,7 +9,7 @@ import { Problem } from '../common/problem';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { ApiKeysService } from './api-keys.service';
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => Problem.field('id', 'must be a UUID') });
+export const uuid = new ParseUUIDPipe({ exceptionFactory: () => Problem.field('id', 'must be a UUID') });
 
 @ApiTags('api-keys')
 @ApiBearerAuth()

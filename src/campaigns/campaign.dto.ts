@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIsoDuration } from '../common/validators';
 import { CHANNELS, Channel } from '../common/channels';
 import { CAMPAIGN_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
 
@@ -31,6 +32,22 @@ export class PutCampaignDto {
   @ArrayUnique()
   @IsIn(CHANNELS, { each: true })
   channels: Channel[];
+
+  @ApiPropertyOptional({ example: 'P180D', description: 'Campaign-scoped opt-ins fall due for re-confirmation this long after given or last renewed. Absent: never.' })
+  @IsOptional() @IsIsoDuration()
+  reconfirmEvery?: string;
+
+  @ApiPropertyOptional({ example: 'P14D', description: 'After the due date, decisions still allow for this long; then the consent lapses. Needs reconfirmEvery. Default: none.' })
+  @IsOptional() @IsIsoDuration()
+  reconfirmGrace?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Opt-ins from web_form or import stay pending_confirmation until confirmed (unconfirmed for P30D: they expire).' })
+  @IsOptional() @IsBoolean()
+  doubleOptIn?: boolean;
+
+  @ApiPropertyOptional({ example: 'P2Y', description: 'Campaign-scoped opt-ins expire this long after given or last renewed (CASL implied consent: P2Y).' })
+  @IsOptional() @IsIsoDuration()
+  consentTtl?: string;
 }
 
 export class CampaignDto {
@@ -38,6 +55,10 @@ export class CampaignDto {
   @ApiProperty() name: string;
   @ApiProperty({ enum: PURPOSES }) purpose: Purpose;
   @ApiProperty({ enum: CHANNELS, isArray: true }) channels: Channel[];
+  @ApiProperty({ type: String, nullable: true, example: 'P180D' }) reconfirmEvery: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'P14D' }) reconfirmGrace: string | null;
+  @ApiProperty() doubleOptIn: boolean;
+  @ApiProperty({ type: String, nullable: true, example: 'P2Y' }) consentTtl: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

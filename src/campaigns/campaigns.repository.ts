@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
 
-export interface CampaignRow {
+export interface CampaignPolicy {
+  reconfirm_every: string | null;
+  reconfirm_grace: string | null;
+  double_opt_in: boolean;
+  consent_ttl: string | null;
+}
+
+export interface CampaignRow extends CampaignPolicy {
   id: string;
   name: string;
   purpose: string;
@@ -10,22 +17,40 @@ export interface CampaignRow {
   updated_at: Date;
 }
 
-const COLUMNS = 'id, name, purpose, channels, created_at, updated_at';
+export type CampaignDefinition = Omit<CampaignRow, 'created_at' | 'updated_at'>;
+
+const COLUMNS = 'id, name, purpose, channels, reconfirm_every, reconfirm_grace, double_opt_in, consent_ttl, created_at, updated_at';
 
 @Injectable()
 export class CampaignsRepository {
   constructor(private readonly db: Db) {}
 
-  async upsert(c: { id: string; name: string; purpose: string; channels: string[] }): Promise<{ row: CampaignRow; created: boolean }> {
+  /**
+   * Creates or replaces a campaign, and keeps the definition as a version from now on (the
+   * first version applies to all the past). Run inside a transaction.
+   */
+  async upsert(c: CampaignDefinition): Promise<{ row: CampaignRow; created: boolean }> {
     const rows = await this.db.query<CampaignRow & { created: boolean }>(
-      `insert into campaign (id, name, purpose, channels) values ($1, $2, $3, $4)
-       on conflict (id) do update set name = excluded.name, purpose = excluded.purpose,
-         channels = excluded.channels, updated_at = now()
+      `insert into campaign (id, name, purpose, channels, reconfirm_every, reconfirm_grace, double_opt_in, consent_ttl)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)
+       on conflict (id) do update set name = excluded.name, purpose = excluded.purpose, channels = excluded.channels,
+         reconfirm_every = excluded.reconfirm_every, reconfirm_grace = excluded.reconfirm_grace,
+         double_opt_in = excluded.double_opt_in, consent_ttl = excluded.consent_ttl, updated_at = now()
        returning ${COLUMNS}, (xmax = 0) as created`,
-      [c.id, c.name, c.purpose, c.channels],
+      [c.id, c.name, c.purpose, c.channels, c.reconfirm_every, c.reconfirm_grace, c.double_opt_in, c.consent_ttl],
     );
     const { created, ...row } = rows[0];
+    await this.db.query(
+      `insert into campaign_version (campaign_id, valid_from, purpose, channels, reconfirm_every, reconfirm_grace, double_opt_in, consent_ttl)
+       values ($1, case when $2 then '-infinity'::timestamptz else clock_timestamp() end, $3, $4, $5, $6, $7, $8)`,
+      [row.id, created, row.purpose, row.channels, row.reconfirm_every, row.reconfirm_grace, row.double_opt_in, row.consent_ttl],
+    );
     return { row, created };
+  }
+
+  /** Campaigns that re-confirm or expire consent: what the lifecycle sweep works through. */
+  withLifecyclePolicy(): Promise<CampaignRow[]> {
+    return this.db.query<CampaignRow>(`select ${COLUMNS} from campaign where reconfirm_every is not null or consent_ttl is not null or double_opt_in order by id`);
   }
 
   async findById(id: string): Promise<CampaignRow | undefined> {

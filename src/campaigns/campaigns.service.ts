@@ -11,6 +11,10 @@ export function toCampaignDto(row: CampaignRow): CampaignDto {
     name: row.name,
     purpose: row.purpose as Purpose,
     channels: row.channels as Channel[],
+    reconfirmEvery: row.reconfirm_every,
+    reconfirmGrace: row.reconfirm_grace,
+    doubleOptIn: row.double_opt_in,
+    consentTtl: row.consent_ttl,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -24,8 +28,20 @@ export class CampaignsService {
   ) {}
 
   put(id: string, body: PutCampaignDto): Promise<{ campaign: CampaignDto; created: boolean }> {
+    if (body.reconfirmGrace !== undefined && body.reconfirmEvery === undefined) {
+      throw Problem.field('reconfirmGrace', 'needs reconfirmEvery: a grace period follows a re-confirmation due date');
+    }
     return this.db.transaction(async () => {
-      const { row, created } = await this.repository.upsert({ id, ...body });
+      const { row, created } = await this.repository.upsert({
+        id,
+        name: body.name,
+        purpose: body.purpose,
+        channels: body.channels,
+        reconfirm_every: body.reconfirmEvery ?? null,
+        reconfirm_grace: body.reconfirmGrace ?? null,
+        double_opt_in: body.doubleOptIn ?? false,
+        consent_ttl: body.consentTtl ?? null,
+      });
       return { campaign: toCampaignDto(row), created };
     });
   }

@@ -1,3 +1,4 @@
+import { parseDuration } from './duration';
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
 export function isIanaTimeZone(value: unknown): boolean {
@@ -38,6 +39,17 @@ export function IsLanguageTag(options?: ValidationOptions) {
       propertyName,
       options: { message: `${propertyName} must be a BCP 47 language tag such as fr-FR`, ...options },
       validator: { validate: isLanguageTag },
+    });
+}
+
+export function IsIsoDuration(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isIsoDuration',
+      target: object.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be an ISO 8601 duration such as P180D or PT24H`, ...options },
+      validator: { validate: (v: unknown) => typeof v === 'string' && v.length <= 40 && parseDuration(v) !== undefined },
     });
 }
 

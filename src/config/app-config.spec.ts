@@ -21,6 +21,9 @@ describe('loadConfig', () => {
     ['PUBLIC_BASE_URL', 'ftp://example.com'],
     ['PUBLIC_BASE_URL', 'https://example.com/?q=1'],
     ['BRAND_NAME', 'x'.repeat(65)],
+    ['RECONFIRMATION_CRON', 'every minute'],
+    ['LIFECYCLE_BATCH_SIZE', '0'],
+    ['WEBHOOK_GIVE_UP_AFTER', '3 days'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));

@@ -1,3 +1,4 @@
+import { validateCronExpression } from 'cron';
 import { Duration, parseDuration } from '../common/duration';
 
 /**
@@ -30,6 +31,19 @@ export interface AppConfig {
   twilioAuthToken?: string;
   /** The public origin Twilio calls (https://consent.example.com): signatures cover the URL. */
   publicBaseUrl?: string;
+  /** When the lifecycle sweep (re-confirmation requests, lapses, expiries) runs. */
+  reconfirmationCron: string;
+  /** Rows per sweep statement: bounded batches, each atomic. */
+  lifecycleBatchSize: number;
+  /** How often the webhook worker looks for deliveries due. */
+  webhookPollMs: number;
+  webhookTimeoutMs: number;
+  /** First retry after this; each failure doubles it, up to 5 minutes. */
+  webhookRetryBaseMs: number;
+  /** A delivery failing for longer than this is given up (status failed). */
+  webhookGiveUpAfter: Duration;
+  /** Receivers allowed although private, loopback or link-local: host names, addresses, CIDR ranges. */
+  webhookAllowHosts: string[];
 }
 
 function duration(env: Env, name: string, fallback: string): { value: Duration; text: string } {
@@ -58,6 +72,16 @@ function publicBaseUrl(env: Env, name: string): string | undefined {
     throw new ConfigError(name, `must be an http(s) URL with no query, fragment or credentials, got "${raw}"`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+function cron(env: Env, name: string, fallback: string): string {
+  const text = env[name] === undefined || env[name] === '' ? fallback : env[name]!.trim();
+  if (!validateCronExpression(text).valid) throw new ConfigError(name, `must be a cron expression such as "* * * * *", got "${text}"`);
+  return text;
+}
+
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? '').split(',').map((v) => v.trim()).filter(Boolean);
 }
 
 export class ConfigError extends Error {
@@ -142,6 +166,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     serviceWindowText: window.text,
     twilioAuthToken,
     publicBaseUrl: base,
+    reconfirmationCron: cron(env, 'RECONFIRMATION_CRON', '* * * * *'),
+    lifecycleBatchSize: integer(env, 'LIFECYCLE_BATCH_SIZE', 1000, 1, 100_000),
+    webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 1000, 50, 3_600_000),
+    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
+    webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 1000, 10, 300_000),
+    webhookGiveUpAfter: duration(env, 'WEBHOOK_GIVE_UP_AFTER', 'P3D').value,
+    webhookAllowHosts: list(env, 'WEBHOOK_ALLOW_HOSTS'),
   };
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
-import { CONSENT_ACTIONS } from './consent.dto';
+import { CONSENT_STATE_ACTIONS } from './consent.dto';
 
 export interface ConsentEventRow {
   id: string;
@@ -43,6 +43,10 @@ export interface CoveringEventsRow {
   /** Null on a batch's recipient rows. */
   purpose: string | null;
   channels: string[] | null;
+  /** The campaign's policy (ISO 8601 durations); null on a batch's recipient rows. */
+  reconfirm_every: string | null;
+  reconfirm_grace: string | null;
+  consent_ttl: string | null;
   id: string | null;
   action: string | null;
   campaign_id: string | null;
@@ -64,7 +68,7 @@ const NEWEST_FIRST = 'occurred_at desc, recorded_at desc, id desc';
 const NEWEST_FIRST_E = 'e.occurred_at desc, e.recorded_at desc, e.id desc';
 const COVERING_COLUMNS = 'e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at';
 /** Events that state consent; others (service windows) are facts decisions look up on their own. */
-export const CONSENT_ACTIONS_SQL = `(${CONSENT_ACTIONS.map((a) => `'${a}'`).join(', ')})`;
+export const CONSENT_ACTIONS_SQL = `(${CONSENT_STATE_ACTIONS.map((a) => `'${a}'`).join(', ')})`;
 /** Rule 2 of decisions for event `e`: states consent, on the channel or campaign $1, recorded by the instant $5 (if any). */
 const COVERS_CAMPAIGN_AT = `(e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
   and e.action in ${CONSENT_ACTIONS_SQL}`;
@@ -79,6 +83,10 @@ const OPEN_WINDOW = (addresses: string) => `
   and ($5::timestamptz is null or w.recorded_at <= $5)`;
 const WINDOW_COLUMNS = `w.id::text as window_id, ${ISO('w.occurred_at')} as window_occurred_at,
   ${ISO('w.recorded_at')} as window_recorded_at, ${ISO('w.expires_at')} as window_expires_at`;
+/** The campaign as defined at the instant asked about ($5, or now): replays use the policy then in force. */
+const CAMPAIGN_AT = `(select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl from campaign_version v
+   where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)`;
+const POLICY_COLUMNS = 'c.reconfirm_every, c.reconfirm_grace, c.consent_ttl';
 const ISO_TIMES = `${ISO('n.occurred_at')} as occurred_at, ${ISO('n.recorded_at')} as recorded_at`;
 
 /**
@@ -115,16 +123,15 @@ const COVERING_EVENT_SQL = `
         order by ${NEWEST_FIRST_E} limit 1) e
       where p.channel_group = $2 and p.address = $3)
   )
-  select c.purpose, c.channels, n.id::text as id, n.action, n.campaign_id,
+  select c.purpose, c.channels, ${POLICY_COLUMNS}, n.id::text as id, n.action, n.campaign_id,
          ${ISO_TIMES}, ${WINDOW_COLUMNS}
-    from campaign c
+    from ${CAMPAIGN_AT} c
     left join (select * from candidates order by ${NEWEST_FIRST} limit 1) n on true
     left join lateral (
       select w.id, w.occurred_at, w.recorded_at, w.expires_at from consent_event w
        where c.purpose = 'conversational' and ${OPEN_WINDOW(`= any(case when $3::text is not null then array[$3::text]
              else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)`)}
-       order by w.expires_at desc limit 1) w on true
-   where c.id = $1`;
+       order by w.expires_at desc limit 1) w on true`;
 
 /**
  * "May I send?" for a batch, in one statement whatever its size. For each recipient: the contact points it stands for (its address; or, given by customer
@@ -137,7 +144,7 @@ const COVERING_EVENT_SQL = `
  * No row comes back when the campaign does not exist; see the select for the result's shape.
  */
 const COVERING_EVENTS_SQL = `
-  with r as (
+  with c as materialized ${CAMPAIGN_AT}, r as (
     select * from unnest($3::text[], $4::text[]) with ordinality as r(customer_id, address, ord)
   ), targets as (
     select ord, address from r where address is not null
@@ -173,18 +180,18 @@ const COVERING_EVENTS_SQL = `
   ), windows as (
     select distinct on (t.ord) t.ord, w.id, w.occurred_at, w.recorded_at, w.expires_at
       from targets t join consent_event w on ${OPEN_WINDOW('= t.address')}
-     where (select c.purpose from campaign c where c.id = $1) = 'conversational'
+     where (select c.purpose from c) = 'conversational'
      order by t.ord, w.expires_at desc
   )
   -- The campaign once (ord 0), then one row per recipient that has a covering event or an open
   -- window: the campaign's columns are not repeated (and parsed) ten thousand times.
-  select 0 as ord, c.purpose, c.channels, null as id, null as action, null as campaign_id, null as occurred_at, null as recorded_at,
+  select 0 as ord, c.purpose, c.channels, ${POLICY_COLUMNS}, null as id, null as action, null as campaign_id, null as occurred_at, null as recorded_at,
          null as window_id, null as window_occurred_at, null as window_recorded_at, null as window_expires_at
-    from campaign c where c.id = $1
+    from c
   union all
-  select coalesce(n.ord, w.ord)::int, null, null, n.id::text, n.action, n.campaign_id, ${ISO_TIMES}, ${WINDOW_COLUMNS}
+  select coalesce(n.ord, w.ord)::int, null, null, null, null, null, n.id::text, n.action, n.campaign_id, ${ISO_TIMES}, ${WINDOW_COLUMNS}
     from newest n full join windows w on w.ord = n.ord
-   where exists (select 1 from campaign c where c.id = $1)
+   where exists (select 1 from c)
    order by ord`;
 
 @Injectable()

@@ -7,12 +7,17 @@ import { CHANNELS, Channel } from '../common/channels';
 import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
 import { IsInstant, IsLanguageTag } from '../common/validators';
 
-export const CONSENT_ACTIONS = ['opt_in', 'opt_out'] as const;
+/** What a client may record: `confirm` confirms a pending double opt-in, or renews a consent due for re-confirmation. */
+export const CONSENT_ACTIONS = ['opt_in', 'opt_out', 'confirm'] as const;
 export type ConsentAction = (typeof CONSENT_ACTIONS)[number];
+/** Events that state where consent stands; the newest covering one decides (with the campaign's policy). */
+export const CONSENT_STATE_ACTIONS = ['opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired'] as const;
 /** Every action the ledger holds: consent actions, and facts recorded by the service itself. */
-export const EVENT_ACTIONS = [...CONSENT_ACTIONS, 'service_window'] as const;
+export const EVENT_ACTIONS = [...CONSENT_STATE_ACTIONS, 'service_window', 'reconfirmation_requested'] as const;
 export const CONSENT_SOURCES = ['web_form', 'api', 'keyword', 'import', 'verbal', 'conversation', 'agent'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+/** `system`: recorded by the service itself (sweeps); not accepted from clients. */
+export const EVENT_SOURCES = [...CONSENT_SOURCES, 'system'] as const;
 
 /** How the consent was collected (ISO/IEC TS 27560, Kantara Consent Receipt). All optional. */
 export class EvidenceDto {
@@ -101,8 +106,8 @@ export class ConsentEventDto {
   @ApiProperty({ enum: CHANNELS }) channel: string;
   @ApiProperty({ nullable: true, type: String }) address: string | null;
   @ApiProperty({ nullable: true, type: String }) campaignId: string | null;
-  @ApiProperty({ enum: EVENT_ACTIONS, description: 'opt_in and opt_out state consent; service_window records a conversation the customer started.' }) action: string;
-  @ApiProperty({ enum: CONSENT_SOURCES }) source: string;
+  @ApiProperty({ enum: EVENT_ACTIONS, description: 'All but service_window and reconfirmation_requested state where consent stands; service_window records a conversation the customer started.' }) action: string;
+  @ApiProperty({ enum: EVENT_SOURCES }) source: string;
   @ApiProperty({ type: EvidenceDto, description: 'For keyword and conversation events: provider, messageId, text (what the customer wrote), sender, matched (the parser rule).' })
   evidence: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: String }) language: string | null;
@@ -118,10 +123,10 @@ export class ConsentStateDto {
   @ApiProperty({ nullable: true, type: String, description: 'Null: the state is on the customer.' }) address: string | null;
   @ApiProperty({ nullable: true, type: String }) customerId: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Null: the whole channel.' }) campaignId: string | null;
-  @ApiProperty({ enum: ['opted_in', 'opted_out'] }) status: string;
+  @ApiProperty({ enum: ['opted_in', 'opted_out', 'pending_confirmation', 'lapsed', 'expired', 'confirmation_expired'], description: 'As recorded: a lapse or expiry shows once a sweep has recorded it (decisions compute it at once).' }) status: string;
   @ApiProperty({ format: 'date-time' }) since: string;
   @ApiProperty() eventId: string;
-  @ApiProperty({ enum: CONSENT_SOURCES }) source: string;
+  @ApiProperty({ enum: EVENT_SOURCES }) source: string;
 }
 
 export class RecordedConsentDto {

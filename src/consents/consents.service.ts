@@ -8,10 +8,13 @@ import { parseInstant } from '../common/validators';
 import { CustomersRepository } from '../customers/customers.repository';
 import { CustomersService } from '../customers/customers.service';
 import { Db } from '../database/db';
+import { DecisionsService } from '../decisions/decisions.service';
 import { ConsentEventDto, ConsentStateDto, ConsentStateQuery, HistoryPageDto, RecordConsentDto, RecordedConsentDto } from './consent.dto';
 import { ConsentEventRow, ConsentEventsRepository } from './consent-events.repository';
 
 const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+/** Double opt-in applies to consent collected where anyone could have typed the address in. */
+const DOUBLE_OPT_IN_SOURCES: ReadonlySet<string> = new Set(['web_form', 'import']);
 
 export function toEventDto(row: ConsentEventRow): ConsentEventDto {
   return {
@@ -32,13 +35,15 @@ export function toEventDto(row: ConsentEventRow): ConsentEventDto {
   };
 }
 
+const STATUS_OF_ACTION: Record<string, string> = { opt_in: 'opted_in', renewed: 'opted_in', opt_out: 'opted_out' };
+
 function toStateDto(row: ConsentEventRow): ConsentStateDto {
   return {
     channel: row.channel_group,
     address: row.address,
     customerId: row.customer_id,
     campaignId: row.campaign_id,
-    status: row.action === 'opt_out' ? 'opted_out' : 'opted_in',
+    status: STATUS_OF_ACTION[row.action] ?? row.action,
     since: row.occurred_at.toISOString(),
     eventId: row.id,
     source: row.source,
@@ -54,6 +59,7 @@ export class ConsentsService {
     private readonly campaigns: CampaignsService,
     private readonly addresses: AddressNormaliser,
     private readonly db: Db,
+    private readonly decisions: DecisionsService,
   ) {}
 
   async record(dto: RecordConsentDto, principal: Principal): Promise<RecordedConsentDto> {
@@ -62,9 +68,26 @@ export class ConsentsService {
     const occurredAt = dto.occurredAt ? parseInstant(dto.occurredAt)! : new Date();
     if (occurredAt.getTime() > Date.now() + MAX_FUTURE_SKEW_MS) throw Problem.field('occurredAt', 'must not be more than 5 minutes in the future');
     const group = channelGroup(dto.channel);
+    if (dto.action === 'confirm' && dto.campaignId === undefined) {
+      throw Problem.field('campaignId', 'is required to confirm: double opt-in and re-confirmation are campaign policies');
+    }
     return this.db.transaction(async () => {
+      let action: string = dto.action;
+      const evidence: Record<string, unknown> = { ...(dto.evidence ?? {}) };
       if (dto.campaignId !== undefined) {
         const campaign = await this.campaigns.require(dto.campaignId);
+        if (dto.action === 'opt_in' && campaign.double_opt_in && DOUBLE_OPT_IN_SOURCES.has(dto.source)) action = 'pending_confirmation';
+        if (dto.action === 'confirm') {
+          const current = await this.decisions.current(dto.channel, campaign.id, { customerId: dto.customerId ?? null, address });
+          if (current.reason !== 'confirmation_pending' && current.reason !== 'opted_in') {
+            throw Problem.unprocessable('CONSENT.NOTHING_TO_CONFIRM', `There is no pending or current consent to confirm (the decision now is ${current.outcome}/${current.reason}); record an opt_in instead.`, [
+              { field: 'action', message: `confirm needs a pending double opt-in or a current opt-in, found ${current.reason}` },
+            ]);
+          }
+          // A pending double opt-in becomes an opt-in; a current one is renewed (its re-confirmation clock restarts).
+          action = current.reason === 'confirmation_pending' ? 'opt_in' : 'renewed';
+          evidence.confirms = current.basis!.eventId;
+        }
         // Withdrawing must stay as easy as giving: an opt-out is accepted on any channel.
         if (dto.action === 'opt_in' && !campaign.channels.includes(dto.channel)) {
           throw Problem.unprocessable('CONSENT.CHANNEL_NOT_IN_CAMPAIGN', `Campaign "${campaign.id}" does not send on ${dto.channel}.`, [
@@ -79,9 +102,9 @@ export class ConsentsService {
         channelGroup: group,
         address,
         campaignId: dto.campaignId ?? null,
-        action: dto.action,
+        action,
         source: dto.source,
-        evidence: { ...(dto.evidence ?? {}) },
+        evidence,
         language: dto.language ?? null,
         jurisdiction: dto.jurisdiction ?? null,
         occurredAt,

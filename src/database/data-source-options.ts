@@ -38,6 +38,8 @@ export function dataSourceOptions(url: string, pool: PoolSettings): DataSourceOp
       idle_in_transaction_session_timeout: Math.max(pool.statementTimeoutMs * 2, 10_000),
       query_timeout: pool.statementTimeoutMs + 1000,
       application_name: 'consent-service',
+      // Interval arithmetic (re-confirmation, TTL) in UTC, as src/common/duration.ts does it.
+      options: '-c TimeZone=UTC',
       keepAlive: true,
     },
   };

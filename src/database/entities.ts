@@ -1,5 +1,7 @@
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
-import { CampaignEntity } from '../campaigns/campaign.entity';
+import { CampaignEntity, CampaignVersionEntity } from '../campaigns/campaign.entity';
+import { ConsentLifecycleEntity } from '../lifecycle/consent-lifecycle.entity';
+import { OutboxEventEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from '../webhooks/webhook.entities';
 import { ConsentEventEntity } from '../consents/consent-event.entity';
 import { ContactPointEntity } from '../customers/contact-point.entity';
 import { CustomerEntity } from '../customers/customer.entity';
@@ -8,4 +10,5 @@ import { InboundMessageEntity } from '../inbound/inbound-message.entity';
 import { SenderEntity } from '../senders/sender.entity';
 
 /** Every table the service owns; migrations must agree with these (see test/schema-drift.e2e-spec.ts). */
-export const ENTITIES = [ApiKeyEntity, CampaignEntity, CustomerEntity, ContactPointEntity, ConsentEventEntity, IdempotencyRecordEntity, SenderEntity, InboundMessageEntity];
+export const ENTITIES = [ApiKeyEntity, CampaignEntity, CustomerEntity, ContactPointEntity, ConsentEventEntity, IdempotencyRecordEntity, SenderEntity, InboundMessageEntity,
+  CampaignVersionEntity, ConsentLifecycleEntity, WebhookEndpointEntity, OutboxEventEntity, WebhookDeliveryEntity];

@@ -9,7 +9,8 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ConsentEventsRepository, CoveringEventsRow } from '../consents/consent-events.repository';
 import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequestDto } from './decision.dto';
 import { parseRecipients, Recipient } from './recipients';
-import { CoveringEvent, Decision, decideSend, ServiceWindow } from './send-decision.policy';
+import { CampaignPolicy, CoveringEvent, Decision, decideSend, NO_POLICY, ServiceWindow } from './send-decision.policy';
+import { Duration, parseDuration } from '../common/duration';
 
 function toCovering(row: CoveringEventsRow): CoveringEvent | null {
   if (row.id === null) return null;
@@ -19,6 +20,23 @@ function toCovering(row: CoveringEventsRow): CoveringEvent | null {
 function toWindow(row: CoveringEventsRow): ServiceWindow | null {
   if (row.window_id === null) return null;
   return { id: row.window_id, occurredAt: row.window_occurred_at!, recordedAt: row.window_recorded_at!, expiresAt: row.window_expires_at! };
+}
+
+const parsedDurations = new Map<string, Duration>();
+function duration(text: string | null): Duration | null {
+  if (text === null) return null;
+  let parsed = parsedDurations.get(text);
+  if (!parsed) {
+    parsed = parseDuration(text)!;
+    if (parsedDurations.size > 1000) parsedDurations.clear();
+    parsedDurations.set(text, parsed);
+  }
+  return parsed;
+}
+
+export function campaignPolicy(row: { reconfirm_every: string | null; reconfirm_grace: string | null; consent_ttl: string | null }): CampaignPolicy {
+  if (row.reconfirm_every === null && row.consent_ttl === null) return NO_POLICY;
+  return { reconfirmEvery: duration(row.reconfirm_every), reconfirmGrace: duration(row.reconfirm_grace), consentTtl: duration(row.consent_ttl) };
 }
 
 @Injectable()
@@ -61,6 +79,11 @@ export class DecisionsService {
     };
   }
 
+  /** The decision now for one recipient (what `confirm` builds on). */
+  async current(channel: Channel, campaignId: string, recipient: Recipient): Promise<Decision> {
+    return (await this.decide(channel, campaignId, null, [recipient]))[0];
+  }
+
   private replayInstant(raw: string | undefined): Date | null {
     if (raw === undefined) return null;
     const at = parseInstant(raw)!;
@@ -85,7 +108,7 @@ export class DecisionsService {
       for (let i = 1; i < rows.length; i++) found[rows[i].ord! - 1] = rows[i];
     }
     if (!campaign) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${campaignId}".`);
-    const facts = { purpose: campaign.purpose as Purpose, campaignChannels: campaign.channels!, channel };
+    const facts = { purpose: campaign.purpose as Purpose, campaignChannels: campaign.channels!, channel, policy: campaignPolicy(campaign), at: at ?? new Date() };
     // Recipients with nothing on record all get the same (immutable) answer: decide it once.
     let uncovered: Decision | undefined;
     const decisions: Decision[] = new Array(recipients.length);

@@ -3,9 +3,24 @@
  * Inputs are facts read from the ledger; the output is the answer and the event it rests on.
  */
 import type { Purpose } from '../campaigns/campaign.dto';
+import { addDuration, Duration, parseDuration } from '../common/duration';
 
 export type Outcome = 'allow' | 'deny' | 'defer';
-export type Reason = 'opted_in' | 'opted_out' | 'no_consent' | 'no_objection' | 'channel_not_in_campaign' | 'service_window';
+export type Reason =
+  | 'opted_in' | 'opted_out' | 'no_consent' | 'no_objection' | 'channel_not_in_campaign' | 'service_window'
+  | 'confirmation_pending' | 'confirmation_expired' | 'consent_lapsed' | 'consent_expired';
+
+/** Double opt-in: a confirmation not given within this expires (issue 4). */
+export const PENDING_CONFIRMATION_TTL: Duration = parseDuration('P30D')!;
+
+/** A campaign's lifecycle policy (issue 4, DOMAIN.md section 6); applies to consents scoped to that campaign. */
+export interface CampaignPolicy {
+  reconfirmEvery: Duration | null;
+  reconfirmGrace: Duration | null;
+  consentTtl: Duration | null;
+}
+
+export const NO_POLICY: CampaignPolicy = { reconfirmEvery: null, reconfirmGrace: null, consentTtl: null };
 
 export interface CoveringEvent {
   id: string;
@@ -54,7 +69,28 @@ export interface DecisionFacts {
   latest: CoveringEvent | null;
   /** The service window open at the instant asked about, on this channel; looked up for conversational campaigns only. */
   window?: ServiceWindow | null;
+  /** The campaign's policy in force at the instant asked about. */
+  policy?: CampaignPolicy;
+  /** The instant asked about (now, or `at`): lapses and expiries are facts of time. */
+  at?: Date;
 }
+
+/**
+ * When the consent given (or renewed) at `givenAt` stops allowing, and why; null: it does not.
+ * Re-confirmation lapses at given + every + grace; a TTL expires at given + ttl.
+ */
+export function consentEnd(policy: CampaignPolicy, givenAt: Date): { at: Date; reason: 'consent_lapsed' | 'consent_expired' } | null {
+  const ends: { at: Date; reason: 'consent_lapsed' | 'consent_expired' }[] = [];
+  if (policy.reconfirmEvery) {
+    const due = addDuration(givenAt, policy.reconfirmEvery);
+    ends.push({ at: policy.reconfirmGrace ? addDuration(due, policy.reconfirmGrace) : due, reason: 'consent_lapsed' });
+  }
+  if (policy.consentTtl) ends.push({ at: addDuration(givenAt, policy.consentTtl), reason: 'consent_expired' });
+  return ends.sort((a, b) => a.at.getTime() - b.at.getTime())[0] ?? null;
+}
+
+/** Events recorded when consent ended: the decision names why. */
+const ENDED: Record<string, Reason> = { lapsed: 'consent_lapsed', expired: 'consent_expired', confirmation_expired: 'confirmation_expired' };
 
 function basisOf(event: CoveringEvent): DecisionBasis {
   return {
@@ -80,7 +116,18 @@ export function decideSend(facts: DecisionFacts): Decision {
   if (!facts.campaignChannels.includes(facts.channel)) {
     return { allowed: false, outcome: 'deny', reason: 'channel_not_in_campaign', basis: null };
   }
-  if (latest?.action === 'opt_in') return { allowed: true, outcome: 'allow', reason: 'opted_in', basis: basisOf(latest) };
+  if (latest && ENDED[latest.action]) return { allowed: false, outcome: 'deny', reason: ENDED[latest.action], basis: basisOf(latest) };
+  const at = facts.at ?? new Date();
+  if (latest?.action === 'pending_confirmation') {
+    const expired = at.getTime() >= addDuration(new Date(latest.occurredAt), PENDING_CONFIRMATION_TTL).getTime();
+    return { allowed: false, outcome: 'deny', reason: expired ? 'confirmation_expired' : 'confirmation_pending', basis: basisOf(latest) };
+  }
+  if (latest?.action === 'opt_in' || latest?.action === 'renewed') {
+    // The campaign's policy governs consents given on that campaign; channel-wide ones do not lapse.
+    const end = latest.campaignId !== null && facts.policy ? consentEnd(facts.policy, new Date(latest.occurredAt)) : null;
+    if (end && at.getTime() >= end.at.getTime()) return { allowed: false, outcome: 'deny', reason: end.reason, basis: basisOf(latest) };
+    return { allowed: true, outcome: 'allow', reason: 'opted_in', basis: basisOf(latest) };
+  }
   // A customer who wrote first may get conversational replies without an opt-in, until the window closes.
   if (facts.purpose === 'conversational' && facts.window) {
     const w = facts.window;

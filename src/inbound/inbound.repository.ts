@@ -88,7 +88,8 @@ export class InboundRepository {
   /**
    * Stores the message with its answer and writes its events; or nothing at all when the
    * message id is already taken (`duplicate`) or the sender's settings changed since they were
-   * read (`stale`). The event's customer is the number's owner when it has exactly one.
+   * read (`stale`). The event's customer is the number's owner when it has exactly one; an
+   * opt-in where the contact point is already opted in is recorded as `renewed`.
    * `already` is read in the same snapshot as the writes:
    * whether, before this message, the contact point stood where `action` puts it for every
    * target (an event with that action on the scope that no later opposite event overrides).
@@ -98,19 +99,21 @@ export class InboundRepository {
     const rows = await this.db.query<ConsentEventRow & { stored: StoredInboundResult | null; stale: boolean }>(
       `with stale as (
          select coalesce((select xmin::text from sender where address = $5), 'none') <> $12 as v
-       ), already as (
-         select $20::boolean and coalesce(bool_and(exists (
+       ), targets as (
+         select t.id, t.ord, $20::boolean and exists (
            select 1 from consent_event c
-            where c.channel_group = $13 and c.address = $4 and c.action = $14
+            where c.channel_group = $13 and c.address = $4 and c.action = any($22::text[])
               and (c.campaign_id is null or c.campaign_id = t.id)
               and not exists (
                 select 1 from consent_event o
-                 where o.channel_group = $13 and o.address = $4 and o.action in ${CONSENT_ACTIONS_SQL} and o.action <> $14
+                 where o.channel_group = $13 and o.address = $4 and o.action in ${CONSENT_ACTIONS_SQL} and o.action <> all($22::text[])
                    and (t.id is null or o.campaign_id is null or o.campaign_id = t.id)
-                   and (o.occurred_at, o.recorded_at, o.id) > (c.occurred_at, c.recorded_at, c.id)))), false) as v
-           from unnest($11::text[]) as t(id)
+                   and (o.occurred_at, o.recorded_at, o.id) > (c.occurred_at, c.recorded_at, c.id))) as already
+           from unnest($11::text[]) with ordinality as t(id, ord)
+       ), already as (
+         select coalesce(bool_and(already), false) as v from targets
        ), ids as (
-         select nextval('consent_event_id_seq') as id, ord from generate_series(1, cardinality($11::text[])) as ord
+         select nextval('consent_event_id_seq') as id, ord from targets
        ), message as (
          insert into inbound_message (provider, message_id, channel, from_address, to_address, body, received_at, request_hash, result)
          select $1, $2, $3, $4, $5, $6, $7, $8, jsonb_build_object(
@@ -126,8 +129,11 @@ export class InboundRepository {
          select ids.id,
                 (select min(p.customer_id) from contact_point p where p.channel_group = $13 and p.address = $4
                  having count(distinct p.customer_id) = 1),
-                $3, $13, $4, t.campaign_id, $14, $15, $16, $17, $7, $18, $21
-           from ids join unnest($11::text[]) with ordinality as t(campaign_id, ord) using (ord)
+                $3, $13, $4, t.id,
+                -- Opting in where already opted in renews (its re-confirmation clock restarts).
+                case when $14 = 'opt_in' and t.already then 'renewed' else $14 end,
+                $15, $16, $17, $7, $18, $21
+           from ids join targets t using (ord)
           where exists (select 1 from message)
          returning ${EVENT_COLUMNS}
        )
@@ -138,6 +144,7 @@ export class InboundRepository {
         r.provider, r.messageId, r.channel, r.from, r.to, r.body, r.receivedAt, r.requestHash, r.intent, r.matched,
         e.campaignIds, r.senderVersion, e.channelGroup, e.action, e.source, e.evidence, e.language, r.recordedBy,
         r.reply, r.replyOnlyIfChanged, e.expiresAt,
+        e.action === 'opt_in' ? ['opt_in', 'renewed'] : [e.action],
       ],
       'inbound-record',
     );

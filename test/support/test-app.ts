@@ -32,8 +32,20 @@ export class TestApp {
     /** Direct SQL, for assertions about what was (not) written. */
     readonly sql: Client,
     private readonly serverUrl: string,
-    private readonly database: string,
+    /** Null for an app attached to another's database: closing it leaves the database alone. */
+    private readonly database: string | null,
   ) {}
+
+  /** A second instance (another replica) on the same database as `other`. */
+  static async attach(other: TestApp, env: Record<string, string> = {}): Promise<TestApp> {
+    const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'error', API_KEY_CACHE_TTL_MS: '0', ...env, DATABASE_URL: other.config.databaseUrl! });
+    const app = await createApp(config, { schedule: false, logger: false });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    const sql = new Client({ connectionString: config.databaseUrl });
+    await sql.connect();
+    return new TestApp(app, config, sql, other.serverUrl, null);
+  }
 
   static async start(env: Record<string, string> = {}, options: { databaseUrl?: (url: string) => string } = {}): Promise<TestApp> {
     const serverUrl = process.env.CONSENT_TEST_SERVER_URL;
@@ -88,13 +100,16 @@ export class TestApp {
   async close(): Promise<void> {
     await this.sql.end();
     await this.app.close();
-    await adminQuery(this.serverUrl, `drop database if exists ${this.database} with (force)`);
+    if (this.database) await adminQuery(this.serverUrl, `drop database if exists ${this.database} with (force)`);
   }
 }
 
 /** Every table the API writes, so a test can prove a rejected request wrote nothing. */
 export async function snapshotCounts(t: TestApp): Promise<Record<string, number>> {
-  const tables = ['consent_event', 'campaign', 'customer', 'contact_point', 'api_key', 'idempotency_record', 'sender', 'inbound_message'];
+  const tables = [
+    'consent_event', 'campaign', 'campaign_version', 'customer', 'contact_point', 'api_key', 'idempotency_record', 'sender', 'inbound_message',
+    'consent_lifecycle', 'webhook_endpoint', 'outbox_event', 'webhook_delivery',
+  ];
   const out: Record<string, number> = {};
   for (const table of tables) out[table] = await t.count(table);
   return out;

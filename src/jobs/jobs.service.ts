@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { Problem } from '../common/problem';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { IdempotencyRetention } from '../idempotency/idempotency.module';
+import { LifecycleService } from '../lifecycle/lifecycle.service';
+import { WebhooksService } from '../webhooks/webhooks.service';
+
+export const JOBS = ['reconfirmation', 'webhooks', 'idempotency-retention'] as const;
+export type JobName = (typeof JOBS)[number];
+
+/**
+ * The service's background jobs, run on a schedule on every replica (work is claimed in the
+ * database, so replicas never do the same item twice) and on demand by operators. Within one
+ * process a job never overlaps itself; shutdown waits for the runs in progress.
+ */
+@Injectable()
+export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly running = new Map<JobName, Promise<unknown>>();
+
+  constructor(
+    private readonly lifecycle: LifecycleService,
+    private readonly webhooks: WebhooksService,
+    private readonly idempotency: IdempotencyRetention,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly scheduler?: SchedulerRegistry,
+  ) {}
+
+  /** Runs a job now, after any run of it in progress here, and says what it did. */
+  async run(job: string): Promise<{ job: JobName; result: unknown }> {
+    if (!(JOBS as readonly string[]).includes(job)) {
+      throw Problem.notFound('JOB.NOT_FOUND', `No job is called "${job}"; jobs: ${JOBS.join(', ')}.`);
+    }
+    const name = job as JobName;
+    await this.running.get(name)?.catch(() => undefined);
+    return { job: name, result: await this.track(name, this.work(name)) };
+  }
+
+  private work(job: JobName): Promise<unknown> {
+    switch (job) {
+      case 'reconfirmation':
+        return this.lifecycle.sweep();
+      case 'webhooks':
+        return this.webhooks.deliverDue();
+      case 'idempotency-retention':
+        return this.idempotency.purgeExpired().then((removed) => ({ removed }));
+    }
+  }
+
+  private track<T>(job: JobName, run: Promise<T>): Promise<T> {
+    const tracked = run.finally(() => {
+      if (this.running.get(job) === tracked) this.running.delete(job);
+    });
+    this.running.set(job, tracked);
+    return tracked;
+  }
+
+  /** A scheduled run: skipped while one is in progress here; failures are logged, not thrown. */
+  private scheduled(job: JobName): void {
+    if (this.running.has(job)) return;
+    this.track(job, this.work(job)).catch((error: Error) => this.logger.warn(`${job} failed: ${error.message}`));
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.scheduler) return; // schedules off (tests, one-off commands)
+    this.scheduler.addCronJob('reconfirmation', CronJob.from({ cronTime: this.config.reconfirmationCron, onTick: () => this.scheduled('reconfirmation'), start: true }));
+    this.scheduler.addInterval('webhooks', setInterval(() => this.scheduled('webhooks'), this.config.webhookPollMs));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.running.values()]);
+  }
+}

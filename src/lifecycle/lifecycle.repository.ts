@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { Db } from '../database/db';
+
+const ISO = (expr: string) => `to_char((${expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The event a sweep records for one lifecycle row: who, on which channel, as the basis event had it. */
+const RECORD_FOR = (action: string, occurredAt: string, evidence: string) => `
+  insert into consent_event (customer_id, channel, channel_group, address, campaign_id, action, source, evidence, occurred_at, recorded_by)
+  select b.customer_id, b.channel, d.channel_group, b.address, d.campaign_id, '${action}', 'system',
+         jsonb_build_object('basisEventId', d.event_id::text, ${evidence}), ${occurredAt}, 'job:lifecycle'
+    from due d join consent_event b on b.id = d.event_id`;
+
+/** Rows of one campaign in one state, claimed so that concurrent sweeps on other replicas skip them. */
+const CLAIM = (condition: string) => `
+  select l.channel_group, l.subject, l.campaign_id, l.event_id, l.given_at from consent_lifecycle l
+   where l.campaign_id = $1 and ${condition}
+   order by l.given_at limit $3
+   for update skip locked`;
+
+/**
+ * The lifecycle sweep's statements. Each handles at most one batch and is atomic on its own
+ * (one statement, autocommit): a crash loses nothing and repeats nothing, and two replicas
+ * never take the same row (FOR UPDATE SKIP LOCKED). Recording an event moves the row on
+ * through the consent_event trigger, so that it is not taken again. Durations are ISO 8601
+ * text cast to interval; connections use UTC, as the decision arithmetic does.
+ */
+@Injectable()
+export class LifecycleRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Opt-ins past their due date and not yet lapsed: a `reconfirmation_requested` each, once per period. */
+  async requestReconfirmations(campaignId: string, every: string, grace: string, now: Date, batch: number): Promise<number> {
+    const rows = await this.db.query(
+      `with due as materialized (${CLAIM(`l.action in ('opt_in', 'renewed') and l.requested_at is null
+              and l.given_at + $4::interval <= $2 and l.given_at + $4::interval + $5::interval > $2`)}
+       ), marked as (
+         update consent_lifecycle l set requested_at = $2 from due d
+          where l.channel_group = d.channel_group and l.subject = d.subject and l.campaign_id = d.campaign_id
+       )
+       ${RECORD_FOR('reconfirmation_requested', '$2', `'dueAt', ${ISO('d.given_at + $4::interval')}, 'lapsesAt', ${ISO('d.given_at + $4::interval + $5::interval')}`)}
+       returning id`,
+      [campaignId, now, batch, every, grace],
+    );
+    return rows.length;
+  }
+
+  /** Opt-ins whose grace ended before their TTL (if any) did: `lapsed`, at the instant they lapsed. */
+  async lapse(campaignId: string, every: string, grace: string, ttl: string | null, now: Date, batch: number): Promise<number> {
+    const end = 'l.given_at + $4::interval + $5::interval';
+    const rows = await this.db.query(
+      `with due as materialized (${CLAIM(`l.action in ('opt_in', 'renewed') and ${end} <= $2
+              and ($6::interval is null or ${end} <= l.given_at + $6::interval)`)})
+       ${RECORD_FOR('lapsed', 'd.given_at + $4::interval + $5::interval', `'dueAt', ${ISO('d.given_at + $4::interval')}`)}
+       returning id`,
+      [campaignId, now, batch, every, grace, ttl],
+    );
+    return rows.length;
+  }
+
+  /** Opt-ins past their TTL before any lapse: `expired`, at the instant they expired. */
+  async expire(campaignId: string, ttl: string, every: string | null, grace: string, now: Date, batch: number): Promise<number> {
+    const end = 'l.given_at + $4::interval';
+    const rows = await this.db.query(
+      `with due as materialized (${CLAIM(`l.action in ('opt_in', 'renewed') and ${end} <= $2
+              and ($5::interval is null or ${end} < l.given_at + $5::interval + $6::interval)`)})
+       ${RECORD_FOR('expired', 'd.given_at + $4::interval', `'ttl', $4::text`)}
+       returning id`,
+      [campaignId, now, batch, ttl, every, grace],
+    );
+    return rows.length;
+  }
+
+  /** Double opt-ins left unconfirmed for `after`: `confirmation_expired`, at the instant they expired. */
+  async expirePending(campaignId: string, after: string, now: Date, batch: number): Promise<number> {
+    const rows = await this.db.query(
+      `with due as materialized (${CLAIM(`l.action = 'pending_confirmation' and l.given_at + $4::interval <= $2`)})
+       ${RECORD_FOR('confirmation_expired', 'd.given_at + $4::interval', `'after', $4::text`)}
+       returning id`,
+      [campaignId, now, batch, after],
+    );
+    return rows.length;
+  }
+
+  /** Campaigns that have consents waiting for double opt-in confirmation (whatever their policy now). */
+  async campaignsWithPending(): Promise<string[]> {
+    const rows = await this.db.query<{ campaign_id: string }>(
+      `select c.id as campaign_id from campaign c
+        where exists (select 1 from consent_lifecycle l where l.campaign_id = c.id and l.action = 'pending_confirmation')`,
+    );
+    return rows.map((r) => r.campaign_id);
+  }
+}

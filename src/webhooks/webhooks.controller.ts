@@ -1,0 +1,59 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { uuid } from '../api-keys/api-keys.controller';
+import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { Principal, RequireScopes } from '../auth/scopes';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { CreatedWebhookEndpointDto, CreateWebhookEndpointDto, DeliveriesQuery, DeliveryPageDto, WebhookEndpointDto, WebhookPayloadDto } from './webhook.dto';
+import { WebhooksService } from './webhooks.service';
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@ApiExtraModels(WebhookPayloadDto)
+@RequireScopes('admin')
+@Controller('v1/webhook-endpoints')
+export class WebhooksController {
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: CreatedWebhookEndpointDto, description: 'The secret is in this response only (an Idempotency-Key replay omits it). Deliveries carry a WebhookPayloadDto body.' })
+  create(
+    @Body() body: CreateWebhookEndpointDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CreatedWebhookEndpointDto> {
+    return this.idempotency.execute(request, reply, () => this.webhooks.create(body, principal), ({ secret: _secret, ...endpoint }) => endpoint);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: WebhookEndpointDto, isArray: true })
+  list(): Promise<WebhookEndpointDto[]> {
+    return this.webhooks.list();
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: WebhookEndpointDto })
+  get(@Param('id', uuid) id: string): Promise<WebhookEndpointDto> {
+    return this.webhooks.get(id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Receives nothing more; pending deliveries are given up; the delivery log stays.' })
+  delete(@Param('id', uuid) id: string): Promise<void> {
+    return this.webhooks.delete(id);
+  }
+
+  @Get(':id/deliveries')
+  @ApiOkResponse({ type: DeliveryPageDto, description: 'The delivery log, newest first.' })
+  deliveries(@Param('id', uuid) id: string, @Query() query: DeliveriesQuery): Promise<DeliveryPageDto> {
+    return this.webhooks.deliveries(id, query.cursor, query.limit);
+  }
+}

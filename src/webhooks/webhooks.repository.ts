@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { ConsentEventRow, EVENT_COLUMNS } from '../consents/consent-events.repository';
+import { Db } from '../database/db';
+
+export interface WebhookEndpointRow {
+  id: string;
+  url: string;
+  events: string[];
+  secret: string;
+  created_at: Date;
+  created_by: string;
+  deleted_at: Date | null;
+}
+
+export interface DeliveryRow {
+  id: string;
+  outbox_id: string;
+  endpoint_id: string;
+  type: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: Date;
+  last_attempt_at: Date | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: Date | null;
+  created_at: Date;
+}
+
+/** A delivery taken by a worker, with what it needs to send it. */
+export interface ClaimedDelivery extends DeliveryRow {
+  url: string;
+  secret: string;
+  endpoint_deleted: boolean;
+  event: ConsentEventRow;
+}
+
+const ENDPOINT_COLUMNS = 'id, url, events, secret, created_at, created_by, deleted_at';
+const DELIVERY_COLUMNS = `d.id, d.outbox_id, d.endpoint_id, o.type, d.status, d.attempts, d.next_attempt_at, d.last_attempt_at,
+  d.last_status, d.last_error, d.delivered_at, o.created_at`;
+
+@Injectable()
+export class WebhooksRepository {
+  constructor(private readonly db: Db) {}
+
+  async createEndpoint(e: Pick<WebhookEndpointRow, 'id' | 'url' | 'events' | 'secret' | 'created_by'>): Promise<WebhookEndpointRow> {
+    const rows = await this.db.query<WebhookEndpointRow>(
+      `insert into webhook_endpoint (id, url, events, secret, created_by) values ($1, $2, $3, $4, $5) returning ${ENDPOINT_COLUMNS}`,
+      [e.id, e.url, e.events, e.secret, e.created_by],
+    );
+    return rows[0];
+  }
+
+  listEndpoints(): Promise<WebhookEndpointRow[]> {
+    return this.db.query<WebhookEndpointRow>(`select ${ENDPOINT_COLUMNS} from webhook_endpoint where deleted_at is null order by created_at, id`);
+  }
+
+  async findEndpoint(id: string): Promise<WebhookEndpointRow | undefined> {
+    return (await this.db.query<WebhookEndpointRow>(`select ${ENDPOINT_COLUMNS} from webhook_endpoint where id = $1 and deleted_at is null`, [id]))[0];
+  }
+
+  /** Stops deliveries to it; its log stays. False when there was no such endpoint. */
+  async deleteEndpoint(id: string): Promise<boolean> {
+    const rows = await this.db.query(`update webhook_endpoint set deleted_at = now() where id = $1 and deleted_at is null returning id`, [id]);
+    if (rows.length) {
+      await this.db.query(`update webhook_delivery set status = 'failed', last_error = 'endpoint deleted' where endpoint_id = $1 and status = 'pending'`, [id]);
+    }
+    return rows.length > 0;
+  }
+
+  /** The delivery log of an endpoint, newest first, keyset-paginated by id. */
+  deliveries(endpointId: string, beforeId: string | null, limit: number): Promise<DeliveryRow[]> {
+    return this.db.query<DeliveryRow>(
+      `select ${DELIVERY_COLUMNS} from webhook_delivery d join outbox_event o on o.id = d.outbox_id
+        where d.endpoint_id = $1 and ($2::bigint is null or d.id < $2) order by d.id desc limit $3`,
+      [endpointId, beforeId, limit],
+    );
+  }
+
+  /**
+   * Takes up to `limit` deliveries that are due, leasing each for `leaseMs`: another worker
+   * skips them meanwhile, and takes them over if this one dies before reporting.
+   */
+  async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    const rows = await this.db.query<Omit<ClaimedDelivery, 'event'> & { event_id: string }>(
+      `with due as (
+         select id from webhook_delivery
+          where status = 'pending' and next_attempt_at <= now() and (locked_until is null or locked_until < now())
+          order by next_attempt_at limit $1 for update skip locked
+       ), taken as (
+         update webhook_delivery d set locked_until = now() + $2 * interval '1 millisecond', attempts = d.attempts + 1, last_attempt_at = now()
+           from due where d.id = due.id
+         returning d.*
+       )
+       select ${DELIVERY_COLUMNS}, o.event_id, w.url, w.secret, w.deleted_at is not null as endpoint_deleted
+         from taken d join outbox_event o on o.id = d.outbox_id join webhook_endpoint w on w.id = d.endpoint_id`,
+      [limit, leaseMs],
+    );
+    if (!rows.length) return [];
+    const events = await this.db.query<ConsentEventRow>(`select ${EVENT_COLUMNS} from consent_event where id = any($1::bigint[])`, [rows.map((r) => r.event_id)]);
+    const byId = new Map(events.map((e) => [e.id, e]));
+    return rows.map(({ event_id, ...r }) => ({ ...r, event: byId.get(event_id)! }));
+  }
+
+  async delivered(id: string, status: number): Promise<void> {
+    await this.db.query(
+      `update webhook_delivery set status = 'delivered', delivered_at = now(), last_status = $2, last_error = null, locked_until = null where id = $1`,
+      [id, status],
+    );
+  }
+
+  /** A failed attempt: retried at `retryAt`, or given up (status failed) when `retryAt` is null. */
+  async attemptFailed(id: string, status: number | null, error: string, retryAt: Date | null): Promise<void> {
+    await this.db.query(
+      `update webhook_delivery set last_status = $2, last_error = left($3, 500), locked_until = null,
+              status = case when $4::timestamptz is null then 'failed' else 'pending' end,
+              next_attempt_at = coalesce($4, next_attempt_at)
+        where id = $1`,
+      [id, status, error, retryAt],
+    );
+  }
+
+  /** Deliveries not yet made, and how old the oldest is (outbox lag). */
+  async backlog(): Promise<{ pending: number; oldest_seconds: number | null }> {
+    const rows = await this.db.query<{ pending: number; oldest_seconds: number | null }>(
+      `select count(*)::int as pending, extract(epoch from now() - min(o.created_at))::float8 as oldest_seconds
+         from webhook_delivery d join outbox_event o on o.id = d.outbox_id where d.status = 'pending'`,
+    );
+    return rows[0];
+  }
+}
