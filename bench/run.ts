@@ -11,7 +11,7 @@
  *   of work split between Node and PostgreSQL, so one at a time leaves a core idle)
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -55,6 +55,7 @@ function spawnAndWait(cmd: string, args: string[], env: Record<string, string>, 
       if (!done) (done = true), res(child);
     };
     const onData = (d: Buffer) => {
+      if (done) process.stderr.write(d); // warnings and errors once running (LOG_LEVEL=warn)
       out += d.toString();
       if (ready instanceof RegExp && ready.test(out)) succeed();
     };
@@ -93,7 +94,12 @@ async function seed(url: string): Promise<void> {
     if (rows[0].n >= ROWS) return;
     console.log(`seeding ${ROWS.toLocaleString()} consent events...`);
     const started = Date.now();
+    // Set-based, triggers off: nothing here is campaign-scoped or published, and the bench
+    // measures decisions, not the load.
+    await sql.query('begin');
+    await sql.query(`set local session_replication_role = replica`);
     await sql.query(`insert into campaign (id, name, purpose, channels) values ('promo', 'Promo', 'marketing', '{sms}') on conflict do nothing`);
+    await sql.query(`insert into campaign_version (campaign_id, valid_from, purpose, channels) values ('promo', '-infinity', 'marketing', '{sms}')`);
     // Same shape as the yardstick: every address has a channel-wide opt-in; every 10th then opted out of promo.
     await sql.query(
       `insert into consent_event (channel, channel_group, address, campaign_id, action, source, occurred_at, recorded_by)
@@ -107,10 +113,57 @@ async function seed(url: string): Promise<void> {
        from generate_series(1, $1::int) i`,
       [Math.floor(ROWS * 0.1)],
     );
+    await sql.query('commit');
     await sql.query('vacuum analyze');
     console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     await sql.end();
+  }
+}
+
+const SWEEP_CONSENTS = Number(process.env.BENCH_SWEEP_CONSENTS ?? 1_000_000);
+const SWEEP_DUE = Math.floor(SWEEP_CONSENTS / 10);
+
+/**
+ * A re-confirming campaign with SWEEP_CONSENTS campaign-scoped opt-ins, SWEEP_DUE of them due.
+ * Loaded set-based with triggers off (the trigger would do row by row what the last statement
+ * does at once): the bench measures the sweep, not the load.
+ */
+async function seedSweep(url: string): Promise<void> {
+  const sql = new Client({ connectionString: url });
+  await sql.connect();
+  try {
+    const started = Date.now();
+    await sql.query('begin');
+    await sql.query(`set local session_replication_role = replica`);
+    await sql.query(`insert into campaign (id, name, purpose, channels, reconfirm_every, reconfirm_grace) values ('recurring', 'Recurring', 'marketing', '{sms}', 'P180D', 'P14D')`);
+    await sql.query(`insert into campaign_version (campaign_id, valid_from, purpose, channels, reconfirm_every, reconfirm_grace) values ('recurring', '-infinity', 'marketing', '{sms}', 'P180D', 'P14D')`);
+    await sql.query(
+      `insert into consent_event (channel, channel_group, address, campaign_id, action, source, occurred_at, recorded_by)
+       select 'sms', 'sms', '+1666' || lpad(i::text, 7, '0'), 'recurring', 'opt_in', 'import',
+              case when i <= $2 then now() - interval '185 days' else now() - interval '10 days' end, 'bench'
+         from generate_series(1, $1::int) i`,
+      [SWEEP_CONSENTS, SWEEP_DUE],
+    );
+    await sql.query(
+      `insert into consent_lifecycle (channel_group, subject, campaign_id, address, event_id, action, given_at, recorded_at)
+       select channel_group, 'a:' || address, campaign_id, address, id, action, occurred_at, recorded_at
+         from consent_event where campaign_id = 'recurring'`,
+    );
+    await sql.query('commit');
+    await sql.query('vacuum analyze consent_lifecycle');
+    console.log(`seeded ${SWEEP_CONSENTS.toLocaleString()} re-confirming consents (${SWEEP_DUE.toLocaleString()} due) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await sql.end();
+  }
+}
+
+/** Resident memory of a process, from /proc (Linux). */
+function rssMb(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+  } catch {
+    return NaN; // the process is gone: the sweep request fails and says so
   }
 }
 
@@ -216,7 +269,8 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const base = `http://127.0.0.1:${servicePort}`;
-    const env = { DATABASE_URL: url, ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn', NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TWILIO_TOKEN, PUBLIC_BASE_URL: base };
+    // The sweep runs when the bench says, not on the minute.
+    const env = { DATABASE_URL: url, ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn', NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TWILIO_TOKEN, PUBLIC_BASE_URL: base, RECONFIRMATION_CRON: '0 0 1 1 *' };
     // Start once to migrate, seed, then the real runs.
     const service = await spawnAndWait('node', ['dist/main.js'], { ...env, PORT: String(servicePort), HOST: '127.0.0.1' }, `http://127.0.0.1:${servicePort}/health/ready`);
     children.push(service);
@@ -268,6 +322,19 @@ async function main(): Promise<void> {
     }
     const latency = await stopToDeny(base);
     if (latency.denied !== latency.samples) throw new Error(`${latency.samples - latency.denied} of ${latency.samples} decisions after a STOP did not deny`);
+    // Last, because it adds a million consents: the lifecycle sweep.
+    await seedSweep(url);
+    const rssBefore = rssMb(service.pid!);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(service.pid!))), 100);
+    const sweepStarted = Date.now();
+    const sweepRes = await fetch(`${base}/v1/admin/jobs/reconfirmation/run`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` } });
+    const sweepSeconds = (Date.now() - sweepStarted) / 1000;
+    clearInterval(sampler);
+    const sweepBody = (await sweepRes.json()) as { result: { requested: number; batches: number } };
+    if (!Number.isFinite(rssPeak)) throw new Error('the service exited during the sweep');
+    if (sweepBody.result?.requested !== SWEEP_DUE) throw new Error(`the sweep requested ${JSON.stringify(sweepBody)}, expected ${SWEEP_DUE}`);
+
     const ratios = single.map((s, i) => s / yard[i]);
     console.log('\n| measure | median | target |');
     console.log('|---|---|---|');
@@ -276,6 +343,7 @@ async function main(): Promise<void> {
     console.log(`| single / yardstick (median of per-round ratios) | ${median(ratios).toFixed(2)} | >= 0.70 |`);
     console.log(`| batch of ${BATCH.toLocaleString()} | ${median(batch).toFixed(0)} recipient decisions/s | >= 100000 |`);
     console.log(`| Twilio STOP webhooks, signature checked, ${CONNECTIONS} connections | ${median(webhooks).toFixed(0)} webhooks/s | >= 1000 |`);
+    console.log(`| lifecycle sweep: ${SWEEP_CONSENTS.toLocaleString()} consents, ${SWEEP_DUE.toLocaleString()} due, requested in ${sweepBody.result.batches} batches | ${sweepSeconds.toFixed(1)} s, service RSS ${rssBefore.toFixed(0)} -> peak ${rssPeak.toFixed(0)} MB | < 60 s, memory flat |`);
     console.log(`| webhook answered -> denying decision (${latency.samples} samples, all denied) | p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms | deny at once |`);
     console.log(`\n${ROWS.toLocaleString()} consent events, ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections (batch: ${BATCH_CONNECTIONS}), node ${process.version}`);
   } finally {

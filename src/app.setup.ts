@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { IDLE_TIMEOUT_MS } from './common/http-limits';
 import { Problem } from './common/problem';
 import { ProblemFilter } from './common/problem.filter';
 import { TWILIO_BODY_LIMIT, TWILIO_WEBHOOK_PATH } from './inbound/inbound.controller';
@@ -21,7 +22,7 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
     bodyLimit: config.bodyLimitBytes,
     // A slow client cannot hold a connection: whole request within 30 s, idle keep-alive 5 s.
     requestTimeout: 30_000,
-    connectionTimeout: 30_000,
+    connectionTimeout: IDLE_TIMEOUT_MS,
     keepAliveTimeout: 5_000,
     trustProxy: false,
     onProtoPoisoning: 'error',

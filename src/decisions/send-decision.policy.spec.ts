@@ -1,4 +1,5 @@
-import { CoveringEvent, decideSend } from './send-decision.policy';
+import { parseDuration } from '../common/duration';
+import { CampaignPolicy, consentEnd, CoveringEvent, decideSend, NO_POLICY } from './send-decision.policy';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const plus = (ms: number) => new Date(t0.getTime() + ms);
@@ -55,6 +56,55 @@ describe('decideSend', () => {
 
     it('do not open a channel the campaign does not use', () => {
       expect(decideSend({ ...base, channel: 'whatsapp', purpose: 'conversational', latest: null, window })).toMatchObject({ reason: 'channel_not_in_campaign' });
+    });
+  });
+
+  describe('lifecycle (issue 4): time decides, with an explicit clock', () => {
+    const day = 86_400_000;
+    const policy: CampaignPolicy = { reconfirmEvery: parseDuration('P180D')!, reconfirmGrace: parseDuration('P14D')!, consentTtl: null };
+    const given = ev('5', 'opt_in', 0, 0, 'promo');
+    const at = (days: number, ms = 0) => plus(days * day + ms);
+    const decide = (latest: CoveringEvent, when: Date, p = policy) => decideSend({ ...base, purpose: 'marketing', latest, policy: p, at: when });
+
+    it('allows until due + grace, then denies consent_lapsed, to the millisecond', () => {
+      expect(decide(given, at(179)).reason).toBe('opted_in');
+      expect(decide(given, at(190)).reason).toBe('opted_in');
+      expect(decide(given, at(194, -1))).toMatchObject({ allowed: true });
+      expect(decide(given, at(194))).toMatchObject({ allowed: false, outcome: 'deny', reason: 'consent_lapsed', basis: { eventId: '5' } });
+    });
+
+    it('a renewal restarts the clock', () => {
+      const renewed = ev('6', 'renewed', 185 * day, 185 * day, 'promo');
+      expect(decide(renewed, at(300)).reason).toBe('opted_in');
+      expect(decide(renewed, at(185 + 194)).reason).toBe('consent_lapsed');
+    });
+
+    it('a TTL expires the consent, whichever of TTL and lapse comes first', () => {
+      const ttl = { reconfirmEvery: null, reconfirmGrace: null, consentTtl: parseDuration('P2Y')! };
+      expect(decide(given, new Date('2027-12-31T23:59:59.999Z'), ttl).reason).toBe('opted_in');
+      expect(decide(given, new Date('2028-01-01T00:00:00Z'), ttl).reason).toBe('consent_expired');
+      const both = { ...policy, consentTtl: parseDuration('P100D')! };
+      expect(decide(given, at(120), both).reason).toBe('consent_expired');
+      expect(consentEnd(both, t0)).toEqual({ at: at(100), reason: 'consent_expired' });
+      expect(consentEnd(policy, t0)).toEqual({ at: at(194), reason: 'consent_lapsed' });
+      expect(consentEnd(NO_POLICY, t0)).toBeNull();
+    });
+
+    it('channel-wide opt-ins are not governed by a campaign policy', () => {
+      expect(decide(ev('7', 'opt_in', 0), at(1000)).reason).toBe('opted_in');
+    });
+
+    it('a pending double opt-in denies, and expires after 30 days', () => {
+      const pending = ev('8', 'pending_confirmation', 0, 0, 'promo');
+      expect(decide(pending, at(29))).toMatchObject({ allowed: false, reason: 'confirmation_pending' });
+      expect(decide(pending, at(30))).toMatchObject({ allowed: false, reason: 'confirmation_expired' });
+    });
+
+    it('recorded ends deny with their reason; an opt-out still wins', () => {
+      expect(decide(ev('9', 'lapsed', 0, 0, 'promo'), at(1)).reason).toBe('consent_lapsed');
+      expect(decide(ev('9', 'expired', 0, 0, 'promo'), at(1)).reason).toBe('consent_expired');
+      expect(decide(ev('9', 'confirmation_expired', 0, 0, 'promo'), at(1)).reason).toBe('confirmation_expired');
+      expect(decide(ev('9', 'opt_out', 0, 0, 'promo'), at(1)).reason).toBe('opted_out');
     });
   });
 });

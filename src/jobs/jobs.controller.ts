@@ -1,4 +1,6 @@
-import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { IDLE_TIMEOUT_MS } from '../common/http-limits';
 import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/scopes';
 import { JOBS, JobsService } from './jobs.service';
@@ -17,7 +19,14 @@ export class JobsController {
     description: 'What the run did: reconfirmation → {requested, lapsed, expired, confirmationsExpired, batches, ms}; webhooks → {attempted, delivered, retrying, failed}.',
     schema: { type: 'object', properties: { job: { type: 'string', enum: [...JOBS] }, result: { type: 'object' } } },
   })
-  run(@Param('job') job: string): Promise<{ job: string; result: unknown }> {
-    return this.jobs.run(job);
+  async run(@Param('job') job: string, @Req() request: FastifyRequest): Promise<{ job: string; result: unknown }> {
+    // A sweep over millions of consents may run longer than the idle timeout of a connection.
+    const socket = request.raw.socket;
+    socket.setTimeout(0);
+    try {
+      return await this.jobs.run(job);
+    } finally {
+      socket.setTimeout(IDLE_TIMEOUT_MS);
+    }
   }
 }

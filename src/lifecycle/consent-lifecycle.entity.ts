@@ -9,6 +9,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity('consent_lifecycle')
 @Index('consent_lifecycle_due_idx', ['campaignId', 'action', 'givenAt'])
+// Consents whose re-confirmation is still to request: requested ones leave the index, so a
+// sweep never walks past them again.
+@Index('consent_lifecycle_request_idx', ['campaignId', 'givenAt'], { where: "requested_at IS NULL AND action IN ('opt_in', 'renewed')" })
 export class ConsentLifecycleEntity {
   @PrimaryColumn({ name: 'channel_group', type: 'varchar', length: 16 })
   channelGroup: string;

@@ -10,7 +10,12 @@ const RECORD_FOR = (action: string, occurredAt: string, evidence: string) => `
          jsonb_build_object('basisEventId', d.event_id::text, ${evidence}), ${occurredAt}, 'job:lifecycle'
     from due d join consent_event b on b.id = d.event_id`;
 
-/** Rows of one campaign in one state, claimed so that concurrent sweeps on other replicas skip them. */
+/**
+ * Rows of one campaign in one state, claimed so that concurrent sweeps on other replicas skip
+ * them. Each condition pairs a bound on given_at alone (so the index range is used: month
+ * arithmetic is not invertible, hence a few days of slack) with the exact test.
+ */
+const SLACK = "interval '4 days'";
 const CLAIM = (condition: string) => `
   select l.channel_group, l.subject, l.campaign_id, l.event_id, l.given_at from consent_lifecycle l
    where l.campaign_id = $1 and ${condition}
@@ -32,6 +37,7 @@ export class LifecycleRepository {
   async requestReconfirmations(campaignId: string, every: string, grace: string, now: Date, batch: number): Promise<number> {
     const rows = await this.db.query(
       `with due as materialized (${CLAIM(`l.action in ('opt_in', 'renewed') and l.requested_at is null
+              and l.given_at <= $2::timestamptz - $4::interval + ${SLACK}
               and l.given_at + $4::interval <= $2 and l.given_at + $4::interval + $5::interval > $2`)}
        ), marked as (
          update consent_lifecycle l set requested_at = $2 from due d
@@ -49,6 +55,7 @@ export class LifecycleRepository {
     const end = 'l.given_at + $4::interval + $5::interval';
     const rows = await this.db.query(
       `with due as materialized (${CLAIM(`l.action in ('opt_in', 'renewed') and ${end} <= $2
+              and l.given_at <= $2::timestamptz - $4::interval - $5::interval + ${SLACK}
               and ($6::interval is null or ${end} <= l.given_at + $6::interval)`)})
        ${RECORD_FOR('lapsed', 'd.given_at + $4::interval + $5::interval', `'dueAt', ${ISO('d.given_at + $4::interval')}`)}
        returning id`,
@@ -62,6 +69,7 @@ export class LifecycleRepository {
     const end = 'l.given_at + $4::interval';
     const rows = await this.db.query(
       `with due as materialized (${CLAIM(`l.action in ('opt_in', 'renewed') and ${end} <= $2
+              and l.given_at <= $2::timestamptz - $4::interval + ${SLACK}
               and ($5::interval is null or ${end} < l.given_at + $5::interval + $6::interval)`)})
        ${RECORD_FOR('expired', 'd.given_at + $4::interval', `'ttl', $4::text`)}
        returning id`,
@@ -73,7 +81,8 @@ export class LifecycleRepository {
   /** Double opt-ins left unconfirmed for `after`: `confirmation_expired`, at the instant they expired. */
   async expirePending(campaignId: string, after: string, now: Date, batch: number): Promise<number> {
     const rows = await this.db.query(
-      `with due as materialized (${CLAIM(`l.action = 'pending_confirmation' and l.given_at + $4::interval <= $2`)})
+      `with due as materialized (${CLAIM(`l.action = 'pending_confirmation' and l.given_at <= $2::timestamptz - $4::interval + ${SLACK}
+              and l.given_at + $4::interval <= $2`)})
        ${RECORD_FOR('confirmation_expired', 'd.given_at + $4::interval', `'after', $4::text`)}
        returning id`,
       [campaignId, now, batch, after],
