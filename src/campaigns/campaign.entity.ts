@@ -1,13 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-@Entity('campaign')
-export class CampaignEntity {
-  @PrimaryColumn({ type: 'varchar', length: 64 })
-  id: string;
-
-  @Column({ type: 'varchar', length: 200 })
-  name: string;
-
+/** What defines a campaign for decisions: its purpose, channels and lifecycle policy. */
+export abstract class CampaignDefinitionColumns {
   /** marketing | transactional | conversational: decides the answer when no consent was recorded. */
   @Column({ type: 'varchar', length: 20 })
   purpose: string;
@@ -30,6 +24,15 @@ export class CampaignEntity {
   /** ISO 8601 duration: campaign-scoped opt-ins expire this long after given or renewed. */
   @Column({ name: 'consent_ttl', type: 'varchar', length: 40, nullable: true })
   consentTtl: string | null;
+}
+
+@Entity('campaign')
+export class CampaignEntity extends CampaignDefinitionColumns {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
@@ -44,7 +47,7 @@ export class CampaignEntity {
  */
 @Entity('campaign_version')
 @Index('campaign_version_campaign_idx', ['campaignId', 'validFrom'])
-export class CampaignVersionEntity {
+export class CampaignVersionEntity extends CampaignDefinitionColumns {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
 
@@ -57,22 +60,4 @@ export class CampaignVersionEntity {
 
   @Column({ name: 'valid_from', type: 'timestamptz' })
   validFrom: Date;
-
-  @Column({ type: 'varchar', length: 20 })
-  purpose: string;
-
-  @Column({ type: 'text', array: true })
-  channels: string[];
-
-  @Column({ name: 'reconfirm_every', type: 'varchar', length: 40, nullable: true })
-  reconfirmEvery: string | null;
-
-  @Column({ name: 'reconfirm_grace', type: 'varchar', length: 40, nullable: true })
-  reconfirmGrace: string | null;
-
-  @Column({ name: 'double_opt_in', type: 'boolean', default: false })
-  doubleOptIn: boolean;
-
-  @Column({ name: 'consent_ttl', type: 'varchar', length: 40, nullable: true })
-  consentTtl: string | null;
 }
