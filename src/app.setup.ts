@@ -42,6 +42,14 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
   // JSON only (the inbound webhook adds form bodies where it needs them): anything else is a 415.
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
+  // JSON as Fastify parses it (prototype poisoning refused), but an empty body is no body: a
+  // POST that takes none (running a job) may still say application/json.
+  const json = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
+    if (body === '') done(null, undefined);
+    else json(request, body as string, done);
+  });
   // Form bodies on the Twilio webhook only (64 KiB at most); elsewhere they are a 415 too.
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: TWILIO_BODY_LIMIT }, (request, body, done) => {
     if (request.routeOptions.url !== TWILIO_WEBHOOK_PATH) {

@@ -241,6 +241,9 @@ describe('consent that renews or lapses', () => {
       expectProblem(res, 404);
       expect(res.body.detail).toContain('reconfirmation, webhooks');
       expect((await t.post('/v1/admin/jobs/idempotency-retention/run')).body).toEqual({ job: 'idempotency-retention', result: { removed: 0 } });
+      // No body, even with a JSON content type, as curl -H 'content-type: application/json' sends it.
+      const empty = await t.request('POST', '/v1/admin/jobs/idempotency-retention/run', '', { headers: { 'content-type': 'application/json' } });
+      expect(empty.status).toBe(200);
     });
   });
 });
