@@ -78,11 +78,11 @@ export class ConsentLifecycle1764170000000 implements MigrationInterface {
                                                               WHERE p.customer_id = NEW.customer_id AND p.channel_group = NEW.channel_group)))
              AND (NEW.occurred_at, NEW.recorded_at, NEW.id) > (l.given_at, l.recorded_at, l.event_id);
         END IF;
-        FOREACH t IN ARRAY (CASE NEW.action
-            WHEN 'service_window' THEN ARRAY[]::text[]
-            WHEN 'reconfirmation_requested' THEN ARRAY['consent.reconfirmation_requested']
-            WHEN 'lapsed' THEN ARRAY['consent.changed', 'consent.lapsed']
-            ELSE ARRAY['consent.changed'] END) LOOP
+        FOREACH t IN ARRAY (CASE
+            WHEN NEW.action = 'reconfirmation_requested' THEN ARRAY['consent.reconfirmation_requested']
+            WHEN NEW.action = 'lapsed' THEN ARRAY['consent.changed', 'consent.lapsed']
+            WHEN NEW.action IN ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'expired', 'confirmation_expired') THEN ARRAY['consent.changed']
+            ELSE ARRAY[]::text[] END) LOOP
           IF EXISTS (SELECT 1 FROM webhook_endpoint w WHERE w.deleted_at IS NULL AND t = ANY (w.events)) THEN
             INSERT INTO outbox_event (type, event_id) VALUES (t, NEW.id) RETURNING id INTO outbox;
             INSERT INTO webhook_delivery (outbox_id, endpoint_id)

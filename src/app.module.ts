@@ -23,6 +23,9 @@ import { HealthController } from './health/health.controller';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { InboundController } from './inbound/inbound.controller';
 import { JobsController } from './jobs/jobs.controller';
+import { PreferencesController } from './preferences/preferences.controller';
+import { PreferencesRepository } from './preferences/preferences.repository';
+import { PreferencesService } from './preferences/preferences.service';
 import { JobsService } from './jobs/jobs.service';
 import { LifecycleRepository } from './lifecycle/lifecycle.repository';
 import { LifecycleService } from './lifecycle/lifecycle.service';
@@ -43,7 +46,7 @@ export class AppModule {
       global: true,
       imports: [DatabaseModule, IdempotencyModule, ...(options.schedule === false ? [] : [ScheduleModule.forRoot()])],
       controllers: [HealthController, ApiKeysController, CampaignsController, CustomersController, ConsentsController, DecisionsController, SendersController, InboundController,
-        WebhooksController, JobsController],
+        WebhooksController, JobsController, PreferencesController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -66,6 +69,8 @@ export class AppModule {
         WebhooksRepository,
         WebhooksService,
         JobsService,
+        PreferencesRepository,
+        PreferencesService,
       ],
       exports: [APP_CONFIG],
     };

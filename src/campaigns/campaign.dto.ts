@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { IsIsoDuration } from '../common/validators';
+import { JURISDICTIONS } from '../preferences/send-window';
 import { CHANNELS, Channel } from '../common/channels';
 import { CAMPAIGN_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
 
@@ -48,6 +49,10 @@ export class PutCampaignDto {
   @ApiPropertyOptional({ example: 'P2Y', description: 'Campaign-scoped opt-ins expire this long after given or last renewed (CASL implied consent: P2Y).' })
   @IsOptional() @IsIsoDuration()
   consentTtl?: string;
+
+  @ApiPropertyOptional({ enum: JURISDICTIONS, isArray: true, description: 'Rule sets applied in the recipient\'s local time: us-tcpa 8:00-21:00; us-fl 8:00-20:00 and 3 messages per 24 hours on the campaign; fr-demarchage weekdays 10:00-13:00 and 14:00-20:00, no weekends or French public holidays.' })
+  @IsOptional() @IsArray() @ArrayMaxSize(JURISDICTIONS.length) @ArrayUnique() @IsIn(JURISDICTIONS, { each: true })
+  jurisdictions?: string[];
 }
 
 export class CampaignDto {
@@ -59,6 +64,7 @@ export class CampaignDto {
   @ApiProperty({ type: String, nullable: true, example: 'P14D' }) reconfirmGrace: string | null;
   @ApiProperty() doubleOptIn: boolean;
   @ApiProperty({ type: String, nullable: true, example: 'P2Y' }) consentTtl: string | null;
+  @ApiProperty({ enum: JURISDICTIONS, isArray: true }) jurisdictions: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

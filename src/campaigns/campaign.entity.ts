@@ -24,6 +24,10 @@ export abstract class CampaignDefinitionColumns {
   /** ISO 8601 duration: campaign-scoped opt-ins expire this long after given or renewed. */
   @Column({ name: 'consent_ttl', type: 'varchar', length: 40, nullable: true })
   consentTtl: string | null;
+
+  /** Rule sets applied on top of preferences, in the recipient's local time (us-tcpa, us-fl, fr-demarchage). */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  jurisdictions: string[];
 }
 
 @Entity('campaign')

@@ -6,6 +6,7 @@ export interface CampaignPolicy {
   reconfirm_grace: string | null;
   double_opt_in: boolean;
   consent_ttl: string | null;
+  jurisdictions: string[];
 }
 
 export interface CampaignRow extends CampaignPolicy {
@@ -19,7 +20,7 @@ export interface CampaignRow extends CampaignPolicy {
 
 export type CampaignDefinition = Omit<CampaignRow, 'created_at' | 'updated_at'>;
 
-const COLUMNS = 'id, name, purpose, channels, reconfirm_every, reconfirm_grace, double_opt_in, consent_ttl, created_at, updated_at';
+const COLUMNS = 'id, name, purpose, channels, reconfirm_every, reconfirm_grace, double_opt_in, consent_ttl, jurisdictions, created_at, updated_at';
 
 @Injectable()
 export class CampaignsRepository {
@@ -31,19 +32,19 @@ export class CampaignsRepository {
    */
   async upsert(c: CampaignDefinition): Promise<{ row: CampaignRow; created: boolean }> {
     const rows = await this.db.query<CampaignRow & { created: boolean }>(
-      `insert into campaign (id, name, purpose, channels, reconfirm_every, reconfirm_grace, double_opt_in, consent_ttl)
-       values ($1, $2, $3, $4, $5, $6, $7, $8)
+      `insert into campaign (id, name, purpose, channels, reconfirm_every, reconfirm_grace, double_opt_in, consent_ttl, jurisdictions)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        on conflict (id) do update set name = excluded.name, purpose = excluded.purpose, channels = excluded.channels,
          reconfirm_every = excluded.reconfirm_every, reconfirm_grace = excluded.reconfirm_grace,
-         double_opt_in = excluded.double_opt_in, consent_ttl = excluded.consent_ttl, updated_at = now()
+         double_opt_in = excluded.double_opt_in, consent_ttl = excluded.consent_ttl, jurisdictions = excluded.jurisdictions, updated_at = now()
        returning ${COLUMNS}, (xmax = 0) as created`,
-      [c.id, c.name, c.purpose, c.channels, c.reconfirm_every, c.reconfirm_grace, c.double_opt_in, c.consent_ttl],
+      [c.id, c.name, c.purpose, c.channels, c.reconfirm_every, c.reconfirm_grace, c.double_opt_in, c.consent_ttl, c.jurisdictions],
     );
     const { created, ...row } = rows[0];
     await this.db.query(
-      `insert into campaign_version (campaign_id, valid_from, purpose, channels, reconfirm_every, reconfirm_grace, double_opt_in, consent_ttl)
-       values ($1, case when $2 then '-infinity'::timestamptz else clock_timestamp() end, $3, $4, $5, $6, $7, $8)`,
-      [row.id, created, row.purpose, row.channels, row.reconfirm_every, row.reconfirm_grace, row.double_opt_in, row.consent_ttl],
+      `insert into campaign_version (campaign_id, valid_from, purpose, channels, reconfirm_every, reconfirm_grace, double_opt_in, consent_ttl, jurisdictions)
+       values ($1, case when $2 then '-infinity'::timestamptz else clock_timestamp() end, $3, $4, $5, $6, $7, $8, $9)`,
+      [row.id, created, row.purpose, row.channels, row.reconfirm_every, row.reconfirm_grace, row.double_opt_in, row.consent_ttl, row.jurisdictions],
     );
     return { row, created };
   }

@@ -15,6 +15,7 @@ export function toCampaignDto(row: CampaignRow): CampaignDto {
     reconfirmGrace: row.reconfirm_grace,
     doubleOptIn: row.double_opt_in,
     consentTtl: row.consent_ttl,
+    jurisdictions: row.jurisdictions,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -41,6 +42,7 @@ export class CampaignsService {
         reconfirm_grace: body.reconfirmGrace ?? null,
         double_opt_in: body.doubleOptIn ?? false,
         consent_ttl: body.consentTtl ?? null,
+        jurisdictions: body.jurisdictions ?? [],
       });
       return { campaign: toCampaignDto(row), created };
     });

@@ -58,6 +58,19 @@ export interface CoveringEventsRow {
   window_occurred_at: string | null;
   window_recorded_at: string | null;
   window_expires_at: string | null;
+  /** Campaign rows: its jurisdictions. */
+  jurisdictions?: string[] | null;
+  /** The customer's time zone and preferences (as of the instant asked about), when known. */
+  timezone: string | null;
+  preferences: StoredPreferences | null;
+}
+
+/** Preferences as the ledger holds them (evidence.preferences of preferences_changed). */
+export interface StoredPreferences {
+  channels: Record<string, { enabled: boolean }>;
+  preferredChannels: string[];
+  quietHours: { start: string; end: string; days?: number[] } | null;
+  maxMessages: Record<string, { count: number; per: string }> | null;
 }
 
 export const EVENT_COLUMNS = `id, customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
@@ -84,9 +97,17 @@ const OPEN_WINDOW = (addresses: string) => `
 const WINDOW_COLUMNS = `w.id::text as window_id, ${ISO('w.occurred_at')} as window_occurred_at,
   ${ISO('w.recorded_at')} as window_recorded_at, ${ISO('w.expires_at')} as window_expires_at`;
 /** The campaign as defined at the instant asked about ($5, or now): replays use the policy then in force. */
-const CAMPAIGN_AT = `(select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl from campaign_version v
+const CAMPAIGN_AT = `(select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
    where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)`;
-const POLICY_COLUMNS = 'c.reconfirm_every, c.reconfirm_grace, c.consent_ttl';
+const POLICY_COLUMNS = 'c.reconfirm_every, c.reconfirm_grace, c.consent_ttl, c.jurisdictions';
+/**
+ * The preferences a customer had at the instant asked about ($5, or now): the newest
+ * `preferences_changed` event recorded by then (preferences are replayed like consent).
+ */
+const PREFERENCES_OF = (customer: string) => `(select e.evidence->'preferences' from consent_event e
+   where e.customer_id = ${customer} and e.channel_group = '*' and e.action = 'preferences_changed'
+     and ($5::timestamptz is null or e.recorded_at <= $5)
+   order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)`;
 const ISO_TIMES = `${ISO('n.occurred_at')} as occurred_at, ${ISO('n.recorded_at')} as recorded_at`;
 
 /**
@@ -124,14 +145,19 @@ const COVERING_EVENT_SQL = `
       where p.channel_group = $2 and p.address = $3)
   )
   select c.purpose, c.channels, ${POLICY_COLUMNS}, n.id::text as id, n.action, n.campaign_id,
-         ${ISO_TIMES}, ${WINDOW_COLUMNS}
+         ${ISO_TIMES}, ${WINDOW_COLUMNS}, k.timezone, k.preferences
     from ${CAMPAIGN_AT} c
     left join (select * from candidates order by ${NEWEST_FIRST} limit 1) n on true
     left join lateral (
       select w.id, w.occurred_at, w.recorded_at, w.expires_at from consent_event w
        where c.purpose = 'conversational' and ${OPEN_WINDOW(`= any(case when $3::text is not null then array[$3::text]
              else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)`)}
-       order by w.expires_at desc limit 1) w on true`;
+       order by w.expires_at desc limit 1) w on true
+    -- The customer asked about, or who owns the address: time zone and preferences.
+    left join lateral (
+      select cu.timezone, ${PREFERENCES_OF('cu.id')} as preferences from customer cu
+       where cu.id = coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))
+    ) k on true`;
 
 /**
  * "May I send?" for a batch, in one statement whatever its size. For each recipient: the contact points it stands for (its address; or, given by customer
@@ -152,10 +178,17 @@ const COVERING_EVENTS_SQL = `
     select r.ord, p.address from r join contact_point p on p.customer_id = r.customer_id and p.channel_group = $2
      where r.address is null
   ), customers as (
-    select ord, customer_id from r where customer_id is not null
+    select ord, customer_id, 0 as pri from r where customer_id is not null
     union all
-    select r.ord, p.customer_id from r join contact_point p on p.channel_group = $2 and p.address = r.address
+    select r.ord, p.customer_id, 1 as pri from r join contact_point p on p.channel_group = $2 and p.address = r.address
      where r.address is not null
+  ), profiles as (
+    -- Per recipient, the customer named (else the address's owner): time zone and preferences.
+    select * from (
+      select distinct on (x.ord) x.ord, cu.timezone, ${PREFERENCES_OF('cu.id')} as preferences
+        from customers x join customer cu on cu.id = x.customer_id
+       order by x.ord, x.pri, x.customer_id) pr
+     where pr.timezone is not null or pr.preferences is not null
   ), address_events as (
     select distinct on (e.address) e.address, ${COVERING_COLUMNS}
       from consent_event e
@@ -186,11 +219,12 @@ const COVERING_EVENTS_SQL = `
   -- The campaign once (ord 0), then one row per recipient that has a covering event or an open
   -- window: the campaign's columns are not repeated (and parsed) ten thousand times.
   select 0 as ord, c.purpose, c.channels, ${POLICY_COLUMNS}, null as id, null as action, null as campaign_id, null as occurred_at, null as recorded_at,
-         null as window_id, null as window_occurred_at, null as window_recorded_at, null as window_expires_at
+         null as window_id, null as window_occurred_at, null as window_recorded_at, null as window_expires_at, null as timezone, null as preferences
     from c
   union all
-  select coalesce(n.ord, w.ord)::int, null, null, null, null, null, n.id::text, n.action, n.campaign_id, ${ISO_TIMES}, ${WINDOW_COLUMNS}
-    from newest n full join windows w on w.ord = n.ord
+  select coalesce(n.ord, w.ord, k.ord)::int, null, null, null, null, null, null, n.id::text, n.action, n.campaign_id, ${ISO_TIMES}, ${WINDOW_COLUMNS},
+         k.timezone, k.preferences
+    from newest n full join windows w on w.ord = n.ord full join profiles k on k.ord = coalesce(n.ord, w.ord)
    where exists (select 1 from c)
    order by ord`;
 

@@ -54,13 +54,18 @@ export class DecisionBasisDto {
 }
 
 const OUTCOMES = ['allow', 'deny', 'defer'];
-const REASONS = ['opted_in', 'opted_out', 'no_consent', 'no_objection', 'channel_not_in_campaign', 'service_window'];
+const REASONS = [
+  'opted_in', 'opted_out', 'no_consent', 'no_objection', 'channel_not_in_campaign', 'service_window',
+  'confirmation_pending', 'confirmation_expired', 'consent_lapsed', 'consent_expired', 'channel_disabled', 'quiet_hours',
+];
 
 export class DecisionDto {
   @ApiProperty() allowed: boolean;
   @ApiProperty({ enum: OUTCOMES }) outcome: string;
   @ApiProperty({ enum: REASONS }) reason: string;
   @ApiProperty({ type: DecisionBasisDto, nullable: true }) basis: DecisionBasisDto | null;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: 'Deferrals: the first instant the message may be sent (null: none within 15 days).' }) nextAllowedAt?: string | null;
+  @ApiPropertyOptional({ type: [String], description: 'Deferrals: what holds it back (quiet_hours, us-tcpa, us-fl, fr-demarchage).' }) blockedBy?: string[];
   @ApiProperty({ format: 'date-time' }) decidedAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The replay instant, when one was asked.' }) at: string | null;
 }
@@ -72,6 +77,8 @@ export class BatchDecisionResultDto {
   @ApiProperty({ enum: OUTCOMES }) outcome: string;
   @ApiProperty({ enum: REASONS }) reason: string;
   @ApiProperty({ type: DecisionBasisDto, nullable: true }) basis: DecisionBasisDto | null;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: 'Deferrals: the first instant the message may be sent (null: none within 15 days).' }) nextAllowedAt?: string | null;
+  @ApiPropertyOptional({ type: [String], description: 'Deferrals: what holds it back (quiet_hours, us-tcpa, us-fl, fr-demarchage).' }) blockedBy?: string[];
 }
 
 export class BatchDecisionDto {

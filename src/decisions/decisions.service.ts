@@ -10,6 +10,7 @@ import { ConsentEventsRepository, CoveringEventsRow } from '../consents/consent-
 import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequestDto } from './decision.dto';
 import { parseRecipients, Recipient } from './recipients';
 import { CampaignPolicy, CoveringEvent, Decision, decideSend, NO_POLICY, ServiceWindow } from './send-decision.policy';
+import { applyPreferences, countryOf, PreferenceDecision, timeRules } from '../preferences/preference-policy';
 import { Duration, parseDuration } from '../common/duration';
 
 function toCovering(row: CoveringEventsRow): CoveringEvent | null {
@@ -68,14 +69,18 @@ export class DecisionsService {
       decidedAt: new Date().toISOString(),
       at: at ? at.toISOString() : null,
       // Built field by field: spreads here are a measurable share of a 10,000-recipient batch.
-      results: decisions.map((d, i) => ({
-        customerId: recipients[i].customerId,
-        address: recipients[i].address,
-        allowed: d.allowed,
-        outcome: d.outcome,
-        reason: d.reason,
-        basis: d.basis,
-      })),
+      results: decisions.map((d, i) => {
+        const result: BatchDecisionDto['results'][number] = {
+          customerId: recipients[i].customerId,
+          address: recipients[i].address,
+          allowed: d.allowed,
+          outcome: d.outcome,
+          reason: d.reason,
+          basis: d.basis,
+        };
+        if (d.outcome === 'defer') Object.assign(result, { nextAllowedAt: d.nextAllowedAt, blockedBy: d.blockedBy });
+        return result;
+      }),
     };
   }
 
@@ -92,7 +97,7 @@ export class DecisionsService {
   }
 
   /** Fails closed: no answer within REQUEST_TIMEOUT_MS is a 503, never an "allowed". */
-  private async decide(channel: Channel, campaignId: string, at: Date | null, recipients: Recipient[]): Promise<Decision[]> {
+  private async decide(channel: Channel, campaignId: string, at: Date | null, recipients: Recipient[]): Promise<PreferenceDecision[]> {
     const ms = this.config.requestTimeoutMs;
     const unavailable = () => Problem.unavailable(`No decision could be made within ${ms} ms; nothing is allowed. Retry later.`);
     const query = { campaignId, channelGroup: channelGroup(channel), channel, at };
@@ -111,12 +116,33 @@ export class DecisionsService {
     const facts = { purpose: campaign.purpose as Purpose, campaignChannels: campaign.channels!, channel, policy: campaignPolicy(campaign), at: at ?? new Date() };
     // Recipients with nothing on record all get the same (immutable) answer: decide it once.
     let uncovered: Decision | undefined;
-    const decisions: Decision[] = new Array(recipients.length);
+    const jurisdictions = campaign.jurisdictions ?? [];
+    // Time rules depend on the zone(s), quiet hours and jurisdictions only: evaluate each set once per call.
+    const windows = new Map<string, PreferenceDecision>();
+    const decisions: PreferenceDecision[] = new Array(recipients.length);
     for (let i = 0; i < recipients.length; i++) {
       const row = found[i];
       const latest = row ? toCovering(row) : null;
       const window = row ? toWindow(row) : null;
-      decisions[i] = latest || window ? decideSend({ ...facts, latest, window }) : (uncovered ??= decideSend({ ...facts, latest: null }));
+      const consent = latest || window ? decideSend({ ...facts, latest, window }) : (uncovered ??= decideSend({ ...facts, latest: null }));
+      const preferences = row?.preferences ?? null;
+      if (!consent.allowed || (!preferences && !jurisdictions.length)) {
+        decisions[i] = consent;
+        continue;
+      }
+      const pf = { purpose: facts.purpose, channel, jurisdictions, preferences, timeZone: row?.timezone ?? null, address: recipients[i].address, at: facts.at };
+      if (preferences?.channels?.[channel]?.enabled === false) {
+        decisions[i] = applyPreferences(consent, pf, []);
+        continue;
+      }
+      const zoneKey = pf.timeZone ?? countryOf(pf.address) ?? '';
+      const key = `${zoneKey}|${facts.purpose === 'marketing' ? JSON.stringify(preferences?.quietHours ?? null) : ''}|${consent.reason}`;
+      let answer = windows.get(key);
+      if (!answer) {
+        answer = applyPreferences(consent, pf, timeRules({ ...pf, timeZone: pf.timeZone, address: pf.timeZone ? null : pf.address }));
+        windows.set(key, answer);
+      }
+      decisions[i] = answer.outcome === 'defer' ? { ...answer, basis: consent.basis } : consent;
     }
     return decisions;
   }

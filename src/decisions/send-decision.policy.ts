@@ -8,7 +8,8 @@ import { addDuration, Duration, parseDuration } from '../common/duration';
 export type Outcome = 'allow' | 'deny' | 'defer';
 export type Reason =
   | 'opted_in' | 'opted_out' | 'no_consent' | 'no_objection' | 'channel_not_in_campaign' | 'service_window'
-  | 'confirmation_pending' | 'confirmation_expired' | 'consent_lapsed' | 'consent_expired';
+  | 'confirmation_pending' | 'confirmation_expired' | 'consent_lapsed' | 'consent_expired'
+  | 'channel_disabled' | 'quiet_hours';
 
 /** Double opt-in: a confirmation not given within this expires (issue 4). */
 export const PENDING_CONFIRMATION_TTL: Duration = parseDuration('P30D')!;

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { Db } from '../database/db';
+
+export interface PreferenceRow {
+  customer_id: string;
+  channels: Record<string, { enabled: boolean }>;
+  preferred_channels: string[];
+  quiet_hours: { start: string; end: string; days?: number[] } | null;
+  max_messages: Record<string, { count: number; per: string }> | null;
+  updated_at: Date;
+}
+
+const COLUMNS = 'customer_id, channels, preferred_channels, quiet_hours, max_messages, updated_at';
+
+@Injectable()
+export class PreferencesRepository {
+  constructor(private readonly db: Db) {}
+
+  async find(customerId: string): Promise<PreferenceRow | undefined> {
+    return (await this.db.query<PreferenceRow>(`select ${COLUMNS} from customer_preference where customer_id = $1`, [customerId]))[0];
+  }
+
+  async upsert(p: Omit<PreferenceRow, 'updated_at'>): Promise<PreferenceRow> {
+    const rows = await this.db.query<PreferenceRow>(
+      `insert into customer_preference (customer_id, channels, preferred_channels, quiet_hours, max_messages) values ($1, $2, $3, $4, $5)
+       on conflict (customer_id) do update set channels = excluded.channels, preferred_channels = excluded.preferred_channels,
+         quiet_hours = excluded.quiet_hours, max_messages = excluded.max_messages, updated_at = now()
+       returning ${COLUMNS}`,
+      [p.customer_id, p.channels, p.preferred_channels, p.quiet_hours, p.max_messages],
+    );
+    return rows[0];
+  }
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../auth/scopes';
+import { CHANNELS } from '../common/channels';
+import { parseDuration } from '../common/duration';
+import { FieldError, Problem } from '../common/problem';
+import { PURPOSES } from '../campaigns/campaign.dto';
+import { ConsentEventsRepository } from '../consents/consent-events.repository';
+import { CustomersService } from '../customers/customers.service';
+import { Db } from '../database/db';
+import { parseClock } from './local-time';
+import { PreferencesDto, PutPreferencesDto } from './preferences.dto';
+import { PreferenceRow, PreferencesRepository } from './preferences.repository';
+
+/** Preference changes are ledger events on every channel at once. */
+export const ALL_CHANNELS = '*';
+const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNELS);
+const PURPOSE_SET: ReadonlySet<string> = new Set(PURPOSES);
+
+function toDto(customerId: string, row: PreferenceRow | undefined): PreferencesDto {
+  return {
+    customerId,
+    channels: row?.channels ?? {},
+    preferredChannels: row?.preferred_channels ?? [],
+    quietHours: row?.quiet_hours ?? null,
+    maxMessages: row?.max_messages ?? null,
+    updatedAt: row?.updated_at.toISOString() ?? null,
+  };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+@Injectable()
+export class PreferencesService {
+  constructor(
+    private readonly repository: PreferencesRepository,
+    private readonly customers: CustomersService,
+    private readonly events: ConsentEventsRepository,
+    private readonly db: Db,
+  ) {}
+
+  async get(customerId: string): Promise<PreferencesDto> {
+    await this.customers.require(customerId);
+    return toDto(customerId, await this.repository.find(customerId));
+  }
+
+  /** Replaces the customer's preferences and records the change in the ledger, in one transaction. */
+  async put(customerId: string, dto: PutPreferencesDto, principal: Principal): Promise<PreferencesDto> {
+    const channels = this.checkChannels(dto.channels ?? {});
+    const maxMessages = dto.maxMessages === undefined ? null : this.checkCaps(dto.maxMessages);
+    if (dto.quietHours && parseClock(dto.quietHours.start) === parseClock(dto.quietHours.end)) {
+      throw Problem.field('quietHours.end', 'must differ from start');
+    }
+    if (dto.quietHours && (parseClock(dto.quietHours.start) === undefined || parseClock(dto.quietHours.end) === undefined)) {
+      throw Problem.field('quietHours', 'start and end must be times between 00:00 and 24:00');
+    }
+    return this.db.transaction(async () => {
+      await this.customers.require(customerId);
+      const row = await this.repository.upsert({
+        customer_id: customerId,
+        channels,
+        preferred_channels: dto.preferredChannels ?? [],
+        quiet_hours: dto.quietHours ? { start: dto.quietHours.start, end: dto.quietHours.end, ...(dto.quietHours.days ? { days: dto.quietHours.days } : {}) } : null,
+        max_messages: maxMessages,
+      });
+      const result = toDto(customerId, row);
+      const { customerId: _c, updatedAt: _u, ...preferences } = result;
+      await this.events.insert({
+        customerId, channel: ALL_CHANNELS, channelGroup: ALL_CHANNELS, address: null, campaignId: null,
+        action: 'preferences_changed', source: 'api', evidence: { preferences }, language: null, jurisdiction: null,
+        occurredAt: row.updated_at, recordedBy: principal.actor,
+      });
+      return result;
+    });
+  }
+
+  private checkChannels(raw: Record<string, unknown>): Record<string, { enabled: boolean }> {
+    const errors: FieldError[] = [];
+    const out: Record<string, { enabled: boolean }> = {};
+    for (const [channel, value] of Object.entries(raw)) {
+      const field = `channels.${channel}`;
+      if (!CHANNEL_SET.has(channel)) errors.push({ field, message: `is not a channel (${CHANNELS.join(', ')})` });
+      else if (!isPlainObject(value) || typeof value.enabled !== 'boolean' || Object.keys(value).length !== 1) {
+        errors.push({ field, message: 'must be { "enabled": true | false }' });
+      } else out[channel] = { enabled: value.enabled };
+    }
+    if (errors.length) throw Problem.validation(errors);
+    return out;
+  }
+
+  private checkCaps(raw: Record<string, unknown>): Record<string, { count: number; per: string }> {
+    const errors: FieldError[] = [];
+    const out: Record<string, { count: number; per: string }> = {};
+    for (const [purpose, value] of Object.entries(raw)) {
+      const field = `maxMessages.${purpose}`;
+      if (!PURPOSE_SET.has(purpose)) errors.push({ field, message: `is not a campaign purpose (${PURPOSES.join(', ')})` });
+      else if (!isPlainObject(value) || Object.keys(value).some((k) => k !== 'count' && k !== 'per')) errors.push({ field, message: 'must be { "count": n, "per": "P1D" }' });
+      else if (!Number.isInteger(value.count) || (value.count as number) < 1 || (value.count as number) > 10_000) errors.push({ field: `${field}.count`, message: 'must be an integer from 1 to 10000' });
+      else if (typeof value.per !== 'string' || !parseDuration(value.per)) errors.push({ field: `${field}.per`, message: 'must be an ISO 8601 duration such as P1D' });
+      else out[purpose] = { count: value.count as number, per: value.per };
+    }
+    if (errors.length) throw Problem.validation(errors);
+    return out;
+  }
+}

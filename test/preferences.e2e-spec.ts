@@ -1,0 +1,171 @@
+import { expectProblem, snapshotCounts, TestApp } from './support/test-app';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** An Etc/GMT zone in which the wall clock now reads `hour` (Etc/GMT+N is UTC-N). */
+function zoneWhereItIs(hour: number, now = new Date()): { zone: string; offsetHours: number } {
+  let offset = hour - now.getUTCHours();
+  if (offset > 12) offset -= 24;
+  if (offset < -12) offset += 24;
+  return { zone: offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`, offsetHours: offset };
+}
+
+describe('send-time preferences', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+    for (const [id, purpose, jurisdictions] of [
+      ['promo', 'marketing', []],
+      ['otp', 'transactional', []],
+      ['tcpa', 'marketing', ['us-tcpa']],
+      ['fr', 'marketing', ['fr-demarchage']],
+    ] as const) {
+      expect((await t.put(`/v1/campaigns/${id}`, { name: id, purpose, channels: ['sms', 'email'], jurisdictions })).status).toBe(201);
+    }
+  });
+  afterAll(() => t.close());
+
+  let seq = 0;
+  const fresh = () => `+1415555${String(5000 + ++seq).padStart(4, '0')}`;
+  const customer = async (timezone?: string) => {
+    const id = `pref-${++seq}`;
+    const phone = fresh();
+    expect((await t.put(`/v1/customers/${id}`, { contactPoints: [{ channel: 'sms', address: phone }], ...(timezone ? { timezone } : {}) })).status).toBe(201);
+    for (const campaignId of ['promo', 'tcpa', 'fr']) {
+      expect((await t.post('/v1/consents', { customerId: id, channel: 'sms', campaignId, action: 'opt_in', source: 'api' })).status).toBe(201);
+    }
+    return { id, phone };
+  };
+  const decide = async (body: Record<string, unknown>) => {
+    const res = await t.post('/v1/decisions', { channel: 'sms', campaignId: 'promo', ...body });
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+
+  describe('PUT /v1/customers/{id}/preferences', () => {
+    it('replaces them, returns them, and records the change in the history', async () => {
+      const { id } = await customer('Europe/Paris');
+      const body = { channels: { sms: { enabled: false } }, preferredChannels: ['email', 'sms'], quietHours: { start: '21:00', end: '08:00', days: [1, 2, 3, 4, 5] }, maxMessages: { marketing: { count: 3, per: 'P1D' } } };
+      const put = await t.put(`/v1/customers/${id}/preferences`, body);
+      expect(put.status).toBe(200);
+      expect(put.body).toMatchObject({ customerId: id, ...body });
+      expect((await t.get(`/v1/customers/${id}/preferences`)).body).toEqual(put.body);
+      const history = (await t.get(`/v1/customers/${id}/history`)).body.items;
+      expect(history[0]).toMatchObject({ action: 'preferences_changed', channel: '*', customerId: id, evidence: { preferences: { preferredChannels: ['email', 'sms'] } } });
+      // Replaced, not merged.
+      expect((await t.put(`/v1/customers/${id}/preferences`, {})).body).toMatchObject({ channels: {}, preferredChannels: [], quietHours: null, maxMessages: null });
+    });
+
+    it('has defaults for a customer who never set any, and 404s for an unknown customer', async () => {
+      const { id } = await customer();
+      expect((await t.get(`/v1/customers/${id}/preferences`)).body).toMatchObject({ channels: {}, preferredChannels: [], quietHours: null, updatedAt: null });
+      expectProblem(await t.get('/v1/customers/nobody/preferences'), 404);
+      expectProblem(await t.put('/v1/customers/nobody/preferences', {}), 404);
+    });
+
+    it.each([
+      [{ channels: { fax: { enabled: false } } }, 'channels.fax'],
+      [{ channels: { sms: { enabled: 'no' } } }, 'channels.sms'],
+      [{ channels: { sms: false } }, 'channels.sms'],
+      [{ channels: ['sms'] }, 'channels'],
+      [{ preferredChannels: ['sms', 'sms'] }, 'preferredChannels'],
+      [{ preferredChannels: ['pigeon'] }, 'preferredChannels'],
+      [{ quietHours: { start: '9pm', end: '08:00' } }, 'quietHours.start'],
+      [{ quietHours: { start: '21:00', end: '25:00' } }, 'quietHours.end'],
+      [{ quietHours: { start: '21:00', end: '21:00' } }, 'quietHours.end'],
+      [{ quietHours: { start: '21:00', end: '08:00', days: [0] } }, 'quietHours.days'],
+      [{ quietHours: { start: '21:00' } }, 'quietHours.end'],
+      [{ maxMessages: { marketing: { count: 0, per: 'P1D' } } }, 'maxMessages.marketing.count'],
+      [{ maxMessages: { marketing: { count: 3, per: 'daily' } } }, 'maxMessages.marketing.per'],
+      [{ maxMessages: { spam: { count: 3, per: 'P1D' } } }, 'maxMessages.spam'],
+      [{ colour: 'blue' }, 'colour'],
+    ])('rejects bad preferences %#, naming the field and writing nothing', async (body, field) => {
+      const { id } = await customer();
+      const before = await snapshotCounts(t);
+      expectProblem(await t.put(`/v1/customers/${id}/preferences`, body), 400, field);
+      expect(await snapshotCounts(t)).toEqual(before);
+    });
+  });
+
+  describe('decisions', () => {
+    it('deny a channel the customer switched off, whatever the consent, but an opt-out stays an opt-out', async () => {
+      const { id, phone } = await customer();
+      expect(await decide({ customerId: id })).toMatchObject({ allowed: true });
+      await t.put(`/v1/customers/${id}/preferences`, { channels: { sms: { enabled: false } } });
+      expect(await decide({ customerId: id })).toMatchObject({ allowed: false, outcome: 'deny', reason: 'channel_disabled' });
+      expect(await decide({ address: phone })).toMatchObject({ reason: 'channel_disabled' });
+      expect(await decide({ customerId: id, campaignId: 'otp' })).toMatchObject({ reason: 'channel_disabled' });
+      await t.post('/v1/consents', { customerId: id, channel: 'sms', action: 'opt_out', source: 'api' });
+      expect(await decide({ customerId: id })).toMatchObject({ allowed: false, reason: 'opted_out' });
+    });
+
+    it('defer marketing inside quiet hours, with the exact instant they end', async () => {
+      const { zone } = zoneWhereItIs(3);
+      const { id } = await customer(zone);
+      const now = Date.now();
+      const start = new Date(now - HOUR);
+      const end = new Date(now + HOUR);
+      const clock = (d: Date) => `${String((d.getUTCHours() + 3 - new Date(now).getUTCHours() + 24) % 24).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+      await t.put(`/v1/customers/${id}/preferences`, { quietHours: { start: clock(start), end: clock(end) } });
+      const d = await decide({ customerId: id });
+      expect(d).toMatchObject({ allowed: false, outcome: 'defer', reason: 'quiet_hours', blockedBy: ['quiet_hours'] });
+      expect(Date.parse(d.nextAllowedAt)).toBe(Math.floor(end.getTime() / MINUTE) * MINUTE);
+      // Transactional messages are not held by the customer's quiet hours.
+      expect(await decide({ customerId: id, campaignId: 'otp' })).toMatchObject({ allowed: true });
+    });
+
+    it('replay the preferences in force at the instant asked about', async () => {
+      const { id } = await customer();
+      const before = new Date().toISOString();
+      await new Promise((r) => setTimeout(r, 5));
+      await t.put(`/v1/customers/${id}/preferences`, { channels: { sms: { enabled: false } } });
+      expect(await decide({ customerId: id })).toMatchObject({ reason: 'channel_disabled' });
+      expect(await decide({ customerId: id, at: before })).toMatchObject({ allowed: true, reason: 'opted_in' });
+    });
+
+    it('apply jurisdiction windows in the recipient\'s time zone: us-tcpa', async () => {
+      const night = zoneWhereItIs(3);
+      const day = zoneWhereItIs(12);
+      const asleep = await customer(night.zone);
+      const awake = await customer(day.zone);
+      const deferred = await decide({ customerId: asleep.id, campaignId: 'tcpa' });
+      expect(deferred).toMatchObject({ allowed: false, outcome: 'defer', reason: 'quiet_hours', blockedBy: ['us-tcpa'] });
+      // 08:00 local is five hours after 03:xx local.
+      const localNow = new Date(Date.now() + night.offsetHours * HOUR);
+      const expected = Date.UTC(localNow.getUTCFullYear(), localNow.getUTCMonth(), localNow.getUTCDate(), 8) - night.offsetHours * HOUR;
+      expect(Date.parse(deferred.nextAllowedAt)).toBe(expected);
+      expect(await decide({ customerId: awake.id, campaignId: 'tcpa' })).toMatchObject({ allowed: true });
+      // Consent outranks the window: no consent is a deny, not a defer.
+      expect(await decide({ address: fresh(), campaignId: 'tcpa' })).toMatchObject({ outcome: 'deny', reason: 'no_consent' });
+    });
+
+    it('read the time zone from the phone number when the customer has none', async () => {
+      // A French mobile number with consent, no customer: Europe/Paris decides fr-demarchage.
+      const phone = '+33612345678';
+      await t.post('/v1/consents', { address: phone, channel: 'sms', campaignId: 'fr', action: 'opt_in', source: 'api' });
+      const d = await decide({ address: phone, campaignId: 'fr' });
+      const { sendWindow, jurisdictionRule } = await import('../src/preferences/send-window');
+      const expected = sendWindow([jurisdictionRule('fr-demarchage', 'Europe/Paris')], new Date());
+      expect(d.allowed).toBe(expected.allowed);
+      if (!expected.allowed) expect(d).toMatchObject({ outcome: 'defer', nextAllowedAt: expected.nextAllowedAt!.toISOString(), blockedBy: ['fr-demarchage'] });
+    });
+
+    it('give the same answers in a batch, in one request', async () => {
+      const night = zoneWhereItIs(3);
+      const asleep = await customer(night.zone);
+      const off = await customer();
+      await t.put(`/v1/customers/${off.id}/preferences`, { channels: { sms: { enabled: false } } });
+      const awake = await customer(zoneWhereItIs(12).zone);
+      const recipients = [{ customerId: asleep.id }, { customerId: off.id }, { customerId: awake.id }, { address: asleep.phone }, { address: fresh() }];
+      const batch = await t.post('/v1/decisions/batch', { channel: 'sms', campaignId: 'tcpa', recipients });
+      expect(batch.status).toBe(200);
+      for (const [i, r] of recipients.entries()) {
+        const single = await decide({ ...r, campaignId: 'tcpa' });
+        const { decidedAt: _d, at: _a, ...expected } = single;
+        expect({ i, ...batch.body.results[i] }).toMatchObject({ i, ...expected });
+      }
+      expect(batch.body.results.map((r: { reason: string }) => r.reason)).toEqual(['quiet_hours', 'channel_disabled', 'opted_in', 'quiet_hours', 'no_consent']);
+    });
+  });
+});
