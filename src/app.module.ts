@@ -24,6 +24,9 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { InboundController } from './inbound/inbound.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { PreferencesController } from './preferences/preferences.controller';
+import { SendsController } from './preferences/sends.controller';
+import { SendsRepository } from './preferences/sends.repository';
+import { SendsService } from './preferences/sends.service';
 import { PreferencesRepository } from './preferences/preferences.repository';
 import { PreferencesService } from './preferences/preferences.service';
 import { JobsService } from './jobs/jobs.service';
@@ -46,7 +49,7 @@ export class AppModule {
       global: true,
       imports: [DatabaseModule, IdempotencyModule, ...(options.schedule === false ? [] : [ScheduleModule.forRoot()])],
       controllers: [HealthController, ApiKeysController, CampaignsController, CustomersController, ConsentsController, DecisionsController, SendersController, InboundController,
-        WebhooksController, JobsController, PreferencesController],
+        WebhooksController, JobsController, PreferencesController, SendsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -71,6 +74,8 @@ export class AppModule {
         JobsService,
         PreferencesRepository,
         PreferencesService,
+        SendsRepository,
+        SendsService,
       ],
       exports: [APP_CONFIG],
     };

@@ -27,6 +27,9 @@ const ROUTES: { method: string; url: string; body?: unknown; scopes: string[] }[
   { method: 'DELETE', url: '/v1/webhook-endpoints/00000000-0000-4000-8000-000000000000', scopes: ['admin'] },
   { method: 'GET', url: '/v1/webhook-endpoints/00000000-0000-4000-8000-000000000000/deliveries', scopes: ['admin'] },
   { method: 'POST', url: '/v1/admin/jobs/idempotency-retention/run', scopes: ['admin'] },
+  { method: 'PUT', url: '/v1/customers/u1/preferences', body: {}, scopes: ['consents:write'] },
+  { method: 'GET', url: '/v1/customers/u1/preferences', scopes: ['consents:read'] },
+  { method: 'POST', url: '/v1/sends', body: { customerId: 'u1', channel: 'sms', campaignId: 'c1', messageId: 'm1', sentAt: '2026-01-01T00:00:00Z' }, scopes: ['sends:write'] },
   { method: 'POST', url: '/v1/inbound/messages', body: { channel: 'sms', from: '+14155550100', to: '12345', body: 'hi', messageId: 'm1' }, scopes: ['inbound:write'] },
 ];
 const ALL_SCOPES: readonly string[] = SCOPES;

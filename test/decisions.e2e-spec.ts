@@ -249,7 +249,7 @@ describe('POST /v1/decisions/batch', () => {
     expect(res.body.results[2].address).toBe('+14155550111');
     for (let i = 0; i < recipients.length; i++) {
       const single = await t.post('/v1/decisions', { channel: 'sms', campaignId: 'promo', ...recipients[i] });
-      const { decidedAt: _d, at: _a, ...decision } = single.body;
+      const { decidedAt: _d, at: _a, decisionId: _id, ...decision } = single.body;
       expect(res.body.results[i]).toMatchObject(decision);
     }
   });

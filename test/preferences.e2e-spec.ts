@@ -162,10 +162,85 @@ describe('send-time preferences', () => {
       expect(batch.status).toBe(200);
       for (const [i, r] of recipients.entries()) {
         const single = await decide({ ...r, campaignId: 'tcpa' });
-        const { decidedAt: _d, at: _a, ...expected } = single;
+        const { decidedAt: _d, at: _a, decisionId: _id, ...expected } = single;
         expect({ i, ...batch.body.results[i] }).toMatchObject({ i, ...expected });
       }
       expect(batch.body.results.map((r: { reason: string }) => r.reason)).toEqual(['quiet_hours', 'channel_disabled', 'opted_in', 'quiet_hours', 'no_consent']);
+    });
+  });
+
+  describe('frequency caps and sends', () => {
+    const send = (body: Record<string, unknown>) => t.post('/v1/sends', { channel: 'sms', campaignId: 'promo', sentAt: new Date().toISOString(), ...body });
+
+    it('count messages actually sent, and defer until the oldest leaves the window', async () => {
+      const { id } = await customer();
+      await t.put(`/v1/customers/${id}/preferences`, { maxMessages: { marketing: { count: 2, per: 'PT1H' } } });
+      const first = new Date(Date.now() - 50 * MINUTE);
+      expect((await send({ customerId: id, messageId: `m-${id}-1`, sentAt: first.toISOString() })).status).toBe(201);
+      expect(await decide({ customerId: id })).toMatchObject({ allowed: true });
+      const decision = await decide({ customerId: id });
+      expect((await send({ customerId: id, messageId: `m-${id}-2`, decisionId: decision.decisionId })).status).toBe(201);
+      const capped = await decide({ customerId: id });
+      expect(capped).toMatchObject({ allowed: false, outcome: 'defer', reason: 'frequency_cap', blockedBy: ['max_messages'] });
+      expect(Date.parse(capped.nextAllowedAt)).toBe(first.getTime() + HOUR);
+      // Another purpose is not capped by the marketing cap.
+      expect(await decide({ customerId: id, campaignId: 'otp' })).toMatchObject({ allowed: true });
+      // Sends are evidence: the history names the decision.
+      const history = (await t.get(`/v1/customers/${id}/history`)).body.items;
+      expect(history.filter((e: { action: string }) => e.action === 'message_sent').map((e: { evidence: unknown }) => e.evidence)).toContainEqual({ messageId: `m-${id}-2`, decisionId: decision.decisionId });
+    });
+
+    it('are recorded once per messageId', async () => {
+      const { id } = await customer();
+      const body = { customerId: id, messageId: `once-${id}` };
+      expect((await send(body)).status).toBe(201);
+      const events = await t.count('consent_event');
+      const again = await send(body);
+      expect(again.status).toBe(200);
+      expect(await t.count('consent_event')).toBe(events);
+    });
+
+    it('reserve: 20 senders asking at once against a cap of 3 get exactly 3 through', async () => {
+      const { id } = await customer();
+      await t.put(`/v1/customers/${id}/preferences`, { maxMessages: { marketing: { count: 3, per: 'P1D' } } });
+      const answers = await Promise.all(Array.from({ length: 20 }, () => decide({ customerId: id, reserve: true })));
+      expect(answers.filter((a) => a.allowed)).toHaveLength(3);
+      expect(answers.filter((a) => a.reason === 'frequency_cap')).toHaveLength(17);
+      // Sending under a reserved decision does not count twice.
+      const reserved = answers.find((a) => a.allowed)!;
+      expect((await send({ customerId: id, messageId: `r-${id}`, decisionId: reserved.decisionId })).status).toBe(201);
+      const { rows } = await t.sql.query(`select kind, count(*)::int as n from send where customer_id = $1 group by kind order by kind`, [id]);
+      expect(rows).toEqual([{ kind: 'reserved', n: 2 }, { kind: 'sent', n: 1 }]);
+    });
+
+    it('us-fl: 3 messages per 24 hours on the same campaign', async () => {
+      await t.put('/v1/campaigns/fl', { name: 'fl', purpose: 'marketing', channels: ['sms'], jurisdictions: ['us-fl'] });
+      const { id } = await customer(zoneWhereItIs(12).zone);
+      await t.post('/v1/consents', { customerId: id, channel: 'sms', campaignId: 'fl', action: 'opt_in', source: 'api' });
+      for (let i = 0; i < 3; i++) {
+        expect(await decide({ customerId: id, campaignId: 'fl' })).toMatchObject({ allowed: true });
+        await send({ customerId: id, campaignId: 'fl', messageId: `fl-${id}-${i}` });
+      }
+      expect(await decide({ customerId: id, campaignId: 'fl' })).toMatchObject({ outcome: 'defer', reason: 'frequency_cap', blockedBy: ['us-fl'] });
+      const batch = await t.post('/v1/decisions/batch', { channel: 'sms', campaignId: 'fl', recipients: [{ customerId: id }, { address: fresh() }] });
+      expect(batch.body.results.map((r: { reason: string }) => r.reason)).toEqual(['frequency_cap', 'no_consent']);
+    });
+
+    it.each([
+      [{ messageId: 'x', sentAt: 'now' }, 'sentAt'],
+      [{ messageId: '', customerId: 'c' }, 'messageId'],
+      [{ messageId: 'x', customerId: 'c', decisionId: 'nope' }, 'decisionId'],
+      [{ messageId: 'x', address: 'nope' }, 'address'],
+      [{ messageId: 'x' }, 'customerId'],
+      [{ messageId: 'x', customerId: 'c', sentAt: '2099-01-01T00:00:00Z' }, 'sentAt'],
+    ])('reject bad sends %#, naming the field and writing nothing', async (body, field) => {
+      const before = await snapshotCounts(t);
+      expectProblem(await send(body), 400, field);
+      expect(await snapshotCounts(t)).toEqual(before);
+    });
+
+    it('reserve cannot replay', async () => {
+      expectProblem(await t.post('/v1/decisions', { channel: 'sms', campaignId: 'promo', customerId: 'x', reserve: true, at: new Date(Date.now() - 1000).toISOString() }), 400, 'reserve');
     });
   });
 });

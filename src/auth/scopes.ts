@@ -8,6 +8,7 @@ export const SCOPES = [
   'campaigns:read',
   'audit:read',
   'inbound:write',
+  'sends:write',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -13,7 +13,7 @@ export type ConsentAction = (typeof CONSENT_ACTIONS)[number];
 /** Events that state where consent stands; the newest covering one decides (with the campaign's policy). */
 export const CONSENT_STATE_ACTIONS = ['opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired'] as const;
 /** Every action the ledger holds: consent actions, and facts recorded by the service itself. */
-export const EVENT_ACTIONS = [...CONSENT_STATE_ACTIONS, 'service_window', 'reconfirmation_requested'] as const;
+export const EVENT_ACTIONS = [...CONSENT_STATE_ACTIONS, 'service_window', 'reconfirmation_requested', 'preferences_changed', 'message_sent'] as const;
 export const CONSENT_SOURCES = ['web_form', 'api', 'keyword', 'import', 'verbal', 'conversation', 'agent'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 /** `system`: recorded by the service itself (sweeps); not accepted from clients. */
@@ -103,7 +103,7 @@ export class RecordConsentDto {
 export class ConsentEventDto {
   @ApiProperty({ description: 'Ledger sequence number; orders events as recorded.' }) id: string;
   @ApiProperty({ nullable: true, type: String }) customerId: string | null;
-  @ApiProperty({ enum: CHANNELS }) channel: string;
+  @ApiProperty({ description: 'A channel, or * for a change of preferences (all channels).' }) channel: string;
   @ApiProperty({ nullable: true, type: String }) address: string | null;
   @ApiProperty({ nullable: true, type: String }) campaignId: string | null;
   @ApiProperty({ enum: EVENT_ACTIONS, description: 'All but service_window and reconfirmation_requested state where consent stands; service_window records a conversation the customer started.' }) action: string;

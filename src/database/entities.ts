@@ -2,6 +2,7 @@ import { ApiKeyEntity } from '../api-keys/api-key.entity';
 import { CampaignEntity, CampaignVersionEntity } from '../campaigns/campaign.entity';
 import { ConsentLifecycleEntity } from '../lifecycle/consent-lifecycle.entity';
 import { CustomerPreferenceEntity } from '../preferences/customer-preference.entity';
+import { SendEntity } from '../preferences/send.entity';
 import { OutboxEventEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from '../webhooks/webhook.entities';
 import { ConsentEventEntity } from '../consents/consent-event.entity';
 import { ContactPointEntity } from '../customers/contact-point.entity';
@@ -13,4 +14,4 @@ import { SenderEntity } from '../senders/sender.entity';
 /** Every table the service owns; migrations must agree with these (see test/schema-drift.e2e-spec.ts). */
 export const ENTITIES = [ApiKeyEntity, CampaignEntity, CustomerEntity, ContactPointEntity, ConsentEventEntity, IdempotencyRecordEntity, SenderEntity, InboundMessageEntity,
   CampaignVersionEntity, ConsentLifecycleEntity, WebhookEndpointEntity, OutboxEventEntity, WebhookDeliveryEntity,
-  CustomerPreferenceEntity];
+  CustomerPreferenceEntity, SendEntity];

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { RawArray } from '../common/validation';
 import { CHANNELS, Channel } from '../common/channels';
 import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
@@ -23,6 +23,10 @@ export class DecisionScopeDto {
 }
 
 export class DecisionRequestDto extends DecisionScopeDto {
+  @ApiPropertyOptional({ default: false, description: 'When allowed, count this message against frequency caps at once (until sent, or for an hour): two senders asking at the same moment cannot both pass a cap. Send it with POST /v1/sends and this decisionId.' })
+  @IsOptional() @IsBoolean()
+  reserve?: boolean;
+
   @ApiPropertyOptional({ maxLength: CUSTOMER_ID_MAX, description: 'At least one of customerId and address.' })
   @IsOptional() @IsString() @Length(1, CUSTOMER_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
   customerId?: string;
@@ -56,10 +60,11 @@ export class DecisionBasisDto {
 const OUTCOMES = ['allow', 'deny', 'defer'];
 const REASONS = [
   'opted_in', 'opted_out', 'no_consent', 'no_objection', 'channel_not_in_campaign', 'service_window',
-  'confirmation_pending', 'confirmation_expired', 'consent_lapsed', 'consent_expired', 'channel_disabled', 'quiet_hours',
+  'confirmation_pending', 'confirmation_expired', 'consent_lapsed', 'consent_expired', 'channel_disabled', 'quiet_hours', 'frequency_cap',
 ];
 
 export class DecisionDto {
+  @ApiProperty({ format: 'uuid', description: 'Names this decision: POST /v1/sends may refer to it.' }) decisionId: string;
   @ApiProperty() allowed: boolean;
   @ApiProperty({ enum: OUTCOMES }) outcome: string;
   @ApiProperty({ enum: REASONS }) reason: string;

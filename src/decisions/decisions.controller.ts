@@ -21,7 +21,7 @@ export class DecisionsController {
   @HttpCode(200)
   @ApiOkResponse({ type: DecisionDto })
   decide(@Body() body: DecisionRequestDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<DecisionDto> {
-    return this.idempotency.execute(request, reply, () => this.decisions.decideOne(body));
+    return this.idempotency.execute(request, reply, () => this.decisions.decideOne(body, request.principal?.actor));
   }
 
   @Post('batch')

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Purpose } from '../campaigns/campaign.dto';
 import { AddressNormaliser } from '../common/address-normaliser';
@@ -11,6 +12,9 @@ import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequest
 import { parseRecipients, Recipient } from './recipients';
 import { CampaignPolicy, CoveringEvent, Decision, decideSend, NO_POLICY, ServiceWindow } from './send-decision.policy';
 import { applyPreferences, countryOf, PreferenceDecision, timeRules } from '../preferences/preference-policy';
+import { Cap, capHorizon, capsFor, checkCaps } from '../preferences/caps';
+import { SendsRepository } from '../preferences/sends.repository';
+import { Db } from '../database/db';
 import { Duration, parseDuration } from '../common/duration';
 
 function toCovering(row: CoveringEventsRow): CoveringEvent | null {
@@ -45,20 +49,39 @@ export class DecisionsService {
   constructor(
     private readonly events: ConsentEventsRepository,
     private readonly addresses: AddressNormaliser,
+    private readonly sends: SendsRepository,
+    private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async decideOne(dto: DecisionRequestDto): Promise<DecisionDto> {
+  async decideOne(dto: DecisionRequestDto, actor = 'api'): Promise<DecisionDto> {
     if (dto.customerId === undefined && dto.address === undefined) {
       throw Problem.field('customerId', 'or address is required');
     }
     const at = this.replayInstant(dto.at);
+    if (dto.reserve && at) throw Problem.field('reserve', 'cannot be combined with at: a replay reserves nothing');
     const recipient: Recipient = {
       customerId: dto.customerId ?? null,
       address: dto.address === undefined ? null : this.addresses.normalise(dto.channel, dto.address, 'address', true),
     };
-    const [decision] = await this.decide(dto.channel, dto.campaignId, at, [recipient]);
-    return { ...decision, decidedAt: new Date().toISOString(), at: at ? at.toISOString() : null };
+    const decisionId = randomUUID();
+    const decide = async () => (await this.decide(dto.channel, dto.campaignId, at, [recipient]))[0];
+    const decision = dto.reserve
+      ? await this.db.transaction(async () => {
+          // One reservation at a time per recipient: the count below sees every one made before.
+          await this.sends.lockRecipient(recipient, channelGroup(dto.channel));
+          const d = await decide();
+          if (d.allowed) {
+            await this.sends.reserve({
+              decisionId, customerId: recipient.customerId, channel: dto.channel, channelGroup: channelGroup(dto.channel), address: recipient.address,
+              campaignId: dto.campaignId, purpose: d.purpose, at: new Date(), recordedBy: actor,
+            });
+          }
+          return d;
+        })
+      : await decide();
+    const { purpose: _purpose, ...answer } = decision;
+    return { decisionId, ...answer, decidedAt: new Date().toISOString(), at: at ? at.toISOString() : null };
   }
 
   async decideBatch(dto: BatchDecisionRequestDto): Promise<BatchDecisionDto> {
@@ -85,7 +108,7 @@ export class DecisionsService {
   }
 
   /** The decision now for one recipient (what `confirm` builds on). */
-  async current(channel: Channel, campaignId: string, recipient: Recipient): Promise<Decision> {
+  async current(channel: Channel, campaignId: string, recipient: Recipient): Promise<PreferenceDecision> {
     return (await this.decide(channel, campaignId, null, [recipient]))[0];
   }
 
@@ -97,7 +120,7 @@ export class DecisionsService {
   }
 
   /** Fails closed: no answer within REQUEST_TIMEOUT_MS is a 503, never an "allowed". */
-  private async decide(channel: Channel, campaignId: string, at: Date | null, recipients: Recipient[]): Promise<PreferenceDecision[]> {
+  private async decide(channel: Channel, campaignId: string, at: Date | null, recipients: Recipient[]): Promise<(PreferenceDecision & { purpose: string })[]> {
     const ms = this.config.requestTimeoutMs;
     const unavailable = () => Problem.unavailable(`No decision could be made within ${ms} ms; nothing is allowed. Retry later.`);
     const query = { campaignId, channelGroup: channelGroup(channel), channel, at };
@@ -144,6 +167,37 @@ export class DecisionsService {
       }
       decisions[i] = answer.outcome === 'defer' ? { ...answer, basis: consent.basis } : consent;
     }
-    return decisions;
+    await this.applyCaps(decisions, found, recipients, { id: campaignId, purpose: facts.purpose, jurisdictions, channel, at: facts.at }, ms, unavailable);
+    return decisions as (PreferenceDecision & { purpose: string })[];
+  }
+
+  /**
+   * Frequency caps, for the recipients still allowed that have one: their recent sends in one
+   * more statement whatever their number, then a defer until the cap frees up.
+   */
+  private async applyCaps(
+    decisions: PreferenceDecision[], found: (CoveringEventsRow | undefined)[], recipients: Recipient[],
+    campaign: { id: string; purpose: string; jurisdictions: string[]; channel: Channel; at: Date }, ms: number, unavailable: () => Problem,
+  ): Promise<void> {
+    for (const d of decisions) (d as { purpose?: string }).purpose = campaign.purpose;
+    const capped: { i: number; caps: Cap[] }[] = [];
+    for (let i = 0; i < decisions.length; i++) {
+      if (!decisions[i].allowed) continue;
+      const caps = capsFor(campaign.purpose, campaign.jurisdictions, found[i]?.preferences?.maxMessages);
+      if (caps.length) capped.push({ i, caps });
+    }
+    if (!capped.length) return;
+    const horizon = new Date(Math.min(...capped.map((c) => capHorizon(c.caps, campaign.at).getTime())));
+    const keys = capped.map(({ i }) => (recipients[i].customerId ? { customerId: recipients[i].customerId, address: null } : { customerId: null, address: recipients[i].address }));
+    const sent = await withDeadline(this.sends.recent(keys, channelGroup(campaign.channel), horizon, campaign.at), ms, unavailable);
+    capped.forEach(({ i, caps }, k) => {
+      const check = checkCaps(caps, sent.get(k) ?? [], campaign.at, campaign);
+      if (!check.allowed) {
+        decisions[i] = {
+          allowed: false, outcome: 'defer', reason: 'frequency_cap', basis: decisions[i].basis,
+          nextAllowedAt: check.nextAllowedAt.toISOString(), blockedBy: check.blockedBy, purpose: campaign.purpose,
+        } as PreferenceDecision;
+      }
+    });
   }
 }

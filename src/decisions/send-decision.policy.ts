@@ -9,7 +9,7 @@ export type Outcome = 'allow' | 'deny' | 'defer';
 export type Reason =
   | 'opted_in' | 'opted_out' | 'no_consent' | 'no_objection' | 'channel_not_in_campaign' | 'service_window'
   | 'confirmation_pending' | 'confirmation_expired' | 'consent_lapsed' | 'consent_expired'
-  | 'channel_disabled' | 'quiet_hours';
+  | 'channel_disabled' | 'quiet_hours' | 'frequency_cap';
 
 /** Double opt-in: a confirmation not given within this expires (issue 4). */
 export const PENDING_CONFIRMATION_TTL: Duration = parseDuration('P30D')!;

@@ -108,7 +108,7 @@ export class TestApp {
 export async function snapshotCounts(t: TestApp): Promise<Record<string, number>> {
   const tables = [
     'consent_event', 'campaign', 'campaign_version', 'customer', 'contact_point', 'api_key', 'idempotency_record', 'sender', 'inbound_message',
-    'consent_lifecycle', 'webhook_endpoint', 'outbox_event', 'webhook_delivery',
+    'consent_lifecycle', 'webhook_endpoint', 'outbox_event', 'webhook_delivery', 'customer_preference', 'send',
   ];
   const out: Record<string, number> = {};
   for (const table of tables) out[table] = await t.count(table);
