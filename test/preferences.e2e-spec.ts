@@ -243,4 +243,31 @@ describe('send-time preferences', () => {
       expectProblem(await t.post('/v1/decisions', { channel: 'sms', campaignId: 'promo', customerId: 'x', reserve: true, at: new Date(Date.now() - 1000).toISOString() }), 400, 'reserve');
     });
   });
+
+  describe('decisions without a channel', () => {
+    it('name the best channel allowed now, the customer\'s preferred first, with the reasons for the others', async () => {
+      const id = `chooser-${++seq}`;
+      await t.put(`/v1/customers/${id}`, { contactPoints: [{ channel: 'sms', address: fresh() }, { channel: 'email', address: `${id}@example.com` }] });
+      await t.post('/v1/consents', { customerId: id, channel: 'sms', campaignId: 'promo', action: 'opt_in', source: 'api' });
+      await t.post('/v1/consents', { customerId: id, channel: 'email', campaignId: 'promo', action: 'opt_in', source: 'api' });
+      await t.put(`/v1/customers/${id}/preferences`, { preferredChannels: ['email', 'sms'] });
+      const res = await t.post('/v1/decisions', { customerId: id, campaignId: 'promo' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ allowed: true, channel: 'email', alternatives: [{ channel: 'email', allowed: true }, { channel: 'sms', allowed: true }] });
+      // Email switched off: SMS is the best left.
+      await t.put(`/v1/customers/${id}/preferences`, { preferredChannels: ['email', 'sms'], channels: { email: { enabled: false } } });
+      const next = await t.post('/v1/decisions', { customerId: id, campaignId: 'promo' });
+      expect(next.body).toMatchObject({ allowed: true, channel: 'sms', alternatives: [{ channel: 'email', reason: 'channel_disabled' }, { channel: 'sms', reason: 'opted_in' }] });
+      // Nothing allowed: a deny that names no channel.
+      await t.post('/v1/consents', { customerId: id, channel: 'sms', action: 'opt_out', source: 'api' });
+      const none = await t.post('/v1/decisions', { customerId: id, campaignId: 'promo' });
+      expect(none.body).toMatchObject({ allowed: false, outcome: 'deny', channel: null });
+      expect(none.body.alternatives.map((a: { reason: string }) => a.reason)).toEqual(['channel_disabled', 'opted_out']);
+    });
+
+    it('reach an address only on the channels that can', async () => {
+      const res = await t.post('/v1/decisions', { address: 'someone@example.com', campaignId: 'promo' });
+      expect(res.body.alternatives.map((a: { channel: string }) => a.channel)).toEqual(['email']);
+    });
+  });
 });

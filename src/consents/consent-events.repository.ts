@@ -104,9 +104,9 @@ const POLICY_COLUMNS = 'c.reconfirm_every, c.reconfirm_grace, c.consent_ttl, c.j
  * The preferences a customer had at the instant asked about ($5, or now): the newest
  * `preferences_changed` event recorded by then (preferences are replayed like consent).
  */
-const PREFERENCES_OF = (customer: string) => `(select e.evidence->'preferences' from consent_event e
+const PREFERENCES_OF = (customer: string, at = '$5') => `(select e.evidence->'preferences' from consent_event e
    where e.customer_id = ${customer} and e.channel_group = '*' and e.action = 'preferences_changed'
-     and ($5::timestamptz is null or e.recorded_at <= $5)
+     and (${at}::timestamptz is null or e.recorded_at <= ${at})
    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)`;
 const ISO_TIMES = `${ISO('n.occurred_at')} as occurred_at, ${ISO('n.recorded_at')} as recorded_at`;
 
@@ -276,6 +276,12 @@ export class ConsentEventsRepository {
       q.at,
       q.channel,
     ]);
+  }
+
+  /** A customer's preferences as of `at` (or now): the newest preferences_changed event recorded by then. */
+  async preferencesAt(customerId: string, at: Date | null): Promise<StoredPreferences | null> {
+    const rows = await this.db.query<{ preferences: StoredPreferences | null }>(`select ${PREFERENCES_OF('$1', '$2')} as preferences`, [customerId, at]);
+    return rows[0]?.preferences ?? null;
   }
 
   /** Events by id, oldest first (the effects of an inbound message, when it is replayed). */

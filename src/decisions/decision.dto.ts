@@ -7,12 +7,8 @@ import { IsInstant } from '../common/validators';
 
 export const MAX_BATCH_RECIPIENTS = 10_000;
 
-/** What every decision names: the channel, the campaign, and optionally a past instant to replay. */
+/** What every decision names: the campaign, and optionally a past instant to replay. */
 export class DecisionScopeDto {
-  @ApiProperty({ enum: CHANNELS })
-  @IsIn(CHANNELS)
-  channel: Channel;
-
   @ApiProperty({ maxLength: CAMPAIGN_ID_MAX })
   @IsString() @Length(1, CAMPAIGN_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
   campaignId: string;
@@ -23,6 +19,10 @@ export class DecisionScopeDto {
 }
 
 export class DecisionRequestDto extends DecisionScopeDto {
+  @ApiPropertyOptional({ enum: CHANNELS, description: 'Absent: the answer names the best channel allowed now, among the customer\'s preferred ones first, with the reasons for the others.' })
+  @IsOptional() @IsIn(CHANNELS)
+  channel?: Channel;
+
   @ApiPropertyOptional({ default: false, description: 'When allowed, count this message against frequency caps at once (until sent, or for an hour): two senders asking at the same moment cannot both pass a cap. Send it with POST /v1/sends and this decisionId.' })
   @IsOptional() @IsBoolean()
   reserve?: boolean;
@@ -42,6 +42,10 @@ export class RecipientDto {
 }
 
 export class BatchDecisionRequestDto extends DecisionScopeDto {
+  @ApiProperty({ enum: CHANNELS })
+  @IsIn(CHANNELS)
+  channel: Channel;
+
   // Items are checked by parseRecipients (see RawArray).
   @ApiProperty({ type: RecipientDto, isArray: true, minItems: 1, maxItems: MAX_BATCH_RECIPIENTS })
   @RawArray({ min: 1, max: MAX_BATCH_RECIPIENTS })
@@ -63,6 +67,14 @@ const REASONS = [
   'confirmation_pending', 'confirmation_expired', 'consent_lapsed', 'consent_expired', 'channel_disabled', 'quiet_hours', 'frequency_cap',
 ];
 
+export class ChannelAlternativeDto {
+  @ApiProperty({ enum: CHANNELS }) channel: string;
+  @ApiProperty() allowed: boolean;
+  @ApiProperty({ enum: OUTCOMES }) outcome: string;
+  @ApiProperty({ enum: REASONS }) reason: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) nextAllowedAt?: string | null;
+}
+
 export class DecisionDto {
   @ApiProperty({ format: 'uuid', description: 'Names this decision: POST /v1/sends may refer to it.' }) decisionId: string;
   @ApiProperty() allowed: boolean;
@@ -72,6 +84,8 @@ export class DecisionDto {
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: 'Deferrals: the first instant the message may be sent (null: none within 15 days).' }) nextAllowedAt?: string | null;
   @ApiPropertyOptional({ type: [String], description: 'Deferrals: what holds it back (quiet_hours, us-tcpa, us-fl, fr-demarchage).' }) blockedBy?: string[];
   @ApiProperty({ format: 'date-time' }) decidedAt: string;
+  @ApiPropertyOptional({ enum: CHANNELS, nullable: true, type: String, description: 'When the request named no channel: the channel chosen (null: none is allowed or deferred).' }) channel?: string | null;
+  @ApiPropertyOptional({ type: ChannelAlternativeDto, isArray: true, description: 'When the request named no channel: every channel considered, in order of preference.' }) alternatives?: ChannelAlternativeDto[];
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The replay instant, when one was asked.' }) at: string | null;
 }
 

@@ -14,6 +14,7 @@ import { CampaignPolicy, CoveringEvent, Decision, decideSend, NO_POLICY, Service
 import { applyPreferences, countryOf, PreferenceDecision, timeRules } from '../preferences/preference-policy';
 import { Cap, capHorizon, capsFor, checkCaps } from '../preferences/caps';
 import { SendsRepository } from '../preferences/sends.repository';
+import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { Db } from '../database/db';
 import { Duration, parseDuration } from '../common/duration';
 
@@ -44,12 +45,16 @@ export function campaignPolicy(row: { reconfirm_every: string | null; reconfirm_
   return { reconfirmEvery: duration(row.reconfirm_every), reconfirmGrace: duration(row.reconfirm_grace), consentTtl: duration(row.consent_ttl) };
 }
 
+const PHONE = /^\+?[\d\s().-]{6,}$/;
+const PHONE_CHANNELS: ReadonlySet<string> = new Set(['sms', 'mms', 'rcs', 'whatsapp', 'voice']);
+
 @Injectable()
 export class DecisionsService {
   constructor(
     private readonly events: ConsentEventsRepository,
     private readonly addresses: AddressNormaliser,
     private readonly sends: SendsRepository,
+    private readonly campaigns: CampaignsRepository,
     private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -58,6 +63,42 @@ export class DecisionsService {
     if (dto.customerId === undefined && dto.address === undefined) {
       throw Problem.field('customerId', 'or address is required');
     }
+    if (dto.channel === undefined) return this.chooseChannel(dto, actor);
+    return this.decideOn(dto as DecisionRequestDto & { channel: Channel }, actor);
+  }
+
+  /**
+   * No channel asked: every channel the campaign uses, the customer's preferred ones first
+   * (an address alone: the channels that can reach it), decided one by one; the first allowed
+   * wins, else the one that frees up first. The others come back as alternatives.
+   */
+  private async chooseChannel(dto: DecisionRequestDto, actor: string): Promise<DecisionDto> {
+    const at = this.replayInstant(dto.at);
+    const campaign = await this.campaigns.findById(dto.campaignId);
+    if (!campaign) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${dto.campaignId}".`);
+    const preferred = dto.customerId ? ((await this.events.preferencesAt(dto.customerId, at))?.preferredChannels ?? []) : [];
+    const reachable = (c: string) => dto.address === undefined || (PHONE.test(dto.address.trim()) ? PHONE_CHANNELS.has(c) : dto.address.includes('@') ? c === 'email' : !PHONE_CHANNELS.has(c) && c !== 'email');
+    const candidates = [...preferred.filter((c) => campaign.channels.includes(c)), ...campaign.channels.filter((c) => !preferred.includes(c))].filter(reachable) as Channel[];
+    const decided: DecisionDto[] = [];
+    for (const channel of candidates) decided.push(await this.decideOn({ ...dto, channel, reserve: false }, actor));
+    const alternatives = decided.map((d, i) => ({ channel: candidates[i], allowed: d.allowed, outcome: d.outcome, reason: d.reason, ...(d.outcome === 'defer' ? { nextAllowedAt: d.nextAllowedAt } : {}) }));
+    let best = decided.findIndex((d) => d.allowed);
+    if (best < 0) {
+      const deferred = decided.map((d, i) => ({ d, i })).filter(({ d }) => d.outcome === 'defer' && d.nextAllowedAt);
+      best = deferred.sort((a, b) => Date.parse(a.d.nextAllowedAt!) - Date.parse(b.d.nextAllowedAt!))[0]?.i ?? -1;
+    }
+    if (best < 0) {
+      const first = decided[0];
+      return {
+        decisionId: randomUUID(), allowed: false, outcome: 'deny', reason: first?.reason ?? 'channel_not_in_campaign', basis: first?.basis ?? null,
+        channel: null, alternatives, decidedAt: new Date().toISOString(), at: at ? at.toISOString() : null,
+      };
+    }
+    const chosen = dto.reserve && decided[best].allowed ? await this.decideOn({ ...dto, channel: candidates[best] }, actor) : decided[best];
+    return { ...chosen, channel: candidates[best], alternatives };
+  }
+
+  private async decideOn(dto: DecisionRequestDto & { channel: Channel }, actor: string): Promise<DecisionDto> {
     const at = this.replayInstant(dto.at);
     if (dto.reserve && at) throw Problem.field('reserve', 'cannot be combined with at: a replay reserves nothing');
     const recipient: Recipient = {
