@@ -75,29 +75,27 @@ export class ChannelAlternativeDto {
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) nextAllowedAt?: string | null;
 }
 
-export class DecisionDto {
-  @ApiProperty({ format: 'uuid', description: 'Names this decision: POST /v1/sends may refer to it.' }) decisionId: string;
+/** The answer, as single and batch decisions both give it. */
+export class DecisionOutcomeDto {
   @ApiProperty() allowed: boolean;
   @ApiProperty({ enum: OUTCOMES }) outcome: string;
   @ApiProperty({ enum: REASONS }) reason: string;
   @ApiProperty({ type: DecisionBasisDto, nullable: true }) basis: DecisionBasisDto | null;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: 'Deferrals: the first instant the message may be sent (null: none within 15 days).' }) nextAllowedAt?: string | null;
   @ApiPropertyOptional({ type: [String], description: 'Deferrals: what holds it back (quiet_hours, us-tcpa, us-fl, fr-demarchage).' }) blockedBy?: string[];
+}
+
+export class DecisionDto extends DecisionOutcomeDto {
+  @ApiProperty({ format: 'uuid', description: 'Names this decision: POST /v1/sends may refer to it.' }) decisionId: string;
   @ApiProperty({ format: 'date-time' }) decidedAt: string;
   @ApiPropertyOptional({ enum: CHANNELS, nullable: true, type: String, description: 'When the request named no channel: the channel chosen (null: none is allowed or deferred).' }) channel?: string | null;
   @ApiPropertyOptional({ type: ChannelAlternativeDto, isArray: true, description: 'When the request named no channel: every channel considered, in order of preference.' }) alternatives?: ChannelAlternativeDto[];
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The replay instant, when one was asked.' }) at: string | null;
 }
 
-export class BatchDecisionResultDto {
+export class BatchDecisionResultDto extends DecisionOutcomeDto {
   @ApiProperty({ nullable: true, type: String }) customerId: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Normalised.' }) address: string | null;
-  @ApiProperty() allowed: boolean;
-  @ApiProperty({ enum: OUTCOMES }) outcome: string;
-  @ApiProperty({ enum: REASONS }) reason: string;
-  @ApiProperty({ type: DecisionBasisDto, nullable: true }) basis: DecisionBasisDto | null;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: 'Deferrals: the first instant the message may be sent (null: none within 15 days).' }) nextAllowedAt?: string | null;
-  @ApiPropertyOptional({ type: [String], description: 'Deferrals: what holds it back (quiet_hours, us-tcpa, us-fl, fr-demarchage).' }) blockedBy?: string[];
 }
 
 export class BatchDecisionDto {
