@@ -107,6 +107,13 @@ describe('jurisdictions', () => {
     expect(sendWindow([fr], at('2026-05-26T09:00:00Z')).allowed).toBe(true);
   });
 
+  it('counts leap days: from Friday 28 February 2025 20:30 to Monday 3 March, and 29 February 2028 is a Tuesday like any other', () => {
+    const fr = jurisdictionRule('fr-demarchage', 'Europe/Paris');
+    expect(iso(sendWindow([fr], at('2025-02-28T19:30:00Z')).nextAllowedAt)).toBe('2025-03-03T09:00:00.000Z');
+    expect(iso(sendWindow([fr], at('2028-02-28T19:30:00Z')).nextAllowedAt)).toBe('2028-02-29T09:00:00.000Z');
+    expect(iso(sendWindow([quietHoursRule({ start: 22 * 60, end: 7 * 60 }, 'UTC')], at('2028-02-28T23:00:00Z')).nextAllowedAt)).toBe('2028-02-29T07:00:00.000Z');
+  });
+
   it('combines with quiet hours: the first instant every rule allows', () => {
     const rules = [jurisdictionRule('fr-demarchage', 'Europe/Paris'), quietHoursRule({ start: 19 * 60, end: 11 * 60 }, 'Europe/Paris')];
     // Wednesday 2026-06-10 19:30 CEST: quiet until 11:00 Thursday, which fr allows.
