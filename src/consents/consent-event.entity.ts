@@ -1,3 +1,4 @@
+import { RecipientColumns } from '../common/recipient-columns';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { CampaignEntity } from '../campaigns/campaign.entity';
 
@@ -16,21 +17,9 @@ import { CampaignEntity } from '../campaigns/campaign.entity';
 @Index('consent_event_customer_idx', ['customerId', 'channelGroup', 'occurredAt', 'recordedAt', 'id'], {
   where: 'customer_id IS NOT NULL',
 })
-export class ConsentEventEntity {
+export class ConsentEventEntity extends RecipientColumns {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
-
-  @Column({ name: 'customer_id', type: 'varchar', length: 128, nullable: true })
-  customerId: string | null;
-
-  @Column({ type: 'varchar', length: 16 })
-  channel: string;
-
-  @Column({ name: 'channel_group', type: 'varchar', length: 16 })
-  channelGroup: string;
-
-  @Column({ type: 'varchar', length: 512, nullable: true })
-  address: string | null;
 
   /** Null: the event covers the whole channel. */
   @Column({ name: 'campaign_id', type: 'varchar', length: 64, nullable: true })

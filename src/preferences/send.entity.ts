@@ -1,3 +1,4 @@
+import { RecipientColumns } from '../common/recipient-columns';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { CampaignEntity } from '../campaigns/campaign.entity';
 
@@ -8,7 +9,7 @@ import { CampaignEntity } from '../campaigns/campaign.entity';
 @Entity('send')
 @Index('send_customer_idx', ['customerId', 'sentAt'], { where: 'customer_id IS NOT NULL' })
 @Index('send_address_idx', ['channelGroup', 'address', 'sentAt'], { where: 'address IS NOT NULL' })
-export class SendEntity {
+export class SendEntity extends RecipientColumns {
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'PK_send' })
   id: string;
 
@@ -24,18 +25,6 @@ export class SendEntity {
   /** `sent`, or `reserved` (by a decision; counts until sent or until it expires). */
   @Column({ type: 'varchar', length: 16 })
   kind: string;
-
-  @Column({ name: 'customer_id', type: 'varchar', length: 128, nullable: true })
-  customerId: string | null;
-
-  @Column({ type: 'varchar', length: 16 })
-  channel: string;
-
-  @Column({ name: 'channel_group', type: 'varchar', length: 16 })
-  channelGroup: string;
-
-  @Column({ type: 'varchar', length: 512, nullable: true })
-  address: string | null;
 
   @Column({ name: 'campaign_id', type: 'varchar', length: 64 })
   campaignId: string;
