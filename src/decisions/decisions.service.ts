@@ -106,29 +106,28 @@ export class DecisionsService {
       address: dto.address === undefined ? null : this.addresses.normalise(dto.channel, dto.address, 'address', true),
     };
     const decisionId = randomUUID();
-    const decide = async () => (await this.decide(dto.channel, dto.campaignId, at, [recipient]))[0];
+    const decide = () => this.decide(dto.channel, dto.campaignId, at, [recipient]);
     const decision = dto.reserve
       ? await this.db.transaction(async () => {
           // One reservation at a time per recipient: the count below sees every one made before.
           await this.sends.lockRecipient(recipient, channelGroup(dto.channel));
-          const d = await decide();
+          const { decisions: [d], purpose } = await decide();
           if (d.allowed) {
             await this.sends.reserve({
               decisionId, customerId: recipient.customerId, channel: dto.channel, channelGroup: channelGroup(dto.channel), address: recipient.address,
-              campaignId: dto.campaignId, purpose: d.purpose, at: new Date(), recordedBy: actor,
+              campaignId: dto.campaignId, purpose, at: new Date(), recordedBy: actor,
             });
           }
           return d;
         })
-      : await decide();
-    const { purpose: _purpose, ...answer } = decision;
-    return { decisionId, ...answer, decidedAt: new Date().toISOString(), at: at ? at.toISOString() : null };
+      : (await decide()).decisions[0];
+    return { decisionId, ...decision, decidedAt: new Date().toISOString(), at: at ? at.toISOString() : null };
   }
 
   async decideBatch(dto: BatchDecisionRequestDto): Promise<BatchDecisionDto> {
     const at = this.replayInstant(dto.at);
     const recipients = parseRecipients(dto.recipients, (address, field) => this.addresses.normalise(dto.channel, address, field, true));
-    const decisions = await this.decide(dto.channel, dto.campaignId, at, recipients);
+    const { decisions } = await this.decide(dto.channel, dto.campaignId, at, recipients);
     return {
       decidedAt: new Date().toISOString(),
       at: at ? at.toISOString() : null,
@@ -150,7 +149,7 @@ export class DecisionsService {
 
   /** The decision now for one recipient (what `confirm` builds on). */
   async current(channel: Channel, campaignId: string, recipient: Recipient): Promise<PreferenceDecision> {
-    return (await this.decide(channel, campaignId, null, [recipient]))[0];
+    return (await this.decide(channel, campaignId, null, [recipient])).decisions[0];
   }
 
   private replayInstant(raw: string | undefined): Date | null {
@@ -161,7 +160,7 @@ export class DecisionsService {
   }
 
   /** Fails closed: no answer within REQUEST_TIMEOUT_MS is a 503, never an "allowed". */
-  private async decide(channel: Channel, campaignId: string, at: Date | null, recipients: Recipient[]): Promise<(PreferenceDecision & { purpose: string })[]> {
+  private async decide(channel: Channel, campaignId: string, at: Date | null, recipients: Recipient[]): Promise<{ decisions: PreferenceDecision[]; purpose: Purpose }> {
     const ms = this.config.requestTimeoutMs;
     const unavailable = () => Problem.unavailable(`No decision could be made within ${ms} ms; nothing is allowed. Retry later.`);
     const query = { campaignId, channelGroup: channelGroup(channel), channel, at };
@@ -209,7 +208,7 @@ export class DecisionsService {
       decisions[i] = answer.outcome === 'defer' ? { ...answer, basis: consent.basis } : consent;
     }
     await this.applyCaps(decisions, found, recipients, { id: campaignId, purpose: facts.purpose, jurisdictions, channel, at: facts.at }, ms, unavailable);
-    return decisions as (PreferenceDecision & { purpose: string })[];
+    return { decisions, purpose: facts.purpose };
   }
 
   /**
@@ -220,11 +219,13 @@ export class DecisionsService {
     decisions: PreferenceDecision[], found: (CoveringEventsRow | undefined)[], recipients: Recipient[],
     campaign: { id: string; purpose: string; jurisdictions: string[]; channel: Channel; at: Date }, ms: number, unavailable: () => Problem,
   ): Promise<void> {
-    for (const d of decisions) (d as { purpose?: string }).purpose = campaign.purpose;
+    // The campaign's own caps are the same for everyone; a customer's add to them.
+    const campaignCaps = capsFor(campaign.purpose, campaign.jurisdictions, null);
     const capped: { i: number; caps: Cap[] }[] = [];
     for (let i = 0; i < decisions.length; i++) {
       if (!decisions[i].allowed) continue;
-      const caps = capsFor(campaign.purpose, campaign.jurisdictions, found[i]?.preferences?.maxMessages);
+      const own = found[i]?.preferences?.maxMessages;
+      const caps = own ? capsFor(campaign.purpose, campaign.jurisdictions, own) : campaignCaps;
       if (caps.length) capped.push({ i, caps });
     }
     if (!capped.length) return;
@@ -236,8 +237,8 @@ export class DecisionsService {
       if (!check.allowed) {
         decisions[i] = {
           allowed: false, outcome: 'defer', reason: 'frequency_cap', basis: decisions[i].basis,
-          nextAllowedAt: check.nextAllowedAt.toISOString(), blockedBy: check.blockedBy, purpose: campaign.purpose,
-        } as PreferenceDecision;
+          nextAllowedAt: check.nextAllowedAt.toISOString(), blockedBy: check.blockedBy,
+        };
       }
     });
   }
