@@ -2,18 +2,21 @@
  * Builds the application exactly one way, for production, tests and the OpenAPI generator:
  * Fastify with its limits, the validation pipe, the problem+json filter and the API document.
  */
-import { LogLevel } from '@nestjs/common';
+import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { IDLE_TIMEOUT_MS } from './common/http-limits';
 import { Problem } from './common/problem';
-import { ProblemFilter } from './common/problem.filter';
+import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
 import { TWILIO_BODY_LIMIT, TWILIO_WEBHOOK_PATH } from './inbound/inbound.controller';
 import { parseForm } from './inbound/twilio-signature';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+
+const frameworkLogger = new Logger('Router');
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -27,6 +30,11 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
     trustProxy: false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Path segments are checked by the validation pipe (which names them); the router only
+    // refuses what no id could be: percent-encoded sender addresses stay well under this.
+    maxParamLength: 2048,
+    // Malformed URLs and over-long segments, refused before routing, as problem+json too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, toProblem(error, frameworkLogger, request.raw), request.raw.url?.split('?')[0]),
     logger: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { schedule: options.schedule }), adapter, {

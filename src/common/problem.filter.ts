@@ -12,6 +12,7 @@ const HTTP_CODES: Record<number, [string, string]> = {
   406: ['NOT_ACCEPTABLE', 'Not acceptable'],
   408: ['REQUEST_TIMEOUT', 'Request timeout'],
   413: ['PAYLOAD_TOO_LARGE', 'Payload too large'],
+  414: ['URI_TOO_LONG', 'URI too long'],
   415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
   429: ['TOO_MANY_REQUESTS', 'Too many requests'],
 };
