@@ -1,25 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { freePort } from './support/free-port';
+import { startService } from './support/service-process';
 import { ADMIN_KEY, TestApp } from './support/test-app';
-
-const ROOT = resolve(__dirname, '..');
-
-/** The real service in its own process (compiled on the fly), on the given database. */
-async function startService(databaseUrl: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'error', MIGRATIONS_RUN: 'false', TS_NODE_TRANSPILE_ONLY: 'true' },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 300; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false)) return child;
-    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the service did not become ready');
-}
 
 /** kill -9 in the middle of a stream of writes: every write that got a 2xx is there after a restart. */
 describe('process killed during writes', () => {
@@ -81,5 +62,26 @@ describe('process killed during writes', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  }, 120_000);
+
+  it('SIGTERM: in-flight requests finish, then the process exits cleanly', async () => {
+    const port = await freePort();
+    // Many due consents, so that a sweep is still running when the signal comes.
+    await t.put('/v1/campaigns/r', { name: 'r', purpose: 'marketing', channels: ['sms'], reconfirmEvery: 'P30D', reconfirmGrace: 'P30D' });
+    await t.sql.query(
+      `insert into consent_event (channel, channel_group, address, campaign_id, action, source, occurred_at, recorded_by)
+       select 'sms', 'sms', '+1415' || (3000000 + i)::text, 'r', 'opt_in', 'import', now() - interval '40 days', 'test' from generate_series(1, 20000) i`,
+    );
+    const child = await startService(t.config.databaseUrl!, port, { LIFECYCLE_BATCH_SIZE: '200' });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const sweep = fetch(`http://127.0.0.1:${port}/v1/admin/jobs/reconfirmation/run`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGTERM');
+    const res = await sweep;
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { result: { requested: number } }).result.requested).toBe(20000);
+    expect(await exited).toBe(0);
+    // New connections are refused once it has stopped.
+    expect(await fetch(`http://127.0.0.1:${port}/health/live`).then(() => 'answered', () => 'refused')).toBe('refused');
   }, 120_000);
 });
