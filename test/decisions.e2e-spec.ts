@@ -1,7 +1,6 @@
 import { expectProblem, snapshotCounts, TestApp } from './support/test-app';
 
 const PHONE = '+14155550100';
-const OTHER = '+14155550199';
 
 describe('POST /v1/decisions', () => {
   let t: TestApp;

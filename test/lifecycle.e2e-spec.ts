@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { freePort } from './support/free-port';
 import { expectProblem, snapshotCounts, TestApp } from './support/test-app';
 

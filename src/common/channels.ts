@@ -12,7 +12,12 @@ export function channelGroup(channel: Channel): string {
   return channel === 'mms' || channel === 'rcs' ? 'sms' : channel;
 }
 
+const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNELS);
 const PHONE_CHANNELS: ReadonlySet<Channel> = new Set(['sms', 'mms', 'rcs', 'whatsapp', 'voice']);
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && CHANNEL_SET.has(value);
+}
 const EMAIL = /^[^\s@"(),:;<>[\\\]]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 export const MAX_ADDRESS_LENGTH = 512;
 
@@ -55,6 +60,14 @@ export function normaliseAddressForLookup(channel: Channel, raw: string, default
 
 const SHORT_CODE = /^\d{3,8}$/;
 const PHONE_LIKE = /^\+?[\d\s().-]{7,}$/;
+
+/** Whether `channel` can carry a message to `address` as written: phones, emails, or ids of the other channels. */
+export function channelReaches(channel: Channel, address: string): boolean {
+  const input = address.trim();
+  if (PHONE_LIKE.test(input)) return PHONE_CHANNELS.has(channel);
+  if (input.includes('@')) return channel === 'email';
+  return !PHONE_CHANNELS.has(channel) && channel !== 'email';
+}
 const SENDER_ID = /^[A-Za-z0-9][A-Za-z0-9 ._&'-]{0,63}$/;
 
 /**

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, Problem } from './problem';
+import { isPlainObject } from './validators';
 import 'reflect-metadata';
 
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -87,7 +88,7 @@ class StrictValidationPipe extends ValidationPipe {
       delete rest[property];
       if (field.kind === 'object') {
         if (v === undefined) continue;
-        if (v === null || typeof v !== 'object' || Array.isArray(v)) errors.push({ field: property, message: 'must be an object' });
+        if (!isPlainObject(v)) errors.push({ field: property, message: 'must be an object' });
         else raw[property] = v;
       } else if (!Array.isArray(v)) errors.push({ field: property, message: 'must be an array' });
       else if (v.length < field.min || v.length > field.max) errors.push({ field: property, message: `must contain ${field.min} to ${field.max} items, got ${v.length}` });

@@ -1,4 +1,5 @@
 import { parseDuration } from './duration';
+import { Problem } from './problem';
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
 export function isIanaTimeZone(value: unknown): boolean {
@@ -51,6 +52,18 @@ export function IsIsoDuration(options?: ValidationOptions) {
       options: { message: `${propertyName} must be an ISO 8601 duration such as P180D or PT24H`, ...options },
       validator: { validate: (v: unknown) => typeof v === 'string' && v.length <= 40 && parseDuration(v) !== undefined },
     });
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+/** Clocks disagree a little, not more: an instant a client reports may be at most 5 minutes ahead. */
+export function notInFuture(instant: Date, field: string): Date {
+  if (instant.getTime() > Date.now() + MAX_FUTURE_SKEW_MS) throw Problem.field(field, 'must not be more than 5 minutes in the future');
+  return instant;
 }
 
 /** An ISO 8601 instant with an explicit offset or Z, as JSON carries it. */

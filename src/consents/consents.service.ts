@@ -4,7 +4,7 @@ import { CampaignsService } from '../campaigns/campaigns.service';
 import { AddressNormaliser } from '../common/address-normaliser';
 import { channelGroup } from '../common/channels';
 import { Problem } from '../common/problem';
-import { parseInstant } from '../common/validators';
+import { notInFuture, parseInstant } from '../common/validators';
 import { CustomersRepository } from '../customers/customers.repository';
 import { CustomersService } from '../customers/customers.service';
 import { Db } from '../database/db';
@@ -12,7 +12,6 @@ import { DecisionsService } from '../decisions/decisions.service';
 import { ConsentEventDto, ConsentStateDto, ConsentStateQuery, HistoryPageDto, RecordConsentDto, RecordedConsentDto } from './consent.dto';
 import { ConsentEventRow, ConsentEventsRepository } from './consent-events.repository';
 
-const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 /** Double opt-in applies to consent collected where anyone could have typed the address in. */
 const DOUBLE_OPT_IN_SOURCES: ReadonlySet<string> = new Set(['web_form', 'import']);
 
@@ -65,8 +64,7 @@ export class ConsentsService {
   async record(dto: RecordConsentDto, principal: Principal): Promise<RecordedConsentDto> {
     if (dto.customerId === undefined && dto.address === undefined) throw Problem.field('customerId', 'or address is required');
     const address = dto.address === undefined ? null : this.addresses.normalise(dto.channel, dto.address, 'address');
-    const occurredAt = dto.occurredAt ? parseInstant(dto.occurredAt)! : new Date();
-    if (occurredAt.getTime() > Date.now() + MAX_FUTURE_SKEW_MS) throw Problem.field('occurredAt', 'must not be more than 5 minutes in the future');
+    const occurredAt = dto.occurredAt ? notInFuture(parseInstant(dto.occurredAt)!, 'occurredAt') : new Date();
     const group = channelGroup(dto.channel);
     if (dto.action === 'confirm' && dto.campaignId === undefined) {
       throw Problem.field('campaignId', 'is required to confirm: double opt-in and re-confirmation are campaign policies');

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { FastPath, RawArray } from '../common/validation';
-import { CHANNELS, Channel } from '../common/channels';
-import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
+import { CHANNELS, Channel, isChannel } from '../common/channels';
+import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN, isId } from '../common/identifiers';
 import { IsInstant, parseInstant } from '../common/validators';
 
 export const MAX_BATCH_RECIPIENTS = 10_000;
@@ -18,15 +18,13 @@ export class DecisionScopeDto {
   at?: string;
 }
 
-const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNELS);
 const DECISION_FIELDS: ReadonlySet<string> = new Set(['customerId', 'address', 'channel', 'campaignId', 'at', 'reserve']);
-const isId = (v: unknown, max: number) => typeof v === 'string' && v.length >= 1 && v.length <= max && ID_PATTERN.test(v);
 
 /** DecisionRequestDto's decorators as one quick test (see FastPath): single decisions are the hot path. */
 export function isPlainValidDecisionRequest(b: Record<string, unknown>): boolean {
   for (const key of Object.keys(b)) if (!DECISION_FIELDS.has(key)) return false;
   return (
-    (b.channel === undefined || (typeof b.channel === 'string' && CHANNEL_SET.has(b.channel))) &&
+    (b.channel === undefined || isChannel(b.channel)) &&
     isId(b.campaignId, CAMPAIGN_ID_MAX) &&
     (b.customerId === undefined || isId(b.customerId, CUSTOMER_ID_MAX)) &&
     (b.address === undefined || (typeof b.address === 'string' && b.address.length >= 1 && b.address.length <= 512)) &&

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Purpose } from '../campaigns/campaign.dto';
 import { AddressNormaliser } from '../common/address-normaliser';
-import { Channel, channelGroup } from '../common/channels';
+import { Channel, channelGroup, channelReaches } from '../common/channels';
 import { withDeadline } from '../common/deadline';
 import { Problem } from '../common/problem';
 import { parseInstant } from '../common/validators';
@@ -11,7 +11,7 @@ import { ConsentEventsRepository, CoveringEventsRow } from '../consents/consent-
 import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequestDto } from './decision.dto';
 import { parseRecipients, Recipient } from './recipients';
 import { CampaignPolicy, CoveringEvent, Decision, decideSend, NO_POLICY, ServiceWindow } from './send-decision.policy';
-import { applyPreferences, countryOf, PreferenceDecision, timeRules } from '../preferences/preference-policy';
+import { applyPreferences, countryOf, isChannelDisabled, PreferenceDecision, timeRules } from '../preferences/preference-policy';
 import { Cap, capHorizon, capsFor, checkCaps } from '../preferences/caps';
 import { SendsRepository } from '../preferences/sends.repository';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
@@ -45,9 +45,6 @@ export function campaignPolicy(row: { reconfirm_every: string | null; reconfirm_
   return { reconfirmEvery: duration(row.reconfirm_every), reconfirmGrace: duration(row.reconfirm_grace), consentTtl: duration(row.consent_ttl) };
 }
 
-const PHONE = /^\+?[\d\s().-]{6,}$/;
-const PHONE_CHANNELS: ReadonlySet<string> = new Set(['sms', 'mms', 'rcs', 'whatsapp', 'voice']);
-
 @Injectable()
 export class DecisionsService {
   constructor(
@@ -77,8 +74,8 @@ export class DecisionsService {
     const campaign = await this.campaigns.findById(dto.campaignId);
     if (!campaign) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${dto.campaignId}".`);
     const preferred = dto.customerId ? ((await this.events.preferencesAt(dto.customerId, at))?.preferredChannels ?? []) : [];
-    const reachable = (c: string) => dto.address === undefined || (PHONE.test(dto.address.trim()) ? PHONE_CHANNELS.has(c) : dto.address.includes('@') ? c === 'email' : !PHONE_CHANNELS.has(c) && c !== 'email');
-    const candidates = [...preferred.filter((c) => campaign.channels.includes(c)), ...campaign.channels.filter((c) => !preferred.includes(c))].filter(reachable) as Channel[];
+    const candidates = ([...preferred.filter((c) => campaign.channels.includes(c)), ...campaign.channels.filter((c) => !preferred.includes(c))] as Channel[])
+      .filter((c) => dto.address === undefined || channelReaches(c, dto.address));
     const decided: DecisionDto[] = [];
     for (const channel of candidates) decided.push(await this.decideOn({ ...dto, channel, reserve: false }, actor));
     const alternatives = decided.map((d, i) => ({ channel: candidates[i], allowed: d.allowed, outcome: d.outcome, reason: d.reason, ...(d.outcome === 'defer' ? { nextAllowedAt: d.nextAllowedAt } : {}) }));
@@ -194,7 +191,8 @@ export class DecisionsService {
         continue;
       }
       const pf = { purpose: facts.purpose, channel, jurisdictions, preferences, timeZone: row?.timezone ?? null, address: recipients[i].address, at: facts.at };
-      if (preferences?.channels?.[channel]?.enabled === false) {
+      // A switched-off channel depends on the customer alone: answer it before the shared time rules.
+      if (isChannelDisabled(preferences, channel)) {
         decisions[i] = applyPreferences(consent, pf, []);
         continue;
       }
@@ -202,7 +200,7 @@ export class DecisionsService {
       const key = `${zoneKey}|${facts.purpose === 'marketing' ? JSON.stringify(preferences?.quietHours ?? null) : ''}|${consent.reason}`;
       let answer = windows.get(key);
       if (!answer) {
-        answer = applyPreferences(consent, pf, timeRules({ ...pf, timeZone: pf.timeZone, address: pf.timeZone ? null : pf.address }));
+        answer = applyPreferences(consent, pf, timeRules(pf));
         windows.set(key, answer);
       }
       decisions[i] = answer.outcome === 'defer' ? { ...answer, basis: consent.basis } : consent;

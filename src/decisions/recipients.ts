@@ -1,4 +1,4 @@
-import { CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
+import { CUSTOMER_ID_MAX, ID_MESSAGE, isId } from '../common/identifiers';
 import { FieldError, Problem } from '../common/problem';
 
 export interface Recipient {
@@ -29,7 +29,7 @@ export function parseRecipients(raw: unknown[], normaliseAddress: (address: stri
       continue;
     }
     const { customerId, address } = item as { customerId?: unknown; address?: unknown };
-    if (customerId !== undefined && (typeof customerId !== 'string' || customerId.length < 1 || customerId.length > CUSTOMER_ID_MAX || !ID_PATTERN.test(customerId))) {
+    if (customerId !== undefined && !isId(customerId, CUSTOMER_ID_MAX)) {
       errors.push({ field: `${at}.customerId`, message: `must be a string of 1 to ${CUSTOMER_ID_MAX} characters that ${ID_MESSAGE.replace(/^must /, '')}` });
       continue;
     }

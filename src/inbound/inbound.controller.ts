@@ -7,7 +7,7 @@ import { Principal, Public, RequireScopes } from '../auth/scopes';
 import { AddressNormaliser } from '../common/address-normaliser';
 import { Channel } from '../common/channels';
 import { FieldError, Problem } from '../common/problem';
-import { parseInstant } from '../common/validators';
+import { notInFuture, parseInstant } from '../common/validators';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { InboundMessageDto, InboundResultDto, MAX_INBOUND_BODY } from './inbound.dto';
@@ -17,7 +17,6 @@ import { FormParams, isValidTwilioSignature } from './twilio-signature';
 export const TWILIO_WEBHOOK_PATH = '/v1/inbound/twilio';
 /** Twilio's bodies are small; anything larger is not Twilio. */
 export const TWILIO_BODY_LIMIT = 64 * 1024;
-const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
 /** Twilio writes the channel as a prefix of the address: `whatsapp:+1...`, `rcs:+1...`, `messenger:123`. */
 const TWILIO_CHANNELS: Record<string, Channel> = { whatsapp: 'whatsapp', rcs: 'rcs', messenger: 'messenger', sms: 'sms', mms: 'mms' };
@@ -126,8 +125,7 @@ export class InboundController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<InboundResultDto> {
-    const receivedAt = dto.receivedAt ? parseInstant(dto.receivedAt)! : new Date();
-    if (receivedAt.getTime() > Date.now() + MAX_FUTURE_SKEW_MS) throw Problem.field('receivedAt', 'must not be more than 5 minutes in the future');
+    const receivedAt = dto.receivedAt ? notInFuture(parseInstant(dto.receivedAt)!, 'receivedAt') : new Date();
     const message = {
       provider: 'api',
       messageId: dto.messageId,

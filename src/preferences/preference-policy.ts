@@ -6,20 +6,16 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Purpose } from '../campaigns/campaign.dto';
+import type { StoredPreferences } from '../consents/consent-events.repository';
 import type { Decision } from '../decisions/send-decision.policy';
 import { parseClock } from './local-time';
 import { Jurisdiction, jurisdictionRule, quietHoursRule, recipientZones, sendWindow, TimeRule } from './send-window';
-
-export interface StoredPreferencesLike {
-  channels?: Record<string, { enabled: boolean }>;
-  quietHours?: { start: string; end: string; days?: number[] } | null;
-}
 
 export interface PreferenceFacts {
   purpose: Purpose;
   channel: string;
   jurisdictions: readonly string[];
-  preferences: StoredPreferencesLike | null;
+  preferences: Pick<StoredPreferences, 'channels' | 'quietHours'> | null;
   /** The customer's IANA time zone, if known. */
   timeZone: string | null;
   /** The address the message goes to: a phone number tells a country. */
@@ -61,9 +57,14 @@ export function timeRules(f: Omit<PreferenceFacts, 'at' | 'channel'>): TimeRule[
   return rules;
 }
 
+/** The customer switched this channel off (a channel not named is on). */
+export function isChannelDisabled(preferences: PreferenceFacts['preferences'], channel: string): boolean {
+  return preferences?.channels?.[channel]?.enabled === false;
+}
+
 export function applyPreferences(consent: Decision, f: PreferenceFacts, rules: TimeRule[] = timeRules(f)): PreferenceDecision {
   if (!consent.allowed) return consent;
-  if (f.preferences?.channels?.[f.channel]?.enabled === false) {
+  if (isChannelDisabled(f.preferences, f.channel)) {
     return { allowed: false, outcome: 'deny', reason: 'channel_disabled', basis: consent.basis };
   }
   if (!rules.length) return consent;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/scopes';
-import { CHANNELS } from '../common/channels';
+import { CHANNELS, isChannel } from '../common/channels';
+import { isPlainObject } from '../common/validators';
 import { parseDuration } from '../common/duration';
 import { FieldError, Problem } from '../common/problem';
 import { PURPOSES } from '../campaigns/campaign.dto';
@@ -13,7 +14,6 @@ import { PreferenceRow, PreferencesRepository } from './preferences.repository';
 
 /** Preference changes are ledger events on every channel at once. */
 export const ALL_CHANNELS = '*';
-const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNELS);
 const PURPOSE_SET: ReadonlySet<string> = new Set(PURPOSES);
 
 function toDto(customerId: string, row: PreferenceRow | undefined): PreferencesDto {
@@ -27,9 +27,6 @@ function toDto(customerId: string, row: PreferenceRow | undefined): PreferencesD
   };
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 @Injectable()
 export class PreferencesService {
@@ -49,11 +46,10 @@ export class PreferencesService {
   async put(customerId: string, dto: PutPreferencesDto, principal: Principal): Promise<PreferencesDto> {
     const channels = this.checkChannels(dto.channels ?? {});
     const maxMessages = dto.maxMessages === undefined ? null : this.checkCaps(dto.maxMessages);
-    if (dto.quietHours && parseClock(dto.quietHours.start) === parseClock(dto.quietHours.end)) {
-      throw Problem.field('quietHours.end', 'must differ from start');
-    }
-    if (dto.quietHours && (parseClock(dto.quietHours.start) === undefined || parseClock(dto.quietHours.end) === undefined)) {
-      throw Problem.field('quietHours', 'start and end must be times between 00:00 and 24:00');
+    if (dto.quietHours) {
+      const [start, end] = [parseClock(dto.quietHours.start), parseClock(dto.quietHours.end)];
+      if (start === undefined || end === undefined) throw Problem.field('quietHours', 'start and end must be times between 00:00 and 24:00');
+      if (start === end) throw Problem.field('quietHours.end', 'must differ from start');
     }
     return this.db.transaction(async () => {
       await this.customers.require(customerId);
@@ -80,7 +76,7 @@ export class PreferencesService {
     const out: Record<string, { enabled: boolean }> = {};
     for (const [channel, value] of Object.entries(raw)) {
       const field = `channels.${channel}`;
-      if (!CHANNEL_SET.has(channel)) errors.push({ field, message: `is not a channel (${CHANNELS.join(', ')})` });
+      if (!isChannel(channel)) errors.push({ field, message: `is not a channel (${CHANNELS.join(', ')})` });
       else if (!isPlainObject(value) || typeof value.enabled !== 'boolean' || Object.keys(value).length !== 1) {
         errors.push({ field, message: 'must be { "enabled": true | false }' });
       } else out[channel] = { enabled: value.enabled };

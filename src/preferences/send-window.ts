@@ -195,7 +195,10 @@ function distinctZones(zones: readonly string[]): string[] {
   const year = new Date().getUTCFullYear();
   const probes = Array.from({ length: 24 }, (_, i) => Date.UTC(year, Math.floor(i / 2), i % 2 ? 20 : 5));
   for (const zone of zones) {
-    const signature = probes.map((p) => toLocal(new Date(p), zone).hour * 60 + toLocal(new Date(p), zone).minute).join(',');
+    const signature = probes.map((p) => {
+      const local = toLocal(new Date(p), zone);
+      return local.hour * 60 + local.minute;
+    }).join(',');
     if (!seen.has(signature)) seen.set(signature, zone);
   }
   out = [...seen.values()];

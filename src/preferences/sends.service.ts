@@ -4,14 +4,13 @@ import { CampaignsService } from '../campaigns/campaigns.service';
 import { AddressNormaliser } from '../common/address-normaliser';
 import { channelGroup } from '../common/channels';
 import { Problem } from '../common/problem';
-import { parseInstant } from '../common/validators';
+import { notInFuture, parseInstant } from '../common/validators';
 import { ConsentEventsRepository } from '../consents/consent-events.repository';
 import { CustomersRepository } from '../customers/customers.repository';
 import { Db } from '../database/db';
 import { RecordSendDto, SendDto } from './sends.dto';
 import { SendRow, SendsRepository } from './sends.repository';
 
-const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
 function toDto(row: SendRow): SendDto {
   return {
@@ -38,8 +37,7 @@ export class SendsService {
   async record(dto: RecordSendDto, principal: Principal): Promise<{ send: SendDto; created: boolean }> {
     if (dto.customerId === undefined && dto.address === undefined) throw Problem.field('customerId', 'or address is required');
     const address = dto.address === undefined ? null : this.addresses.normalise(dto.channel, dto.address, 'address');
-    const sentAt = parseInstant(dto.sentAt)!;
-    if (sentAt.getTime() > Date.now() + MAX_FUTURE_SKEW_MS) throw Problem.field('sentAt', 'must not be more than 5 minutes in the future');
+    const sentAt = notInFuture(parseInstant(dto.sentAt)!, 'sentAt');
     const group = channelGroup(dto.channel);
     return this.db.transaction(async () => {
       const campaign = await this.campaigns.require(dto.campaignId);

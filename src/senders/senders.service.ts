@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AddressNormaliser } from '../common/address-normaliser';
 import { FieldError, Problem } from '../common/problem';
-import { isLanguageTag } from '../common/validators';
+import { isLanguageTag, isPlainObject } from '../common/validators';
 import { Db } from '../database/db';
 import type { ReplyTexts } from '../inbound/replies';
 import { defaultKeywordIntent, KeywordIntent, keywordKey, SenderKeywords } from '../inbound/reply-parser';
@@ -50,9 +50,6 @@ export function parserReplies(row: SenderSettings | null): Record<string, ReplyT
   return out;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** The entries of a map keyed by language tag whose values are objects; what is not, is reported. */
 function languageEntries(raw: Record<string, unknown>, field: string, errors: FieldError[]): [string, Record<string, unknown>][] {

@@ -55,11 +55,10 @@ export class ReceiverPolicy {
   }
 
   /** A `lookup` for http.request: resolves, checks, and connects to the address checked. */
-  lookup = (hostname: string, _options: unknown, callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void): void => {
+  lookup = (hostname: string, options: unknown, callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void): void => {
     this.resolve(hostname).then(
       (addresses) => {
-        const opts = _options as { all?: boolean };
-        if (opts?.all) callback(null, addresses);
+        if ((options as { all?: boolean } | undefined)?.all) callback(null, addresses);
         else callback(null, addresses[0].address, addresses[0].family);
       },
       (error: Error) => callback(error, ''),

@@ -119,13 +119,4 @@ export class WebhooksRepository {
       [id, status, error, retryAt],
     );
   }
-
-  /** Deliveries not yet made, and how old the oldest is (outbox lag). */
-  async backlog(): Promise<{ pending: number; oldest_seconds: number | null }> {
-    const rows = await this.db.query<{ pending: number; oldest_seconds: number | null }>(
-      `select count(*)::int as pending, extract(epoch from now() - min(o.created_at))::float8 as oldest_seconds
-         from webhook_delivery d join outbox_event o on o.id = d.outbox_id where d.status = 'pending'`,
-    );
-    return rows[0];
-  }
 }
