@@ -1,6 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AuditController, ErasureController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
+import { ErasureService } from './audit/erasure.service';
+import { LedgerRepository } from './audit/ledger.repository';
+import { LedgerService } from './audit/ledger.service';
+import { Pseudonyms } from './audit/pseudonyms';
+import { SystemEvents } from './audit/system-events';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeysService } from './api-keys/api-keys.service';
@@ -49,7 +56,7 @@ export class AppModule {
       global: true,
       imports: [DatabaseModule, IdempotencyModule, ...(options.schedule === false ? [] : [ScheduleModule.forRoot()])],
       controllers: [HealthController, ApiKeysController, CampaignsController, CustomersController, ConsentsController, DecisionsController, SendersController, InboundController,
-        WebhooksController, JobsController, PreferencesController, SendsController],
+        WebhooksController, JobsController, PreferencesController, SendsController, AuditController, ErasureController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -76,6 +83,12 @@ export class AppModule {
         PreferencesService,
         SendsRepository,
         SendsService,
+        Pseudonyms,
+        SystemEvents,
+        LedgerRepository,
+        LedgerService,
+        AuditService,
+        ErasureService,
       ],
       exports: [APP_CONFIG],
     };

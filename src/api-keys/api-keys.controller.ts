@@ -48,7 +48,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked (or already revoked).' })
-  async revoke(@Param('id', uuid) id: string): Promise<void> {
-    await this.apiKeys.revoke(id);
+  async revoke(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.apiKeys.revoke(id, principal);
   }
 }

@@ -39,9 +39,9 @@ export class ApiKeysRepository {
   }
 
   /** Returns the key's secret hash when it was active, so that caches can forget it. */
-  async revoke(id: string): Promise<{ secret_hash: string } | undefined> {
-    const rows = await this.db.query<{ secret_hash: string }>(
-      `update api_key set revoked_at = now() where id = $1 and revoked_at is null returning secret_hash`,
+  async revoke(id: string): Promise<{ secret_hash: string; name: string; prefix: string } | undefined> {
+    const rows = await this.db.query<{ secret_hash: string; name: string; prefix: string }>(
+      `update api_key set revoked_at = now() where id = $1 and revoked_at is null returning secret_hash, name, prefix`,
       [id],
     );
     return rows[0];

@@ -3,6 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Principal, SCOPES, Scope } from '../auth/scopes';
 import { Problem } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { SystemEvents } from '../audit/system-events';
+import { Db } from '../database/db';
 import { ApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { ApiKeyRow, ApiKeysRepository } from './api-keys.repository';
 
@@ -37,6 +39,8 @@ export class ApiKeysService {
 
   constructor(
     private readonly repository: ApiKeysRepository,
+    private readonly db: Db,
+    private readonly systemEvents: SystemEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     if (config.adminApiKey) this.adminHash = createHash('sha256').update(config.adminApiKey).digest();
@@ -64,12 +68,17 @@ export class ApiKeysService {
 
   async create(name: string, scopes: Scope[], createdBy: Principal): Promise<CreatedApiKeyDto> {
     const secret = `csk_${randomBytes(24).toString('base64url')}`;
-    const row = await this.repository.insert({
-      name,
-      prefix: secret.slice(0, 12),
-      secretHash: sha256(secret),
-      scopes: [...scopes].sort(),
-      createdBy: createdBy.actor,
+    // The key and its ledger record commit together (never the secret or its hash).
+    const row = await this.db.transaction(async () => {
+      const inserted = await this.repository.insert({
+        name,
+        prefix: secret.slice(0, 12),
+        secretHash: sha256(secret),
+        scopes: [...scopes].sort(),
+        createdBy: createdBy.actor,
+      });
+      await this.systemEvents.record('api_key.created', createdBy.actor, `api_key:${inserted.id}`, { name, prefix: inserted.prefix, scopes: inserted.scopes });
+      return inserted;
     });
     return { ...toDto(row), secret };
   }
@@ -78,8 +87,12 @@ export class ApiKeysService {
     return (await this.repository.listAll()).map(toDto);
   }
 
-  async revoke(id: string): Promise<void> {
-    const revoked = await this.repository.revoke(id);
+  async revoke(id: string, by: Principal): Promise<void> {
+    const revoked = await this.db.transaction(async () => {
+      const row = await this.repository.revoke(id);
+      if (row) await this.systemEvents.record('api_key.revoked', by.actor, `api_key:${id}`, { name: row.name, prefix: row.prefix });
+      return row;
+    });
     if (!revoked) {
       if (await this.repository.exists(id)) return; // already revoked: DELETE is idempotent
       throw Problem.notFound('API_KEY.NOT_FOUND', `No API key has id ${id}.`);

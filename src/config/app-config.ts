@@ -44,6 +44,15 @@ export interface AppConfig {
   webhookGiveUpAfter: Duration;
   /** Receivers allowed although private, loopback or link-local: host names, addresses, CIDR ranges. */
   webhookAllowHosts: string[];
+  /** How often the sealer looks for events to seal into the audit ledger. */
+  sealIntervalMs: number;
+  /** Most events in one sealed block. */
+  sealBatchSize: number;
+  /**
+   * Key of the keyed hashes that stand for erased customers' ids and addresses. Unset: one is
+   * generated once and kept in the database (service_secret), which protects less.
+   */
+  pseudonymKey?: string;
 }
 
 function duration(env: Env, name: string, fallback: string): { value: Duration; text: string } {
@@ -145,6 +154,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const brandName = (env.BRAND_NAME ?? '').trim() || 'us';
   if (brandName.length > 64) throw new ConfigError('BRAND_NAME', 'must be at most 64 characters');
   const window = duration(env, 'SERVICE_WINDOW', 'PT24H');
+  const pseudonymKey = env.PSEUDONYM_KEY === '' ? undefined : env.PSEUDONYM_KEY;
+  if (pseudonymKey !== undefined && pseudonymKey.length < 32) throw new ConfigError('PSEUDONYM_KEY', 'must be at least 32 characters (for example: openssl rand -hex 32)');
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -173,6 +184,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 1000, 10, 300_000),
     webhookGiveUpAfter: duration(env, 'WEBHOOK_GIVE_UP_AFTER', 'P3D').value,
     webhookAllowHosts: list(env, 'WEBHOOK_ALLOW_HOSTS'),
+    sealIntervalMs: integer(env, 'SEAL_INTERVAL_MS', 500, 10, 60_000),
+    sealBatchSize: integer(env, 'SEAL_BATCH_SIZE', 5000, 1, 50_000),
+    pseudonymKey,
   };
 }
 

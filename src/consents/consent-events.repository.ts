@@ -42,6 +42,8 @@ export interface CoveringEventsRow {
   ord?: number;
   /** Null on a batch's recipient rows. */
   purpose: string | null;
+  /** The campaign row: whether the channel group has suppressions at all. */
+  has_suppressions?: boolean | null;
   channels: string[] | null;
   /** The campaign's policy (ISO 8601 durations); null on a batch's recipient rows. */
   reconfirm_every: string | null;
@@ -109,6 +111,13 @@ const PREFERENCES_OF = (customer: string, at = '$5') => `(select e.evidence->'pr
      and (${at}::timestamptz is null or e.recorded_at <= ${at})
    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)`;
 const ISO_TIMES = `${ISO('n.occurred_at')} as occurred_at, ${ISO('n.recorded_at')} as recorded_at`;
+/**
+ * An erased customer's contact point (issue 5) competes with events as a channel-wide
+ * `suppressed` fact at the time of the erasure: it wins until a newer opt-in.
+ */
+/** Whether the channel group has any suppression: until it does, decisions skip hashing addresses. */
+const HAS_SUPPRESSIONS = 'exists (select 1 from suppression where channel_group = $2) as has_suppressions';
+const SUPPRESSION_COLUMNS = (at: string) => `null::bigint as id, 'suppressed'::varchar as action, null::varchar as campaign_id, ${at} as occurred_at, ${at} as recorded_at`;
 
 /**
  * "May I send?" for one recipient: the same rule as COVERING_EVENTS_SQL below, shaped for one
@@ -143,8 +152,15 @@ const COVERING_EVENT_SQL = `
           and ${COVERS_CAMPAIGN_AT}
         order by ${NEWEST_FIRST_E} limit 1) e
       where p.channel_group = $2 and p.address = $3)
+    union all
+    select ${SUPPRESSION_COLUMNS('s.suppressed_at')} from suppression s
+     where $7::text is not null and s.channel_group = $2 and s.address_hash = $7 and ($5::timestamptz is null or s.suppressed_at <= $5)
+    union all
+    select ${SUPPRESSION_COLUMNS('p.suppressed_at')} from contact_point p
+     where $3::text is null and p.customer_id = $4 and p.channel_group = $2 and p.suppressed_at is not null
+       and ($5::timestamptz is null or p.suppressed_at <= $5)
   )
-  select c.purpose, c.channels, ${POLICY_COLUMNS}, n.id::text as id, n.action, n.campaign_id,
+  select c.purpose, c.channels, ${POLICY_COLUMNS}, ${HAS_SUPPRESSIONS}, n.id::text as id, n.action, n.campaign_id,
          ${ISO_TIMES}, ${WINDOW_COLUMNS}, k.timezone, k.preferences
     from ${CAMPAIGN_AT} c
     left join (select * from candidates order by ${NEWEST_FIRST} limit 1) n on true
@@ -171,7 +187,7 @@ const COVERING_EVENT_SQL = `
  */
 const COVERING_EVENTS_SQL = `
   with c as materialized ${CAMPAIGN_AT}, r as (
-    select * from unnest($3::text[], $4::text[]) with ordinality as r(customer_id, address, ord)
+    select * from unnest($3::text[], $4::text[], $7::text[]) with ordinality as r(customer_id, address, address_hash, ord)
   ), targets as (
     select ord, address from r where address is not null
     union all
@@ -208,6 +224,14 @@ const COVERING_EVENTS_SQL = `
     union all
     select c.ord, ce.id, ce.action, ce.campaign_id, ce.occurred_at, ce.recorded_at
       from customers c join customer_events ce on ce.customer_id = c.customer_id
+    union all
+    select r.ord, ${SUPPRESSION_COLUMNS('s.suppressed_at')}
+      from r join suppression s on s.channel_group = $2 and s.address_hash = r.address_hash
+     where $5::timestamptz is null or s.suppressed_at <= $5
+    union all
+    select r.ord, ${SUPPRESSION_COLUMNS('p.suppressed_at')}
+      from r join contact_point p on p.customer_id = r.customer_id and p.channel_group = $2
+     where r.address is null and p.suppressed_at is not null and ($5::timestamptz is null or p.suppressed_at <= $5)
   ), newest as (
     select distinct on (ord) * from candidates order by ord, ${NEWEST_FIRST}
   ), windows as (
@@ -218,11 +242,11 @@ const COVERING_EVENTS_SQL = `
   )
   -- The campaign once (ord 0), then one row per recipient that has a covering event or an open
   -- window: the campaign's columns are not repeated (and parsed) ten thousand times.
-  select 0 as ord, c.purpose, c.channels, ${POLICY_COLUMNS}, null as id, null as action, null as campaign_id, null as occurred_at, null as recorded_at,
+  select 0 as ord, c.purpose, c.channels, ${POLICY_COLUMNS}, ${HAS_SUPPRESSIONS}, null as id, null as action, null as campaign_id, null as occurred_at, null as recorded_at,
          null as window_id, null as window_occurred_at, null as window_recorded_at, null as window_expires_at, null as timezone, null as preferences
     from c
   union all
-  select coalesce(n.ord, w.ord, k.ord)::int, null, null, null, null, null, null, n.id::text, n.action, n.campaign_id, ${ISO_TIMES}, ${WINDOW_COLUMNS},
+  select coalesce(n.ord, w.ord, k.ord)::int, null, null, null, null, null, null, null, n.id::text, n.action, n.campaign_id, ${ISO_TIMES}, ${WINDOW_COLUMNS},
          k.timezone, k.preferences
     from newest n full join windows w on w.ord = n.ord full join profiles k on k.ord = coalesce(n.ord, w.ord)
    where exists (select 1 from c)
@@ -250,11 +274,13 @@ export class ConsentEventsRepository {
     channel: string;
     at: Date | null;
     recipient: { customerId: string | null; address: string | null };
+    /** Keyed hash of the address (Pseudonyms.addressHash), to match the suppression list; null: not checked. */
+    addressHash: string | null;
   }): Promise<CoveringEventsRow[]> {
     // A named statement: planned once per connection, which is most of the cost of one decision.
     return this.db.query<CoveringEventsRow>(
       COVERING_EVENT_SQL,
-      [q.campaignId, q.channelGroup, q.recipient.address, q.recipient.customerId, q.at, q.channel],
+      [q.campaignId, q.channelGroup, q.recipient.address, q.recipient.customerId, q.at, q.channel, q.addressHash],
       'covering-event',
     );
   }
@@ -265,6 +291,8 @@ export class ConsentEventsRepository {
     channel: string;
     at: Date | null;
     recipients: { customerId: string | null; address: string | null }[];
+    /** Per recipient, as for one; null: not checked. */
+    addressHashes: (string | null)[] | null;
   }): Promise<CoveringEventsRow[]> {
     // Not a named statement: PostgreSQL's generic plan assumes ten array elements and picks a
     // nested loop that takes seconds at ten thousand recipients; planning each time costs ~2 ms.
@@ -275,6 +303,7 @@ export class ConsentEventsRepository {
       q.recipients.map((r) => r.address),
       q.at,
       q.channel,
+      q.addressHashes ?? [],
     ]);
   }
 

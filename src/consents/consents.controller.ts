@@ -49,7 +49,7 @@ export class ConsentsController {
   @Get('customers/:customerId/history')
   @RequireScopes('consents:read')
   @ApiOkResponse({ type: HistoryPageDto })
-  history(@Param() params: CustomerParams, @Query() query: HistoryQuery): Promise<HistoryPageDto> {
-    return this.consents.history(params.customerId, query.cursor, query.limit);
+  history(@Param() params: CustomerParams, @Query() query: HistoryQuery, @CurrentPrincipal() principal: Principal): Promise<HistoryPageDto> {
+    return this.consents.history(params.customerId, query.cursor, query.limit, principal);
   }
 }

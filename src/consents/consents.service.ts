@@ -1,3 +1,5 @@
+import { Pseudonyms } from '../audit/pseudonyms';
+import { SystemEvents } from '../audit/system-events';
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/scopes';
 import { CampaignsService } from '../campaigns/campaigns.service';
@@ -59,6 +61,8 @@ export class ConsentsService {
     private readonly addresses: AddressNormaliser,
     private readonly db: Db,
     private readonly decisions: DecisionsService,
+    private readonly pseudonyms: Pseudonyms,
+    private readonly systemEvents: SystemEvents,
   ) {}
 
   async record(dto: RecordConsentDto, principal: Principal): Promise<RecordedConsentDto> {
@@ -93,6 +97,7 @@ export class ConsentsService {
           ]);
         }
       }
+      if (address !== null && (dto.action === 'opt_in' || dto.action === 'confirm')) await this.checkSuppression(group, address, dto.source, occurredAt);
       if (dto.customerId !== undefined) await this.customers.ensureExists(dto.customerId);
       const row = await this.events.insert({
         customerId: dto.customerId ?? null,
@@ -117,6 +122,30 @@ export class ConsentsService {
     });
   }
 
+  /**
+   * An erased customer's address stays suppressed until a new explicit opt-in (issue 5): an
+   * import cannot bring it back (that is how people get messaged again after asking to be
+   * forgotten), nor can an opt-in dated before the erasure.
+   */
+  private async checkSuppression(group: string, address: string, source: string, occurredAt: Date): Promise<void> {
+    const [s] = await this.db.query<{ reason: string; suppressed_at: Date }>(
+      `select reason, suppressed_at from suppression where channel_group = $1 and address_hash = $2`,
+      [group, this.pseudonyms.addressHash(group, address)],
+    );
+    if (!s) return;
+    const since = s.suppressed_at.toISOString();
+    if (source === 'import') {
+      throw Problem.conflict('CONSENT.SUPPRESSED', `This address belonged to an erased customer and is suppressed since ${since}; an import cannot opt it back in. Record the person's new, explicit opt-in instead (web_form, keyword, verbal, agent or api, with evidence).`, [
+        { field: 'source', message: 'import cannot opt in a suppressed address' },
+      ]);
+    }
+    if (occurredAt.getTime() <= s.suppressed_at.getTime()) {
+      throw Problem.conflict('CONSENT.SUPPRESSED', `This address belonged to an erased customer and is suppressed since ${since}; only an opt-in given after that lifts it.`, [
+        { field: 'occurredAt', message: `must be after the erasure (${since}) to opt a suppressed address back in` },
+      ]);
+    }
+  }
+
   async statesOfCustomer(customerId: string): Promise<ConsentStateDto[]> {
     await this.customersService.require(customerId);
     const points = await this.customers.findContactPoints(customerId);
@@ -139,9 +168,14 @@ export class ConsentsService {
     return rows.map(toStateDto);
   }
 
-  async history(customerId: string, cursor: string | undefined, limit = 50): Promise<HistoryPageDto> {
+  /** A page of a customer's history; the read itself is recorded in the ledger (who, when). */
+  async history(customerId: string, cursor: string | undefined, limit: number | undefined, by: Principal): Promise<HistoryPageDto> {
+    limit ??= 50;
     await this.customersService.require(customerId);
-    const rows = await this.events.findHistoryPage(customerId, cursor ?? null, limit + 1);
+    const rows = await this.db.transaction(async () => {
+      await this.systemEvents.record('history.read', by.actor, this.pseudonyms.customerRef(customerId), { cursor: cursor ?? null, limit });
+      return this.events.findHistoryPage(customerId, cursor ?? null, limit! + 1);
+    });
     const page = rows.slice(0, limit);
     return { items: page.map(toEventDto), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
   }

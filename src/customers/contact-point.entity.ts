@@ -22,6 +22,10 @@ export class ContactPointEntity {
   @JoinColumn({ name: 'customer_id' })
   customer?: CustomerEntity;
 
+  /** When the address was suppressed (an erased customer's), if it was: set when the contact point is created. */
+  @Column({ name: 'suppressed_at', type: 'timestamptz', nullable: true })
+  suppressedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

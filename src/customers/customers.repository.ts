@@ -52,13 +52,16 @@ export class CustomersRepository {
     );
   }
 
-  async replaceContactPoints(customerId: string, points: { channel: string; address: string; channelGroup: string }[]): Promise<void> {
+  /** `addressHash`: the suppression list's key for the point (Pseudonyms.addressHash). */
+  async replaceContactPoints(customerId: string, points: { channel: string; address: string; channelGroup: string; addressHash: string }[]): Promise<void> {
     await this.db.query(`delete from contact_point where customer_id = $1`, [customerId]);
     if (!points.length) return;
     await this.db.query(
-      `insert into contact_point (channel, address, channel_group, customer_id)
-       select channel, address, channel_group, $4 from unnest($1::text[], $2::text[], $3::text[]) as p(channel, address, channel_group)`,
-      [points.map((p) => p.channel), points.map((p) => p.address), points.map((p) => p.channelGroup), customerId],
+      `insert into contact_point (channel, address, channel_group, customer_id, suppressed_at)
+       select p.channel, p.address, p.channel_group, $5,
+              (select s.suppressed_at from suppression s where s.channel_group = p.channel_group and s.address_hash = p.address_hash)
+         from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as p(channel, address, channel_group, address_hash)`,
+      [points.map((p) => p.channel), points.map((p) => p.address), points.map((p) => p.channelGroup), points.map((p) => p.addressHash), customerId],
     );
   }
 

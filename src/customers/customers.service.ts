@@ -1,3 +1,4 @@
+import { Pseudonyms } from '../audit/pseudonyms';
 import { Injectable } from '@nestjs/common';
 import { AddressNormaliser } from '../common/address-normaliser';
 import { Channel, channelGroup } from '../common/channels';
@@ -23,6 +24,7 @@ export class CustomersService {
     private readonly repository: CustomersRepository,
     private readonly addresses: AddressNormaliser,
     private readonly db: Db,
+    private readonly pseudonyms: Pseudonyms,
   ) {}
 
   /** Replaces the customer's profile and contact points as a whole (PUT semantics). */
@@ -49,7 +51,7 @@ export class CustomersService {
         }));
         throw Problem.conflict('CONTACT_POINT.TAKEN', 'A contact point belongs to another customer; remove it there first.', errors);
       }
-      await this.repository.replaceContactPoints(id, points);
+      await this.repository.replaceContactPoints(id, points.map((p) => ({ ...p, addressHash: this.pseudonyms.addressHash(p.channelGroup, p.address) })));
       return { customer: toDto(row, await this.repository.findContactPoints(id)), created };
     });
   }

@@ -49,7 +49,59 @@ export class Db {
     }
   }
 
+  /**
+   * A read-only REPEATABLE READ transaction on its own connection: every query and cursor sees
+   * the same snapshot, however long the caller streams. `close()` must be called (finally).
+   */
+  async snapshot(): Promise<ReadSnapshot> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin isolation level repeatable read read only');
+      // A client reading an export slowly keeps the transaction idle between fetches.
+      await client.query(`set local idle_in_transaction_session_timeout = '5min'; set local statement_timeout = '2min'`);
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    return new ReadSnapshot(client);
+  }
+
   async ping(): Promise<void> {
     await this.pool.query('select 1');
+  }
+}
+
+let cursors = 0;
+
+export class ReadSnapshot {
+  private closed = false;
+
+  constructor(private readonly client: PoolClient) {}
+
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.client.query({ text: sql, values: params })).rows as T[];
+  }
+
+  /** The rows of `sql` in batches of `batch`, fetched only as the caller asks for them. */
+  async *cursor<T = Record<string, unknown>>(sql: string, params: unknown[], batch: number): AsyncGenerator<T[]> {
+    const name = `c${++cursors}`;
+    await this.client.query({ text: `declare ${name} no scroll cursor for ${sql}`, values: params });
+    try {
+      for (;;) {
+        const rows = (await this.client.query(`fetch ${batch} from ${name}`)).rows as T[];
+        if (rows.length) yield rows;
+        if (rows.length < batch) return;
+      }
+    } finally {
+      if (!this.closed) await this.client.query(`close ${name}`).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    let broken: Error | undefined;
+    await this.client.query('rollback').catch((error: Error) => (broken = error));
+    this.client.release(broken);
   }
 }

@@ -1,3 +1,4 @@
+import { AuditExportEntity, LedgerBlockEntity, LedgerLeafEntity, LedgerNodeEntity, SealQueueEntity, ServiceSecretEntity, SuppressionEntity, SystemEventEntity } from '../audit/audit.entities';
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
 import { CampaignEntity, CampaignVersionEntity } from '../campaigns/campaign.entity';
 import { ConsentLifecycleEntity } from '../lifecycle/consent-lifecycle.entity';
@@ -14,4 +15,5 @@ import { SenderEntity } from '../senders/sender.entity';
 /** Every table the service owns; migrations must agree with these (see test/schema-drift.e2e-spec.ts). */
 export const ENTITIES = [ApiKeyEntity, CampaignEntity, CustomerEntity, ContactPointEntity, ConsentEventEntity, IdempotencyRecordEntity, SenderEntity, InboundMessageEntity,
   CampaignVersionEntity, ConsentLifecycleEntity, WebhookEndpointEntity, OutboxEventEntity, WebhookDeliveryEntity,
-  CustomerPreferenceEntity, SendEntity];
+  CustomerPreferenceEntity, SendEntity,
+  SystemEventEntity, SealQueueEntity, LedgerBlockEntity, LedgerLeafEntity, LedgerNodeEntity, SuppressionEntity, AuditExportEntity, ServiceSecretEntity];

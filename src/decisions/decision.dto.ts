@@ -79,7 +79,7 @@ export class DecisionBasisDto {
 
 const OUTCOMES = ['allow', 'deny', 'defer'];
 const REASONS = [
-  'opted_in', 'opted_out', 'no_consent', 'no_objection', 'channel_not_in_campaign', 'service_window',
+  'opted_in', 'opted_out', 'no_consent', 'no_objection', 'channel_not_in_campaign', 'service_window', 'suppressed',
   'confirmation_pending', 'confirmation_expired', 'consent_lapsed', 'consent_expired', 'channel_disabled', 'quiet_hours', 'frequency_cap',
 ];
 

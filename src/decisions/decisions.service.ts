@@ -17,9 +17,10 @@ import { SendsRepository } from '../preferences/sends.repository';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { Db } from '../database/db';
 import { Duration, parseDuration } from '../common/duration';
+import { Pseudonyms } from '../audit/pseudonyms';
 
 function toCovering(row: CoveringEventsRow): CoveringEvent | null {
-  if (row.id === null) return null;
+  if (row.action === null) return null;
   return { id: row.id, action: row.action!, campaignId: row.campaign_id, occurredAt: row.occurred_at!, recordedAt: row.recorded_at! };
 }
 
@@ -53,8 +54,24 @@ export class DecisionsService {
     private readonly sends: SendsRepository,
     private readonly campaigns: CampaignsRepository,
     private readonly db: Db,
+    private readonly pseudonyms: Pseudonyms,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Channel groups known to have suppressions (erased customers' contact points). Until one
+   * does, its decisions skip hashing addresses (a tenth of a batch's cost); each decision's
+   * statement says whether it has, so the first decision after the first erasure re-runs with
+   * hashes and none is ever answered without the check. Suppressions are never removed.
+   */
+  private readonly suppressedGroups = new Set<string>();
+
+  private addressHashes(group: string, recipients: Recipient[]): (string | null)[] | null {
+    if (!this.suppressedGroups.has(group)) return null;
+    const out = new Array<string | null>(recipients.length);
+    for (let i = 0; i < recipients.length; i++) out[i] = recipients[i].address === null ? null : this.pseudonyms.addressHash(group, recipients[i].address!);
+    return out;
+  }
 
   async decideOne(dto: DecisionRequestDto, actor = 'api'): Promise<DecisionDto> {
     if (dto.customerId === undefined && dto.address === undefined) {
@@ -163,14 +180,20 @@ export class DecisionsService {
     const query = { campaignId, channelGroup: channelGroup(channel), channel, at };
     let campaign: CoveringEventsRow | undefined;
     // Per recipient: the row with its covering event and open window; undefined when it has neither.
-    const found: (CoveringEventsRow | undefined)[] = new Array(recipients.length);
-    if (recipients.length === 1) {
-      [campaign] = await withDeadline(this.events.findLatestCoveringEvent({ ...query, recipient: recipients[0] }), ms, unavailable);
-      found[0] = campaign;
-    } else {
-      const rows = await withDeadline(this.events.findLatestCoveringEvents({ ...query, recipients }), ms, unavailable);
-      campaign = rows[0]?.ord === 0 ? rows[0] : undefined;
-      for (let i = 1; i < rows.length; i++) found[rows[i].ord! - 1] = rows[i];
+    let found: (CoveringEventsRow | undefined)[];
+    for (;;) {
+      const hashes = this.addressHashes(query.channelGroup, recipients);
+      found = new Array(recipients.length);
+      if (recipients.length === 1) {
+        [campaign] = await withDeadline(this.events.findLatestCoveringEvent({ ...query, recipient: recipients[0], addressHash: hashes?.[0] ?? null }), ms, unavailable);
+        found[0] = campaign;
+      } else {
+        const rows = await withDeadline(this.events.findLatestCoveringEvents({ ...query, recipients, addressHashes: hashes }), ms, unavailable);
+        campaign = rows[0]?.ord === 0 ? rows[0] : undefined;
+        for (let i = 1; i < rows.length; i++) found[rows[i].ord! - 1] = rows[i];
+      }
+      if (hashes || !campaign?.has_suppressions) break;
+      this.suppressedGroups.add(query.channelGroup); // the first decision after the first erasure: again, with hashes
     }
     if (!campaign) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${campaignId}".`);
     const facts = { purpose: campaign.purpose as Purpose, campaignChannels: campaign.channels!, channel, policy: campaignPolicy(campaign), at: at ?? new Date() };

@@ -30,6 +30,12 @@ describe('decideSend', () => {
     expect(d).toMatchObject({ allowed: false, outcome: 'deny', reason: 'opted_out', basis: { eventId: '3', scope: 'channel' } });
   });
 
+  it.each(['marketing', 'transactional', 'conversational'] as const)('a suppression (erased customer) denies a %s campaign, even inside a service window', (purpose) => {
+    const window = { id: '9', occurredAt: t0.toISOString(), recordedAt: t0.toISOString(), expiresAt: plus(86_400_000).toISOString() };
+    const suppression: CoveringEvent = { id: null, action: 'suppressed', campaignId: null, occurredAt: t0.toISOString(), recordedAt: t0.toISOString() };
+    expect(decideSend({ ...base, purpose, latest: suppression, window })).toEqual({ allowed: false, outcome: 'deny', reason: 'suppressed', basis: null });
+  });
+
   it('a channel the campaign does not send on is denied, but an opt-out is still reported as such', () => {
     const facts = { purpose: 'transactional' as const, channel: 'whatsapp', campaignChannels: ['sms'] };
     expect(decideSend({ ...facts, latest: ev('1', 'opt_in', 0) })).toMatchObject({ allowed: false, reason: 'channel_not_in_campaign' });

@@ -9,7 +9,7 @@ export type Outcome = 'allow' | 'deny' | 'defer';
 export type Reason =
   | 'opted_in' | 'opted_out' | 'no_consent' | 'no_objection' | 'channel_not_in_campaign' | 'service_window'
   | 'confirmation_pending' | 'confirmation_expired' | 'consent_lapsed' | 'consent_expired'
-  | 'channel_disabled' | 'quiet_hours' | 'frequency_cap';
+  | 'channel_disabled' | 'quiet_hours' | 'frequency_cap' | 'suppressed';
 
 /** Double opt-in: a confirmation not given within this expires (issue 4). */
 export const PENDING_CONFIRMATION_TTL: Duration = parseDuration('P30D')!;
@@ -24,7 +24,9 @@ export interface CampaignPolicy {
 export const NO_POLICY: CampaignPolicy = { reconfirmEvery: null, reconfirmGrace: null, consentTtl: null };
 
 export interface CoveringEvent {
-  id: string;
+  /** Null for a suppression (an erased customer's contact point): no event stands behind it. */
+  id: string | null;
+  /** A ledger action, or `suppressed`. */
   action: string;
   campaignId: string | null;
   /** ISO 8601 instants. */
@@ -95,7 +97,7 @@ const ENDED: Record<string, Reason> = { lapsed: 'consent_lapsed', expired: 'cons
 
 function basisOf(event: CoveringEvent): DecisionBasis {
   return {
-    eventId: event.id,
+    eventId: event.id as string, // only suppressions have none, and they have no basis
     action: event.action,
     scope: event.campaignId === null ? 'channel' : 'campaign',
     occurredAt: event.occurredAt,
@@ -114,6 +116,8 @@ export function decideSend(facts: DecisionFacts): Decision {
   const { latest } = facts;
   // An opt-out always wins, whatever else is true.
   if (latest?.action === 'opt_out') return { allowed: false, outcome: 'deny', reason: 'opted_out', basis: basisOf(latest) };
+  // An erased customer's contact point (issue 5): denied like an opt-out until a newer opt-in.
+  if (latest?.action === 'suppressed') return { allowed: false, outcome: 'deny', reason: 'suppressed', basis: null };
   if (!facts.campaignChannels.includes(facts.channel)) {
     return { allowed: false, outcome: 'deny', reason: 'channel_not_in_campaign', basis: null };
   }

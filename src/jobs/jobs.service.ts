@@ -4,10 +4,11 @@ import { CronJob } from 'cron';
 import { Problem } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { IdempotencyRetention } from '../idempotency/idempotency.module';
+import { LedgerService } from '../audit/ledger.service';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
-export const JOBS = ['reconfirmation', 'webhooks', 'idempotency-retention'] as const;
+export const JOBS = ['reconfirmation', 'webhooks', 'idempotency-retention', 'seal'] as const;
 export type JobName = (typeof JOBS)[number];
 
 /**
@@ -24,6 +25,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly lifecycle: LifecycleService,
     private readonly webhooks: WebhooksService,
     private readonly idempotency: IdempotencyRetention,
+    private readonly ledger: LedgerService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly scheduler?: SchedulerRegistry,
   ) {}
@@ -46,6 +48,8 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
         return this.webhooks.deliverDue();
       case 'idempotency-retention':
         return this.idempotency.purgeExpired().then((removed) => ({ removed }));
+      case 'seal':
+        return this.ledger.sealPending();
     }
   }
 
@@ -67,6 +71,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     if (!this.scheduler) return; // schedules off (tests, one-off commands)
     this.scheduler.addCronJob('reconfirmation', CronJob.from({ cronTime: this.config.reconfirmationCron, onTick: () => this.scheduled('reconfirmation'), start: true }));
     this.scheduler.addInterval('webhooks', setInterval(() => this.scheduled('webhooks'), this.config.webhookPollMs));
+    this.scheduler.addInterval('seal', setInterval(() => this.scheduled('seal'), this.config.sealIntervalMs));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,0 +1,100 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { Principal, RequireScopes } from '../auth/scopes';
+import { withoutIdleTimeout } from '../common/http-limits';
+import { CustomerParams } from '../customers/customer.dto';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import {
+  AuditEventsQuery, AuditExportQuery, AuditVerifyQuery, ErasureDto, ErasureResultDto, LedgerHeadDto, LedgerPageDto, VerifyResultDto,
+} from './audit.dto';
+import { AuditService } from './audit.service';
+import { ErasureService } from './erasure.service';
+import { ExportProof } from './export-format';
+import { LedgerHead, LedgerService, VerifyResult } from './ledger.service';
+import { SystemEvents } from './system-events';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@RequireScopes('audit:read')
+@Controller('v1/audit')
+export class AuditController {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
+    private readonly systemEvents: SystemEvents,
+  ) {}
+
+  @Get('head')
+  @ApiOkResponse({ type: LedgerHeadDto, description: 'The ledger head now: write down `blocks` and `ledgerRoot` to check later that history only grew.' })
+  head(): Promise<LedgerHead> {
+    return this.ledger.head();
+  }
+
+  @Get('verify')
+  @ApiOkResponse({ type: VerifyResultDto, description: 'ok: false names the first entry or block that fails. Answers 200 either way.' })
+  async verify(@Query() q: AuditVerifyQuery, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<VerifyResult> {
+    const known = q.knownBlocks !== undefined || q.knownRoot !== undefined ? { blocks: q.knownBlocks ?? 0, ledgerRoot: q.knownRoot ?? '' } : undefined;
+    const result = await withoutIdleTimeout(request, () => this.ledger.verify({ fromBlock: q.fromBlock, toBlock: q.toBlock, known }));
+    await this.systemEvents.record('audit.verified', principal.actor, null, { query: { ...q }, ok: result.ok, events: result.events, blocks: result.blocks, ...(result.failure ? { failure: result.failure } : {}) });
+    return result;
+  }
+
+  @Get('events')
+  @ApiOkResponse({ type: LedgerPageDto, description: 'Sealed ledger entries matching the filter, oldest first.' })
+  events(@Query() q: AuditEventsQuery, @CurrentPrincipal() principal: Principal): Promise<LedgerPageDto> {
+    return this.audit.events(q, principal);
+  }
+
+  @Get('export')
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOkResponse({
+    description: 'Streamed, oldest first: one row per entry with every field and its ledger data. NDJSON ends with a `{"proof": …}` line; '
+      + 'a CSV file\'s proof is at the `Link: rel="proof"` URL once the body is complete. Verify offline with `npm run audit:verify -- --file`.',
+  })
+  async export(@Query() q: AuditExportQuery, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
+    const started = await this.audit.export(q, principal);
+    await reply
+      .header('content-type', started.contentType)
+      .header('content-disposition', `attachment; filename="${started.filename}"`)
+      .header('x-export-id', started.id)
+      .header('link', `</v1/audit/exports/${started.id}/proof>; rel="proof"`)
+      .header('cache-control', 'no-store')
+      .send(started.stream);
+  }
+
+  @Get('exports/:id/proof')
+  @ApiOkResponse({ description: 'The proof of a completed export (what the NDJSON file ends with).', schema: { type: 'object' } })
+  proof(@Param('id', uuid) id: string): Promise<ExportProof> {
+    return this.audit.proof(id);
+  }
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@RequireScopes('admin')
+@Controller('v1/customers')
+export class ErasureController {
+  constructor(
+    private readonly erasure: ErasureService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  @Post(':customerId/erasure')
+  @HttpCode(201)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key replays the first answer.' })
+  @ApiCreatedResponse({ type: ErasureResultDto })
+  erase(
+    @Param() params: CustomerParams,
+    @Body() body: ErasureDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ErasureResultDto> {
+    return this.idempotency.execute(request, reply, () => this.erasure.erase(params.customerId, body?.reason, principal));
+  }
+}

@@ -1,0 +1,154 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { CHANNELS, Channel, MAX_ADDRESS_LENGTH } from '../common/channels';
+import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
+import { IsInstant } from '../common/validators';
+import { EVENT_ACTIONS } from '../consents/consent.dto';
+import { SYSTEM_EVENT_TYPES } from './system-events';
+
+export const ENTRY_TYPES = [...EVENT_ACTIONS, ...SYSTEM_EVENT_TYPES] as const;
+
+/** Which ledger entries: all filters combine (AND); none means the whole ledger. */
+export class AuditFilterQuery {
+  @ApiPropertyOptional({ description: 'Recorded at or after (ISO 8601).' })
+  @IsOptional() @IsInstant()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Recorded before (ISO 8601).' })
+  @IsOptional() @IsInstant()
+  to?: string;
+
+  @ApiPropertyOptional({ maxLength: CUSTOMER_ID_MAX, description: 'Events of this customer and of their contact points.' })
+  @IsOptional() @IsString() @Length(1, CUSTOMER_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  customerId?: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_ADDRESS_LENGTH, description: 'A contact point (normalised like everywhere else; give `channel` for anything but a phone number or an email).' })
+  @IsOptional() @IsString() @Length(1, MAX_ADDRESS_LENGTH)
+  address?: string;
+
+  @ApiPropertyOptional({ enum: CHANNELS })
+  @IsOptional() @IsIn(CHANNELS)
+  channel?: Channel;
+
+  @ApiPropertyOptional({ maxLength: CAMPAIGN_ID_MAX })
+  @IsOptional() @IsString() @Length(1, CAMPAIGN_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  campaignId?: string;
+
+  @ApiPropertyOptional({ description: `Comma-separated entry types: ${ENTRY_TYPES.join(', ')}.`, type: String })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((t) => t.trim()) : value))
+  @ArrayMaxSize(ENTRY_TYPES.length)
+  @IsIn(ENTRY_TYPES, { each: true, message: `types must be a comma-separated list of: ${ENTRY_TYPES.join(', ')}` })
+  types?: string[];
+}
+
+export class AuditExportQuery extends AuditFilterQuery {
+  @ApiPropertyOptional({ enum: ['ndjson', 'csv'], default: 'ndjson' })
+  @IsOptional() @IsIn(['ndjson', 'csv'])
+  format?: 'ndjson' | 'csv';
+
+  @ApiPropertyOptional({ description: 'Prove the blocks against the ledger head of this many blocks (one you published), instead of the current head.' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  headBlocks?: number;
+}
+
+export class AuditEventsQuery extends AuditFilterQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
+  @IsOptional() @IsString() @Matches(/^[0-9]{1,19}$/, { message: 'must be a cursor returned by a previous page' })
+  cursor?: string;
+}
+
+export class AuditVerifyQuery {
+  @ApiPropertyOptional({ description: 'First block whose entries are recomputed (the chain is always checked from block 1).' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  fromBlock?: number;
+
+  @ApiPropertyOptional({ description: 'Last block whose entries are recomputed.' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  toBlock?: number;
+
+  @ApiPropertyOptional({ description: 'A head you wrote down earlier (its `blocks`): the ledger must still contain it. Give with knownRoot.' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  knownBlocks?: number;
+
+  @ApiPropertyOptional({ description: 'The `ledgerRoot` of that head.' })
+  @IsOptional() @IsString() @Matches(/^[0-9a-f]{64}$/, { message: 'must be a ledgerRoot (64 lowercase hex digits)' })
+  knownRoot?: string;
+}
+
+export class LedgerHeadDto {
+  @ApiProperty({ description: 'Entries sealed so far.' }) treeSize: string;
+  @ApiProperty({ description: 'Blocks sealed so far: the size of the ledger tree.' }) blocks: number;
+  @ApiProperty({ description: 'Root of the Merkle tree over all block hashes: write it down or publish it.' }) ledgerRoot: string;
+  @ApiProperty({ nullable: true, type: String }) blockNo: string | null;
+  @ApiProperty() blockHash: string;
+  @ApiProperty({ nullable: true, type: String }) merkleRoot: string | null;
+  @ApiProperty({ nullable: true, type: String }) sealedAt: string | null;
+  @ApiProperty({ description: 'Events committed and not sealed yet.' }) pending: number;
+  @ApiProperty({ description: 'How long the oldest of them has waited.' }) sealLagMs: number;
+}
+
+export class VerifyFailureDto {
+  @ApiPropertyOptional() seq?: string;
+  @ApiPropertyOptional() blockNo?: string;
+  @ApiPropertyOptional({ enum: ['consent', 'system'] }) stream?: string;
+  @ApiPropertyOptional() eventId?: string;
+  @ApiProperty() problem: string;
+}
+
+export class VerifyResultDto {
+  @ApiProperty() ok: boolean;
+  @ApiProperty({ description: 'Entries recomputed.' }) events: number;
+  @ApiProperty({ description: 'Blocks recomputed.' }) blocks: number;
+  @ApiProperty({ type: LedgerHeadDto }) head: LedgerHeadDto;
+  @ApiPropertyOptional({ type: VerifyFailureDto, description: 'The first entry or block that fails.' }) failure?: VerifyFailureDto;
+}
+
+export class LedgerEntryDto {
+  @ApiProperty() seq: string;
+  @ApiProperty() block: string;
+  @ApiProperty({ enum: ['consent', 'system'] }) stream: string;
+  @ApiProperty() eventId: string;
+  @ApiProperty({ nullable: true, type: String }) customerId: string | null;
+  @ApiProperty({ nullable: true, type: String }) address: string | null;
+  @ApiProperty({ nullable: true, type: String }) channel: string | null;
+  @ApiProperty({ nullable: true, type: String }) channelGroup: string | null;
+  @ApiProperty({ nullable: true, type: String }) campaignId: string | null;
+  @ApiProperty({ description: 'Consent action, or system event type.' }) action: string;
+  @ApiProperty({ nullable: true, type: String }) source: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) evidence: Record<string, unknown>;
+  @ApiProperty({ nullable: true, type: String }) language: string | null;
+  @ApiProperty({ nullable: true, type: String }) jurisdiction: string | null;
+  @ApiProperty({ nullable: true, type: String }) occurredAt: string | null;
+  @ApiProperty() recordedAt: string;
+  @ApiProperty({ nullable: true, type: String }) expiresAt: string | null;
+  @ApiProperty() recordedBy: string;
+  @ApiProperty({ nullable: true, type: String }) subject: string | null;
+  @ApiProperty({ nullable: true, type: String }) salt: string | null;
+  @ApiProperty({ nullable: true, type: String }) commitment: string | null;
+  @ApiProperty() leafHash: string;
+}
+
+export class LedgerPageDto {
+  @ApiProperty({ type: LedgerEntryDto, isArray: true }) items: LedgerEntryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class ErasureResultDto {
+  @ApiProperty({ description: 'The keyed hash that now stands for the customer id in the ledger.' }) pseudonym: string;
+  @ApiProperty({ description: 'Ledger events pseudonymised.' }) events: number;
+  @ApiProperty({ description: 'Contact points put on the suppression list.' }) suppressed: number;
+  @ApiProperty({ description: 'Rows deleted from other tables (customer, contact points, preferences, sends, inbound messages, lifecycle, stored responses).' }) deleted: number;
+  @ApiProperty({ description: 'The erasure\'s own ledger entry (system event id).' }) eventId: string;
+}
+
+export class ErasureDto {
+  @ApiPropertyOptional({ maxLength: 500, description: 'Why (a ticket reference); kept in the erasure\'s ledger entry, so no personal data.' })
+  @IsOptional() @IsString() @Length(1, 500)
+  reason?: string;
+}

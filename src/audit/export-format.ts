@@ -1,0 +1,81 @@
+import { BlockHeader, LedgerRecord } from './ledger-format';
+
+/**
+ * The export file formats (`GET /v1/audit/export`), written by the service and read back by
+ * the offline verifier (`npm run audit:verify -- --file`). One row per ledger entry, oldest
+ * first, with every field of the record (DOMAIN.md section 8) and the ledger data that proves
+ * it: position (seq), block, salt, commitment, leaf hash, and in filtered exports the audit
+ * path of the row in its block.
+ */
+export const EXPORT_COLUMNS = [
+  'seq', 'block', 'stream', 'eventId', 'customerId', 'address', 'channel', 'channelGroup', 'campaignId', 'action', 'source', 'evidence',
+  'language', 'jurisdiction', 'occurredAt', 'recordedAt', 'expiresAt', 'recordedBy', 'subject', 'salt', 'commitment', 'leafHash', 'proof',
+] as const;
+
+export type ExportRow = LedgerRecord & { proof: string[] | null };
+
+/**
+ * `blocks`: every entry of blocks `first`..`last` is in the file (an unfiltered export, or one
+ * filtered by time only, which covers whole blocks); the file proves its own completeness.
+ * `filtered`: the rows that match, each with its audit path; the file proves each row is in
+ * the ledger, not that no other entry matches.
+ */
+export type ExportMode = 'blocks' | 'filtered';
+
+export interface ExportProof {
+  version: 'consent-ledger-export/1';
+  exportId: string;
+  exportedAt: string;
+  mode: ExportMode;
+  filter: Record<string, unknown>;
+  rows: number;
+  /** The ledger head the blocks are proven against. */
+  head: { blocks: number; ledgerRoot: string };
+  /** Headers of the blocks the rows belong to, oldest first. */
+  blocks: BlockHeader[];
+  /** Per block that ends a run of consecutive blocks: its audit path in the ledger tree at `head`. */
+  paths: Record<string, string[]>;
+}
+
+function csvCell(value: string | null): string {
+  if (value === null) return '';
+  return /[",\r\n]|^\s|\s$/.test(value) || value === '' ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export const CSV_HEADER = `${EXPORT_COLUMNS.join(',')}\r\n`;
+
+function cells(r: ExportRow): (string | null)[] {
+  return [
+    r.seq, r.block, r.stream, r.eventId, r.customerId, r.address, r.channel, r.channelGroup, r.campaignId, r.action, r.source, JSON.stringify(r.evidence),
+    r.language, r.jurisdiction, r.occurredAt, r.recordedAt, r.expiresAt, r.recordedBy, r.subject, r.salt, r.commitment, r.leafHash, r.proof ? r.proof.join(' ') : null,
+  ];
+}
+
+/** RFC 4180: CRLF line ends; fields with commas, quotes, line breaks or edge spaces quoted. Empty is null. */
+export function csvLine(r: ExportRow): string {
+  return `${cells(r).map(csvCell).join(',')}\r\n`;
+}
+
+export function ndjsonLine(r: ExportRow): string {
+  const values = cells(r);
+  const o: Record<string, unknown> = {};
+  for (const [i, c] of EXPORT_COLUMNS.entries()) o[c] = c === 'evidence' ? r.evidence : c === 'proof' ? r.proof : values[i];
+  return `${JSON.stringify(o)}\n`;
+}
+
+/** A row read back from either format (CSV cells by header name; NDJSON as written). */
+export function rowFromFields(f: Record<string, unknown>): ExportRow {
+  const str = (k: string): string | null => {
+    const v = f[k];
+    return v === undefined || v === null || v === '' ? null : String(v);
+  };
+  const evidence = typeof f.evidence === 'string' ? (JSON.parse(f.evidence) as Record<string, unknown>) : ((f.evidence ?? {}) as Record<string, unknown>);
+  const proof = Array.isArray(f.proof) ? (f.proof as string[]) : typeof f.proof === 'string' && f.proof !== '' ? f.proof.split(' ') : null;
+  return {
+    seq: str('seq')!, block: str('block')!, stream: str('stream') as LedgerRecord['stream'], eventId: str('eventId')!, customerId: str('customerId'),
+    address: str('address'), channel: str('channel'), channelGroup: str('channelGroup'), campaignId: str('campaignId'), action: str('action')!,
+    source: str('source'), evidence, language: str('language'), jurisdiction: str('jurisdiction'), occurredAt: str('occurredAt'),
+    recordedAt: str('recordedAt')!, expiresAt: str('expiresAt'), recordedBy: str('recordedBy')!, subject: str('subject'), salt: str('salt'),
+    commitment: str('commitment'), leafHash: str('leafHash')!, proof,
+  };
+}

@@ -1,0 +1,63 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { ERASED_PREFIX } from './ledger-format';
+
+/**
+ * Keyed hashes (HMAC-SHA256) that stand for personal data the service must no longer hold:
+ * an erased customer's id and addresses in the ledger, suppression entries, and the filters
+ * recorded with each audit read. Without the key they cannot be reversed by trying every
+ * phone number; with it, the service can still match a number against the suppression list.
+ */
+@Injectable()
+export class Pseudonyms implements OnApplicationBootstrap {
+  private key?: Buffer;
+
+  constructor(
+    private readonly db: Db,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  // After the database module has connected and migrated (its onModuleInit).
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.pseudonymKey) {
+      this.key = Buffer.from(this.config.pseudonymKey, 'utf8');
+      return;
+    }
+    // Every replica must use the same key, and it must survive restarts: generated once, kept.
+    await this.db.query(`insert into service_secret (name, value) values ('pseudonym-key', $1) on conflict (name) do nothing`, [randomBytes(32).toString('hex')]);
+    const [row] = await this.db.query<{ value: string }>(`select value from service_secret where name = 'pseudonym-key'`);
+    this.key = Buffer.from(row.value, 'utf8');
+  }
+
+  private hash(kind: string, value: string): string {
+    if (!this.key) throw new Error('pseudonym key not loaded');
+    return createHmac('sha256', this.key).update(`${kind}\u0000${value}`).digest('hex');
+  }
+
+  /** The suppression list's key for a contact point. */
+  addressHash(channelGroup: string, address: string): string {
+    return this.hash('address', `${channelGroup}\u0000${address}`);
+  }
+
+  erasedAddress(channelGroup: string, address: string): string {
+    return ERASED_PREFIX + this.addressHash(channelGroup, address);
+  }
+
+  /**
+   * How a customer or address is named in records of reads (system events): staff holding the
+   * key can find who looked at whom, and the records hold no personal data to erase.
+   */
+  customerRef(customerId: string): string {
+    return `hmac:${this.hash('customer', customerId)}`;
+  }
+
+  addressRef(address: string): string {
+    return `hmac:${this.hash('address', address)}`;
+  }
+
+  erasedCustomerId(customerId: string): string {
+    return ERASED_PREFIX + this.hash('customer', customerId);
+  }
+}
