@@ -31,6 +31,13 @@ const ROUTES: { method: string; url: string; body?: unknown; scopes: string[] }[
   { method: 'GET', url: '/v1/customers/u1/preferences', scopes: ['consents:read'] },
   { method: 'POST', url: '/v1/sends', body: { customerId: 'u1', channel: 'sms', campaignId: 'c1', messageId: 'm1', sentAt: '2026-01-01T00:00:00Z' }, scopes: ['sends:write'] },
   { method: 'POST', url: '/v1/inbound/messages', body: { channel: 'sms', from: '+14155550100', to: '12345', body: 'hi', messageId: 'm1' }, scopes: ['inbound:write'] },
+  { method: 'POST', url: '/v1/admin/jobs/seal/run', scopes: ['admin'] },
+  { method: 'GET', url: '/v1/audit/head', scopes: ['audit:read'] },
+  { method: 'GET', url: '/v1/audit/verify', scopes: ['audit:read'] },
+  { method: 'GET', url: '/v1/audit/events', scopes: ['audit:read'] },
+  { method: 'GET', url: '/v1/audit/export?format=csv', scopes: ['audit:read'] },
+  { method: 'GET', url: '/v1/audit/exports/00000000-0000-4000-8000-000000000000/proof', scopes: ['audit:read'] },
+  { method: 'POST', url: '/v1/customers/nobody/erasure', body: { reason: 'ticket 1' }, scopes: ['admin'] },
 ];
 const ALL_SCOPES: readonly string[] = SCOPES;
 

@@ -25,6 +25,11 @@ const ROUTES: { method: string; path: (seg: string) => string; body: boolean }[]
   { method: 'POST', path: () => '/v1/webhook-endpoints', body: true },
   { method: 'GET', path: (s) => `/v1/webhook-endpoints/${s}/deliveries`, body: false },
   { method: 'POST', path: (s) => `/v1/admin/jobs/${s}/run`, body: false },
+  { method: 'GET', path: () => '/v1/audit/events', body: false },
+  { method: 'GET', path: () => '/v1/audit/export', body: false },
+  { method: 'GET', path: () => '/v1/audit/verify', body: false },
+  { method: 'GET', path: (s) => `/v1/audit/exports/${s}/proof`, body: false },
+  { method: 'POST', path: (s) => `/v1/customers/${s}/erasure`, body: true },
 ];
 
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'channel', 'campaignId', 'address', 'customerId', 'action', 'source', 'recipients', 'evidence', 'keywords', 'channels', 'quietHours', 'maxMessages', 'messageId', 'at', 'reserve'];

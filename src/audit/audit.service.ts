@@ -105,9 +105,12 @@ export class AuditService {
     const mode: ExportMode = q.customerId || q.address || q.channel || q.campaignId || q.types?.length ? 'filtered' : 'blocks';
     const params: unknown[] = [];
     const conditions = this.where(q, params); // validates the address before anything is written
+    if (q.headBlocks !== undefined) {
+      const blocks = Number((await this.ledgerRepository.head()).header?.blockNo ?? 0);
+      if (q.headBlocks > blocks) throw Problem.field('headBlocks', `must be at most the current number of blocks (${blocks})`);
+    }
+    // What was written just before the export is in it.
     await this.ledger.sealPending().catch((error: Error) => this.logger.warn(`seal before export failed: ${error.message}`));
-    const blocks = Number((await this.ledgerRepository.head()).header?.blockNo ?? 0);
-    if (q.headBlocks !== undefined && q.headBlocks > blocks) throw Problem.field('headBlocks', `must be at most the current number of blocks (${blocks})`);
     const id = randomUUID();
     const filter = this.recordedFilter(q);
     await this.db.transaction(async () => {
