@@ -59,6 +59,12 @@ describe('process killed during writes', () => {
         body: JSON.stringify({ address: acknowledged[acknowledged.length - 1], channel: 'sms', campaignId: 'promo' }),
       });
       expect(await decision.json()).toMatchObject({ allowed: false, reason: 'opted_out' });
+      // The sealer (killed mid-stream too) catches up, and the ledger verifies: no half-sealed block.
+      const auth = { headers: { authorization: `Bearer ${ADMIN_KEY}` } };
+      for (let i = 0; i < 100 && ((await (await fetch(`${base}/v1/audit/head`, auth)).json()) as { pending: number }).pending > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      const verified = (await (await fetch(`${base}/v1/audit/verify`, auth)).json()) as { ok: boolean; events: number };
+      expect(verified).toMatchObject({ ok: true });
+      expect(verified.events).toBeGreaterThanOrEqual(acknowledged.length);
     } finally {
       child.kill('SIGKILL');
     }
