@@ -8,13 +8,15 @@
  *   BENCH_DATABASE_URL  use this server instead of a temporary embedded one
  *   BENCH_ROWS, BENCH_ROUNDS (5), BENCH_SECONDS (5), BENCH_CONNECTIONS (16),
  *   BENCH_BATCH_CONNECTIONS (4: batches from several sending services at once; each is ~200 ms
- *   of work split between Node and PostgreSQL, so one at a time leaves a core idle)
+ *   of work split between Node and PostgreSQL, so one at a time leaves a core idle),
+ *   BENCH_WRITE_SECONDS (20: consent writes while the ledger seals behind them)
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { verifyFile } from '../src/bin/audit-verify';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { twilioSignature } from '../src/inbound/twilio-signature';
 import { freePort } from '../test/support/free-port';
@@ -255,6 +257,98 @@ async function stopToDeny(base: string): Promise<{ p50: number; p99: number; den
   return { p50: median(times), p99: sorted[Math.floor(sorted.length * 0.99)], denied, samples: times.length };
 }
 
+const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 20);
+
+/**
+ * Consent writes (POST /v1/consents, opt-ins and opt-outs of distinct customers) for
+ * WRITE_SECONDS while the service seals behind them; the seal lag is sampled every 250 ms
+ * from GET /v1/audit/head, then the time for the queue to drain after the load.
+ */
+async function writesWithSealing(base: string): Promise<{ rps: number; p50: number; p99: number; errors: number; maxLagMs: number; drainMs: number }> {
+  let n = 0;
+  let maxLagMs = 0;
+  const head = async () => (await (await fetch(`${base}/v1/audit/head`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { pending: number; sealLagMs: number };
+  const sampler = setInterval(() => void head().then((h) => (maxLagMs = Math.max(maxLagMs, h.sealLagMs)), () => undefined), 250);
+  const result = await autocannon({
+    url: `${base}/v1/consents`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: WRITE_SECONDS,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    requests: [{
+      setupRequest: (req: Record<string, unknown>) => {
+        const i = n++;
+        return {
+          ...req,
+          body: JSON.stringify({
+            customerId: `w-${i}`, address: realNumber(5, i), channel: 'sms', action: i % 5 ? 'opt_in' : 'opt_out', source: 'web_form',
+            evidence: { noticeVersion: 'v3', ip: '203.0.113.8', text: 'Oui, je veux recevoir vos offres' },
+          }),
+        };
+      },
+    }],
+  });
+  clearInterval(sampler);
+  const started = Date.now();
+  for (let h = await head(); h.pending > 0; h = await head()) {
+    maxLagMs = Math.max(maxLagMs, h.sealLagMs);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx, maxLagMs, drainMs: Date.now() - started };
+}
+
+/** Seals what the set-based seed left unsealed (its triggers were off), as the sealer would. */
+async function sealSeeded(url: string, base: string): Promise<{ events: number; seconds: number }> {
+  const sql = new Client({ connectionString: url });
+  await sql.connect();
+  try {
+    const { rowCount } = await sql.query(
+      `insert into seal_queue (stream, event_id) select 'consent', e.id from consent_event e
+        where not exists (select 1 from ledger_leaf l where l.stream = 'consent' and l.event_id = e.id) on conflict do nothing`,
+    );
+    const started = Date.now();
+    for (;;) {
+      await fetch(`${base}/v1/admin/jobs/seal/run`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` } });
+      const { rows } = await sql.query(`select count(*)::int as n from seal_queue`);
+      if (rows[0].n === 0) break;
+    }
+    return { events: rowCount ?? 0, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * The whole ledger as NDJSON over HTTP: time to the first byte and to the last, the service's
+ * peak RSS meanwhile; then the file verified offline (the CLI's code) and its time.
+ */
+async function exportLedger(base: string, pid: number): Promise<{ rows: number; mb: number; firstByteMs: number; seconds: number; rssBefore: number; rssPeak: number; verified: boolean; verifySeconds: number }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'consent-bench-export-')), 'ledger.ndjson');
+  const rssBefore = rssMb(pid);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(pid))), 50);
+  const started = Date.now();
+  const res = await fetch(`${base}/v1/audit/export?format=ndjson`, { headers: { authorization: `Bearer ${KEY}` } });
+  if (!res.ok || !res.body) throw new Error(`export answered ${res.status}`);
+  let firstByteMs = -1;
+  let bytes = 0;
+  let lines = 0;
+  const out = createWriteStream(file);
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    if (firstByteMs < 0) firstByteMs = Date.now() - started;
+    bytes += chunk.byteLength;
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let at = buf.indexOf(10); at >= 0; at = buf.indexOf(10, at + 1)) lines++;
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+  const seconds = (Date.now() - started) / 1000;
+  clearInterval(sampler);
+  const verifyStarted = Date.now();
+  const verdict = await verifyFile(file, undefined);
+  return { rows: lines - 1, mb: bytes / 1048576, firstByteMs, seconds, rssBefore, rssPeak, verified: verdict.ok && verdict.complete, verifySeconds: (Date.now() - verifyStarted) / 1000 };
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist', 'main.js'))) throw new Error('run `npm run build` first (npm run bench does)');
   if (!existsSync(YARDSTICK)) throw new Error(`yardstick not found at ${YARDSTICK}`);
@@ -329,6 +423,15 @@ async function main(): Promise<void> {
     }
     const latency = await stopToDeny(base);
     if (latency.denied !== latency.samples) throw new Error(`${latency.samples - latency.denied} of ${latency.samples} decisions after a STOP did not deny`);
+    // The audit ledger: writes with sealing keeping up, then the seeded million sealed and exported.
+    const writes = await writesWithSealing(base);
+    if (writes.errors) throw new Error(`errors during consent writes: ${writes.errors}`);
+    console.log(`consent writes: ${writes.rps.toFixed(0)}/s (p50 ${writes.p50} ms, p99 ${writes.p99} ms), seal lag max ${writes.maxLagMs} ms, drained ${writes.drainMs} ms after the load`);
+    const sealed = await sealSeeded(url, base);
+    console.log(`sealed the seeded ${sealed.events.toLocaleString()} events in ${sealed.seconds.toFixed(1)} s`);
+    const exported = await exportLedger(base, service.pid!);
+    if (!exported.verified) throw new Error('the export did not verify offline');
+    console.log(`exported ${exported.rows.toLocaleString()} entries (${exported.mb.toFixed(0)} MB) in ${exported.seconds.toFixed(1)} s, first byte ${exported.firstByteMs} ms, RSS ${exported.rssBefore.toFixed(0)} -> ${exported.rssPeak.toFixed(0)} MB; verified offline in ${exported.verifySeconds.toFixed(1)} s`);
     // Last, because it adds a million consents: the lifecycle sweep.
     await seedSweep(url);
     const rssBefore = rssMb(service.pid!);
@@ -351,6 +454,10 @@ async function main(): Promise<void> {
     console.log(`| batch of ${BATCH.toLocaleString()} | ${median(batch).toFixed(0)} recipient decisions/s | >= 100000 |`);
     console.log(`| Twilio STOP webhooks, signature checked, ${CONNECTIONS} connections | ${median(webhooks).toFixed(0)} webhooks/s | >= 1000 |`);
     console.log(`| lifecycle sweep: ${SWEEP_CONSENTS.toLocaleString()} consents, ${SWEEP_DUE.toLocaleString()} due, requested in ${sweepBody.result.batches} batches | ${sweepSeconds.toFixed(1)} s, service RSS ${rssBefore.toFixed(0)} -> peak ${rssPeak.toFixed(0)} MB | < 60 s, memory flat |`);
+    console.log(`| consent writes, ${CONNECTIONS} connections, ${WRITE_SECONDS} s, sealed behind them | ${writes.rps.toFixed(0)} writes/s (p99 ${writes.p99} ms), seal lag max ${(writes.maxLagMs / 1000).toFixed(1)} s | >= 2000/s, lag < 5 s |`);
+    console.log(`| sealing the seeded events (one sealer) | ${(sealed.events / sealed.seconds).toFixed(0)} events/s | |`);
+    console.log(`| export of the whole ledger, NDJSON over HTTP (${exported.rows.toLocaleString()} entries, ${exported.mb.toFixed(0)} MB) | ${exported.seconds.toFixed(1)} s, first byte ${exported.firstByteMs} ms, service RSS ${exported.rssBefore.toFixed(0)} -> peak ${exported.rssPeak.toFixed(0)} MB | < 15 s, < 256 MB |`);
+    console.log(`| offline verification of that file | ${exported.verifySeconds.toFixed(1)} s, complete | |`);
     console.log(`| webhook answered -> denying decision (${latency.samples} samples, all denied) | p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms | deny at once |`);
     console.log(`\n${ROWS.toLocaleString()} consent events, ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections (batch: ${BATCH_CONNECTIONS}), node ${process.version}`);
   } finally {

@@ -6,9 +6,9 @@ import { AddressNormaliser } from '../common/address-normaliser';
 import { Problem } from '../common/problem';
 import { Db, ReadSnapshot } from '../database/db';
 import { AuditEventsQuery, AuditExportQuery, AuditFilterQuery, LedgerPageDto } from './audit.dto';
-import { CSV_HEADER, ExportMode, ExportProof, ExportRow, csvLine, ndjsonLine } from './export-format';
+import { CSV_HEADER, ExportMode, ExportProof } from './export-format';
 import { BlockHeader, MerkleTree } from './ledger-format';
-import { HEADER_COLUMNS, LEDGER_ENTRIES, LedgerRepository, StoredRecord } from './ledger.repository';
+import { HEADER_COLUMNS, LEDGER_ENTRIES, LEDGER_LINES, LedgerLine, LedgerRepository, StoredRecord } from './ledger.repository';
 import { LedgerService } from './ledger.service';
 import { Pseudonyms } from './pseudonyms';
 import { SystemEvents } from './system-events';
@@ -119,7 +119,7 @@ export class AuditService {
     });
     const snapshot = await this.db.snapshot();
     try {
-      const plan = await this.plan(snapshot, q, mode, conditions, params);
+      const plan = await this.plan(snapshot, { ...q, format }, mode, conditions, params);
       const stream = Readable.from(this.rows(snapshot, plan, { id, format, mode, filter }), { objectMode: false });
       return {
         id,
@@ -134,7 +134,7 @@ export class AuditService {
   }
 
   /** The head the export is proven against, and the SQL of its rows. */
-  private async plan(snapshot: ReadSnapshot, q: AuditExportQuery, mode: ExportMode, conditions: string[], params: unknown[]) {
+  private async plan(snapshot: ReadSnapshot, q: AuditExportQuery & { format: 'csv' | 'ndjson' }, mode: ExportMode, conditions: string[], params: unknown[]) {
     const [top] = await snapshot.query<BlockHeader>(`select ${HEADER_COLUMNS} from ledger_block order by block_no desc limit 1`);
     const blocks = top ? Number(top.blockNo) : 0;
     const headBlocks = Math.min(q.headBlocks ?? blocks, blocks);
@@ -146,12 +146,10 @@ export class AuditService {
         [headBlocks, q.from ?? null, q.to ?? null],
       );
       params.length = 0;
-      sql = span.lo
-        ? LEDGER_ENTRIES(`l.block_no between $${params.push(span.lo)} and $${params.push(span.hi)}`)
-        : LEDGER_ENTRIES('false');
+      sql = LEDGER_LINES(q.format, span.lo ? `l.block_no between $${params.push(span.lo)} and $${params.push(span.hi)}` : 'false');
     } else {
       const [last] = await snapshot.query<{ size: string | null }>(`select (first_seq + size - 1)::text as size from ledger_block where block_no = $1`, [headBlocks]);
-      sql = LEDGER_ENTRIES([`l.seq <= $${params.push(last?.size ?? '0')}`, ...conditions].join(' and '));
+      sql = LEDGER_LINES(q.format, [`l.seq <= $${params.push(last?.size ?? '0')}`, ...conditions].join(' and '));
     }
     return { sql, params, head: { blocks: headBlocks, ledgerRoot: await this.ledger.ledgerRoot(headBlocks, snapshot) } };
   }
@@ -161,24 +159,25 @@ export class AuditService {
     plan: { sql: string; params: unknown[]; head: ExportProof['head'] },
     meta: { id: string; format: 'csv' | 'ndjson'; mode: ExportMode; filter: Record<string, unknown> },
   ): AsyncGenerator<string> {
-    const line = meta.format === 'csv' ? csvLine : ndjsonLine;
+    const csv = meta.format === 'csv';
     const headers: BlockHeader[] = [];
     let tree: MerkleTree | null = null;
     let count = 0;
     try {
-      if (meta.format === 'csv') yield CSV_HEADER;
-      for await (const batch of snapshot.cursor<StoredRecord>(plan.sql, plan.params, EXPORT_BATCH)) {
+      if (csv) yield CSV_HEADER;
+      for await (const batch of snapshot.cursor<LedgerLine>(plan.sql, plan.params, EXPORT_BATCH)) {
         let chunk = '';
-        for (const { present, ...r } of batch) {
-          if (!present) throw new Error(`ledger entry ${r.seq} has no event (${r.stream} ${r.eventId}): run GET /v1/audit/verify`);
+        for (const r of batch) {
+          if (!r.present) throw new Error(`ledger entry ${r.seq} has no event: run GET /v1/audit/verify`);
           let header = headers[headers.length - 1];
           if (header?.blockNo !== r.block) {
             [header] = await snapshot.query<BlockHeader>(`select ${HEADER_COLUMNS} from ledger_block where block_no = $1`, [r.block]);
             headers.push(header);
             tree = meta.mode === 'filtered' ? new MerkleTree(await this.ledgerRepository.leafHashes(snapshot, r.block)) : null;
           }
-          const row: ExportRow = { ...r, proof: tree ? tree.proof(Number(BigInt(r.seq) - BigInt(header.firstSeq))) : null };
-          chunk += line(row);
+          // The last field, proof: the row's audit path in its block (filtered exports only).
+          const proof = tree ? tree.proof(Number(BigInt(r.seq) - BigInt(header.firstSeq))) : null;
+          chunk += csv ? `${r.line},${proof ? proof.join(' ') : ''}\r\n` : `${r.line.slice(0, -1)}, "proof" : ${proof ? JSON.stringify(proof) : 'null'}}\n`;
           count++;
         }
         yield chunk;

@@ -37,31 +37,13 @@ export interface ExportProof {
   paths: Record<string, string[]>;
 }
 
-function csvCell(value: string | null): string {
-  if (value === null) return '';
-  return /[",\r\n]|^\s|\s$/.test(value) || value === '' ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 export const CSV_HEADER = `${EXPORT_COLUMNS.join(',')}\r\n`;
 
-function cells(r: ExportRow): (string | null)[] {
-  return [
-    r.seq, r.block, r.stream, r.eventId, r.customerId, r.address, r.channel, r.channelGroup, r.campaignId, r.action, r.source, JSON.stringify(r.evidence),
-    r.language, r.jurisdiction, r.occurredAt, r.recordedAt, r.expiresAt, r.recordedBy, r.subject, r.salt, r.commitment, r.leafHash, r.proof ? r.proof.join(' ') : null,
-  ];
-}
-
-/** RFC 4180: CRLF line ends; fields with commas, quotes, line breaks or edge spaces quoted. Empty is null. */
-export function csvLine(r: ExportRow): string {
-  return `${cells(r).map(csvCell).join(',')}\r\n`;
-}
-
-export function ndjsonLine(r: ExportRow): string {
-  const values = cells(r);
-  const o: Record<string, unknown> = {};
-  for (const [i, c] of EXPORT_COLUMNS.entries()) o[c] = c === 'evidence' ? r.evidence : c === 'proof' ? r.proof : values[i];
-  return `${JSON.stringify(o)}\n`;
-}
+/*
+ * The rows themselves are formatted by PostgreSQL (LEDGER_LINES in ledger.repository.ts):
+ * NDJSON objects, or RFC 4180 CSV (CRLF line ends; fields with commas, quotes, line breaks or
+ * edge spaces quoted; an empty field is null, an empty string is ""). Evidence is a JSON text.
+ */
 
 /** A row read back from either format (CSV cells by header name; NDJSON as written). */
 export function rowFromFields(f: Record<string, unknown>): ExportRow {

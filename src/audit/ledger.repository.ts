@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db, ReadSnapshot } from '../database/db';
+import { EXPORT_COLUMNS } from './export-format';
 import { BlockHeader, LedgerRecord, NodeKey, NodeLookup, Stream } from './ledger-format';
 
 export class MissingNodeError extends Error {
@@ -34,6 +35,39 @@ export type QueuedRecord = Omit<StoredRecord, 'seq' | 'block' | 'salt' | 'commit
 export const LEDGER_ENTRIES = (where: string) => `
   select l.seq::text, l.block_no::text as block, l.stream, l.event_id::text as "eventId", l.salt, l.commitment, l.leaf_hash as "leafHash",
          ${RECORD_COLUMNS}
+    from ledger_leaf l ${JOIN_EVENTS('l')}
+   where ${where}
+   order by l.seq`;
+
+/**
+ * The export's rows, formatted by PostgreSQL (a million rows would otherwise spend most of
+ * their time being parsed into objects and serialised again in Node): each line without its
+ * last field (`proof`), which the export appends. Fields as in export-format.ts; the verifier
+ * reads them back with any JSON or CSV parser.
+ */
+const SQL_OF: Record<Exclude<(typeof EXPORT_COLUMNS)[number], 'proof'>, string> = {
+  seq: 'l.seq::text', block: 'l.block_no::text', stream: 'l.stream', eventId: 'l.event_id::text', customerId: 'e.customer_id',
+  address: 'e.address', channel: 'e.channel', channelGroup: 'e.channel_group', campaignId: 'e.campaign_id',
+  action: 'coalesce(e.action, s.type)', source: 'e.source', evidence: 'coalesce(e.evidence, s.details)', language: 'e.language',
+  jurisdiction: 'e.jurisdiction', occurredAt: US('e.occurred_at'), recordedAt: US('coalesce(e.recorded_at, s.recorded_at)'),
+  expiresAt: US('e.expires_at'), recordedBy: 'coalesce(e.recorded_by, s.actor)', subject: 's.subject', salt: 'l.salt::text',
+  commitment: 'l.commitment::text', leafHash: 'l.leaf_hash::text',
+};
+/** In the file's column order, proof (last) excepted. */
+const LINE_FIELDS = EXPORT_COLUMNS.filter((c) => c !== 'proof').map((c) => [c, SQL_OF[c as keyof typeof SQL_OF]] as const);
+const CSV_CELL = (x: string) => `case when (${x}) is null then '' when (${x}) = '' or (${x}) ~ '[",\r\n]|^\s|\s$' then '"' || replace(${x}, '"', '""') || '"' else (${x}) end`;
+const LINE = {
+  ndjson: `json_build_object(${LINE_FIELDS.map(([k, v]) => `'${k}', ${v}`).join(', ')})::text`,
+  csv: `concat_ws(',', ${LINE_FIELDS.map(([k, v]) => CSV_CELL(k === 'evidence' ? `(${v})::text` : v)).join(', ')})`,
+};
+export interface LedgerLine {
+  seq: string;
+  block: string;
+  present: boolean;
+  line: string;
+}
+export const LEDGER_LINES = (format: 'ndjson' | 'csv', where: string) => `
+  select l.seq::text, l.block_no::text as block, coalesce(e.id, s.id) is not null as present, ${LINE[format]} as line
     from ledger_leaf l ${JOIN_EVENTS('l')}
    where ${where}
    order by l.seq`;

@@ -328,12 +328,16 @@ export class ConsentEventsRepository {
     channelGroup: string | null;
   }): Promise<ConsentEventRow[]> {
     return this.db.query<ConsentEventRow>(
+      // Two index scans (by contact point, by customer), not one OR that scans the whole ledger.
       `select distinct on (e.channel_group, coalesce(e.address, ''), coalesce(e.campaign_id, '')) ${EVENT_COLUMNS.replace(/(\w+)/g, 'e.$1')}
-         from consent_event e
-        where ((e.channel_group, e.address) in (select * from unnest($1::text[], $2::text[]))
-               or e.customer_id = any($3::text[]))
-          and ($4::text is null or e.channel_group = $4)
-          and e.action in ${CONSENT_ACTIONS_SQL}
+         from (
+           select ${EVENT_COLUMNS.replace(/(\w+)/g, 'e.$1')} from consent_event e
+             join unnest($1::text[], $2::text[]) as p(channel_group, address) on e.channel_group = p.channel_group and e.address = p.address
+            where ($4::text is null or e.channel_group = $4) and e.action in ${CONSENT_ACTIONS_SQL}
+           union
+           select ${EVENT_COLUMNS.replace(/(\w+)/g, 'e.$1')} from consent_event e
+            where e.customer_id = any($3::text[]) and ($4::text is null or e.channel_group = $4) and e.action in ${CONSENT_ACTIONS_SQL}
+         ) e
         order by e.channel_group, coalesce(e.address, ''), coalesce(e.campaign_id, ''), ${NEWEST_FIRST.replace(/(\w+) desc/g, 'e.$1 desc')}`,
       [q.contactPoints.map((p) => p.channelGroup), q.contactPoints.map((p) => p.address), q.customerIds, q.channelGroup],
     );
