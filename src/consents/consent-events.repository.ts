@@ -119,6 +119,46 @@ const ISO_TIMES = `${ISO('n.occurred_at')} as occurred_at, ${ISO('n.recorded_at'
 const HAS_SUPPRESSIONS = 'exists (select 1 from suppression where channel_group = $2) as has_suppressions';
 const SUPPRESSION_COLUMNS = (at: string) => `null::bigint as id, 'suppressed'::varchar as action, null::varchar as campaign_id, ${at} as occurred_at, ${at} as recorded_at`;
 
+const E_COLUMNS = EVENT_COLUMNS.replace(/(\w+)/g, 'e.$1');
+/**
+ * Current state per (channel group, address or customer, campaign or channel): the newest
+ * consent-stating event of each, over the contact points (arrays `groups`, `addresses`) and the
+ * customers given, in channel group `group` (null: all). Two index scans, not one OR over the
+ * ledger. `extra`: more rows to count (an event being inserted by the same statement).
+ */
+const CURRENT_STATES = (groups: string, addresses: string, customers: string, group: string, extra = '') => `
+  select distinct on (e.channel_group, coalesce(e.address, ''), coalesce(e.campaign_id, '')) ${E_COLUMNS}
+    from (
+      ${extra ? `${extra} union all` : ''}
+      select ${E_COLUMNS} from consent_event e
+        join unnest(${groups}::text[], ${addresses}::text[]) as p(channel_group, address) on e.channel_group = p.channel_group and e.address = p.address
+       where (${group}::text is null or e.channel_group = ${group}::text) and e.action in ${CONSENT_ACTIONS_SQL}
+      union all
+      select ${E_COLUMNS} from consent_event e
+       where e.customer_id = any(${customers}::text[]) and (${group}::text is null or e.channel_group = ${group}::text) and e.action in ${CONSENT_ACTIONS_SQL}
+    ) e
+   where e.action in ${CONSENT_ACTIONS_SQL}
+   order by e.channel_group, coalesce(e.address, ''), coalesce(e.campaign_id, ''), ${NEWEST_FIRST_E}`;
+
+/**
+ * Inserts one event ($1..$13 as NewConsentEvent), making sure its customer exists when $14,
+ * and writing nothing when $15 (the keyed hash of an address being opted in) is on the
+ * suppression list and the event is an import or dates from before the erasure; `tail`
+ * reads from `ins`, the inserted row.
+ */
+const INSERT_EVENT = (tail: string) => `
+  with customer_row as (
+    insert into customer (id) select $1::text where $14::boolean and $1::text is not null on conflict (id) do nothing
+  ), ins as (
+    insert into consent_event (customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
+      language, jurisdiction, occurred_at, recorded_by, expires_at)
+    select $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::jsonb, $9::text, $10::text, $11::timestamptz, $12::text, $13::timestamptz
+     where not exists (select 1 from suppression s where $15::text is not null and s.channel_group = $3 and s.address_hash = $15
+                         and ($7::text = 'import' or $11::timestamptz <= s.suppressed_at))
+    returning ${EVENT_COLUMNS}
+  )
+  ${tail}`;
+
 /**
  * "May I send?" for one recipient: the same rule as COVERING_EVENTS_SQL below, shaped for one
  * recipient so that every lookup is an equality on an index and PostgreSQL keeps one generic
@@ -257,15 +297,33 @@ export class ConsentEventsRepository {
   constructor(private readonly db: Db) {}
 
   async insert(e: NewConsentEvent): Promise<ConsentEventRow> {
-    const rows = await this.db.query<ConsentEventRow>(
-      `insert into consent_event (customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
-         language, jurisdiction, occurred_at, recorded_by, expires_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       returning ${EVENT_COLUMNS}`,
-      [e.customerId, e.channel, e.channelGroup, e.address, e.campaignId, e.action, e.source, e.evidence,
-        e.language, e.jurisdiction, e.occurredAt, e.recordedBy, e.expiresAt ?? null],
-    );
+    const rows = await this.db.query<ConsentEventRow>(INSERT_EVENT('select * from ins'), this.insertParams(e, false, null), 'insert-event');
     return rows[0];
+  }
+
+  /**
+   * A consent write in one statement, so in one round trip and one transaction of its own:
+   * the customer named exists afterwards (`ensureCustomer`); the event is recorded; and the
+   * states it leaves (as findCurrentStates) come back with it. `suppressionHash`: the keyed
+   * hash of the address when the event would opt it in: nothing is written, and `event` is
+   * null, when the address is suppressed (an erased customer's) and the event is an import
+   * or dates from before the erasure.
+   */
+  async record(e: NewConsentEvent, o: { ensureCustomer: boolean; suppressionHash: string | null }): Promise<{ event: ConsentEventRow | null; states: ConsentEventRow[] }> {
+    const rows = await this.db.query<ConsentEventRow & { kind: string }>(
+      INSERT_EVENT(`select 'event' as kind, * from ins
+        union all
+        select 'state', * from (${CURRENT_STATES('array[$3::text]', 'array[$4::text]', 'array[$1::text]', '$3::text', 'select * from ins')}) s`),
+      this.insertParams(e, o.ensureCustomer, o.suppressionHash),
+      'record-event',
+    );
+    const strip = ({ kind: _kind, ...row }: ConsentEventRow & { kind: string }) => row;
+    return { event: rows[0]?.kind === 'event' ? strip(rows[0]) : null, states: rows.filter((r) => r.kind === 'state').map(strip) };
+  }
+
+  private insertParams(e: NewConsentEvent, ensureCustomer: boolean, suppressionHash: string | null): unknown[] {
+    return [e.customerId, e.channel, e.channelGroup, e.address, e.campaignId, e.action, e.source, e.evidence,
+      e.language, e.jurisdiction, e.occurredAt, e.recordedBy, e.expiresAt ?? null, ensureCustomer, suppressionHash];
   }
 
   findLatestCoveringEvent(q: {
@@ -327,20 +385,9 @@ export class ConsentEventsRepository {
     customerIds: string[];
     channelGroup: string | null;
   }): Promise<ConsentEventRow[]> {
-    return this.db.query<ConsentEventRow>(
-      // Two index scans (by contact point, by customer), not one OR that scans the whole ledger.
-      `select distinct on (e.channel_group, coalesce(e.address, ''), coalesce(e.campaign_id, '')) ${EVENT_COLUMNS.replace(/(\w+)/g, 'e.$1')}
-         from (
-           select ${EVENT_COLUMNS.replace(/(\w+)/g, 'e.$1')} from consent_event e
-             join unnest($1::text[], $2::text[]) as p(channel_group, address) on e.channel_group = p.channel_group and e.address = p.address
-            where ($4::text is null or e.channel_group = $4) and e.action in ${CONSENT_ACTIONS_SQL}
-           union
-           select ${EVENT_COLUMNS.replace(/(\w+)/g, 'e.$1')} from consent_event e
-            where e.customer_id = any($3::text[]) and ($4::text is null or e.channel_group = $4) and e.action in ${CONSENT_ACTIONS_SQL}
-         ) e
-        order by e.channel_group, coalesce(e.address, ''), coalesce(e.campaign_id, ''), ${NEWEST_FIRST.replace(/(\w+) desc/g, 'e.$1 desc')}`,
-      [q.contactPoints.map((p) => p.channelGroup), q.contactPoints.map((p) => p.address), q.customerIds, q.channelGroup],
-    );
+    return this.db.query<ConsentEventRow>(CURRENT_STATES('$1', '$2', '$3', '$4'), [
+      q.contactPoints.map((p) => p.channelGroup), q.contactPoints.map((p) => p.address), q.customerIds, q.channelGroup,
+    ]);
   }
 
   /** A customer's events and those of their contact points, newest recorded first, keyset-paginated. */

@@ -73,7 +73,9 @@ export class ConsentsService {
     if (dto.action === 'confirm' && dto.campaignId === undefined) {
       throw Problem.field('campaignId', 'is required to confirm: double opt-in and re-confirmation are campaign policies');
     }
-    return this.db.transaction(async () => {
+    // One statement writes (src/consents/consent-events.repository.ts record); a confirmation
+    // reads the decision it confirms first, so it runs in a transaction with its write.
+    const work = async (): Promise<RecordedConsentDto> => {
       let action: string = dto.action;
       const evidence: Record<string, unknown> = { ...(dto.evidence ?? {}) };
       if (dto.campaignId !== undefined) {
@@ -97,9 +99,8 @@ export class ConsentsService {
           ]);
         }
       }
-      if (address !== null && (dto.action === 'opt_in' || dto.action === 'confirm')) await this.checkSuppression(group, address, dto.source, occurredAt);
-      if (dto.customerId !== undefined) await this.customers.ensureExists(dto.customerId);
-      const row = await this.events.insert({
+      const opting = address !== null && (dto.action === 'opt_in' || dto.action === 'confirm');
+      const event = {
         customerId: dto.customerId ?? null,
         channel: dto.channel,
         channelGroup: group,
@@ -112,14 +113,15 @@ export class ConsentsService {
         jurisdiction: dto.jurisdiction ?? null,
         occurredAt,
         recordedBy: principal.actor,
+      };
+      const { event: row, states } = await this.events.record(event, {
+        ensureCustomer: dto.customerId !== undefined,
+        suppressionHash: opting ? this.pseudonyms.addressHash(group, address!) : null,
       });
-      const state = await this.events.findCurrentStates({
-        contactPoints: address ? [{ channelGroup: group, address }] : [],
-        customerIds: dto.customerId ? [dto.customerId] : [],
-        channelGroup: group,
-      });
-      return { event: toEventDto(row), state: state.map(toStateDto) };
-    });
+      if (!row) throw await this.suppressed(group, address!, dto.source);
+      return { event: toEventDto(row), state: states.map(toStateDto) };
+    };
+    return dto.action === 'confirm' ? this.db.transaction(work) : work();
   }
 
   /**
@@ -127,23 +129,20 @@ export class ConsentsService {
    * import cannot bring it back (that is how people get messaged again after asking to be
    * forgotten), nor can an opt-in dated before the erasure.
    */
-  private async checkSuppression(group: string, address: string, source: string, occurredAt: Date): Promise<void> {
-    const [s] = await this.db.query<{ reason: string; suppressed_at: Date }>(
-      `select reason, suppressed_at from suppression where channel_group = $1 and address_hash = $2`,
+  private async suppressed(group: string, address: string, source: string): Promise<Problem> {
+    const [s] = await this.db.query<{ suppressed_at: Date }>(
+      `select suppressed_at from suppression where channel_group = $1 and address_hash = $2`,
       [group, this.pseudonyms.addressHash(group, address)],
     );
-    if (!s) return;
     const since = s.suppressed_at.toISOString();
     if (source === 'import') {
-      throw Problem.conflict('CONSENT.SUPPRESSED', `This address belonged to an erased customer and is suppressed since ${since}; an import cannot opt it back in. Record the person's new, explicit opt-in instead (web_form, keyword, verbal, agent or api, with evidence).`, [
+      return Problem.conflict('CONSENT.SUPPRESSED', `This address belonged to an erased customer and is suppressed since ${since}; an import cannot opt it back in. Record the person's new, explicit opt-in instead (web_form, keyword, verbal, agent or api, with evidence).`, [
         { field: 'source', message: 'import cannot opt in a suppressed address' },
       ]);
     }
-    if (occurredAt.getTime() <= s.suppressed_at.getTime()) {
-      throw Problem.conflict('CONSENT.SUPPRESSED', `This address belonged to an erased customer and is suppressed since ${since}; only an opt-in given after that lifts it.`, [
-        { field: 'occurredAt', message: `must be after the erasure (${since}) to opt a suppressed address back in` },
-      ]);
-    }
+    return Problem.conflict('CONSENT.SUPPRESSED', `This address belonged to an erased customer and is suppressed since ${since}; only an opt-in given after that lifts it.`, [
+      { field: 'occurredAt', message: `must be after the erasure (${since}) to opt a suppressed address back in` },
+    ]);
   }
 
   async statesOfCustomer(customerId: string): Promise<ConsentStateDto[]> {
