@@ -3,9 +3,10 @@ import { Type } from 'class-transformer';
 import {
   IsIn, IsInt, IsIP, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
-import { CHANNELS, Channel } from '../common/channels';
-import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
-import { IsInstant, IsLanguageTag } from '../common/validators';
+import { CHANNELS, Channel, isChannel } from '../common/channels';
+import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN, isId } from '../common/identifiers';
+import { FastPath } from '../common/validation';
+import { IsInstant, IsLanguageTag, isLanguageTag, isPlainObject, parseInstant } from '../common/validators';
 
 /** What a client may record: `confirm` confirms a pending double opt-in, or renews a consent due for re-confirmation. */
 export const CONSENT_ACTIONS = ['opt_in', 'opt_out', 'confirm'] as const;
@@ -58,6 +59,45 @@ export class EvidenceDto {
   recordingRef?: string;
 }
 
+const str = (v: unknown, max: number) => typeof v === 'string' && v.length >= 1 && v.length <= max;
+const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)$/;
+/** Evidence keys the quick check understands (pageUrl and IPv6 go through class-validator). */
+const QUICK_EVIDENCE: Record<string, (v: unknown) => boolean> = {
+  noticeVersion: (v) => str(v, 100),
+  noticeTextHash: (v) => typeof v === 'string' && /^[0-9a-fA-F]{32,128}$/.test(v),
+  ip: (v) => typeof v === 'string' && IPV4.test(v),
+  userAgent: (v) => str(v, 512),
+  messageId: (v) => str(v, 128),
+  agentId: (v) => str(v, 128),
+  text: (v) => str(v, 2000),
+  recordingRef: (v) => str(v, 2048),
+};
+const CONSENT_FIELDS: ReadonlySet<string> = new Set(['customerId', 'channel', 'address', 'campaignId', 'action', 'source', 'evidence', 'language', 'jurisdiction', 'occurredAt']);
+
+/**
+ * RecordConsentDto's decorators as one quick test (see FastPath): consent writes are a hot path
+ * too. Accepts a subset of what class-validator accepts (src/consents/consent.dto.spec.ts).
+ */
+export function isPlainValidConsent(b: Record<string, unknown>): boolean {
+  for (const key of Object.keys(b)) if (!CONSENT_FIELDS.has(key)) return false;
+  if (b.evidence !== undefined) {
+    if (!isPlainObject(b.evidence)) return false;
+    for (const [k, v] of Object.entries(b.evidence)) if (!Object.hasOwn(QUICK_EVIDENCE, k) || !QUICK_EVIDENCE[k](v)) return false;
+  }
+  return (
+    isChannel(b.channel) &&
+    (CONSENT_ACTIONS as readonly unknown[]).includes(b.action) &&
+    (CONSENT_SOURCES as readonly unknown[]).includes(b.source) &&
+    (b.customerId === undefined || isId(b.customerId, CUSTOMER_ID_MAX)) &&
+    (b.address === undefined || str(b.address, 512)) &&
+    (b.campaignId === undefined || isId(b.campaignId, CAMPAIGN_ID_MAX)) &&
+    (b.language === undefined || isLanguageTag(b.language)) &&
+    (b.jurisdiction === undefined || (typeof b.jurisdiction === 'string' && /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/.test(b.jurisdiction))) &&
+    (b.occurredAt === undefined || (typeof b.occurredAt === 'string' && parseInstant(b.occurredAt) !== undefined))
+  );
+}
+
+@FastPath(isPlainValidConsent)
 export class RecordConsentDto {
   @ApiPropertyOptional({ maxLength: CUSTOMER_ID_MAX, description: 'At least one of customerId and address.' })
   @IsOptional() @IsString() @Length(1, CUSTOMER_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
