@@ -298,7 +298,10 @@ async function writesWithSealing(base: string): Promise<{ rps: number; p50: numb
 }
 
 /** Seals what the set-based seed left unsealed (its triggers were off), as the sealer would. */
-async function sealSeeded(url: string, base: string): Promise<{ events: number; seconds: number }> {
+async function sealSeeded(url: string, base: string, pid: number): Promise<{ events: number; seconds: number; rssBefore: number; rssPeak: number }> {
+  const rssBefore = rssMb(pid);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(pid))), 100);
   const sql = new Client({ connectionString: url });
   await sql.connect();
   try {
@@ -312,8 +315,9 @@ async function sealSeeded(url: string, base: string): Promise<{ events: number; 
       const { rows } = await sql.query(`select count(*)::int as n from seal_queue`);
       if (rows[0].n === 0) break;
     }
-    return { events: rowCount ?? 0, seconds: (Date.now() - started) / 1000 };
+    return { events: rowCount ?? 0, seconds: (Date.now() - started) / 1000, rssBefore, rssPeak };
   } finally {
+    clearInterval(sampler);
     await sql.end();
   }
 }
@@ -427,8 +431,8 @@ async function main(): Promise<void> {
     const writes = await writesWithSealing(base);
     if (writes.errors) throw new Error(`errors during consent writes: ${writes.errors}`);
     console.log(`consent writes: ${writes.rps.toFixed(0)}/s (p50 ${writes.p50} ms, p99 ${writes.p99} ms), seal lag max ${writes.maxLagMs} ms, drained ${writes.drainMs} ms after the load`);
-    const sealed = await sealSeeded(url, base);
-    console.log(`sealed the seeded ${sealed.events.toLocaleString()} events in ${sealed.seconds.toFixed(1)} s`);
+    const sealed = await sealSeeded(url, base, service.pid!);
+    console.log(`sealed the seeded ${sealed.events.toLocaleString()} events in ${sealed.seconds.toFixed(1)} s, RSS ${sealed.rssBefore.toFixed(0)} -> ${sealed.rssPeak.toFixed(0)} MB`);
     const exported = await exportLedger(base, service.pid!);
     if (!exported.verified) throw new Error('the export did not verify offline');
     console.log(`exported ${exported.rows.toLocaleString()} entries (${exported.mb.toFixed(0)} MB) in ${exported.seconds.toFixed(1)} s, first byte ${exported.firstByteMs} ms, RSS ${exported.rssBefore.toFixed(0)} -> ${exported.rssPeak.toFixed(0)} MB; verified offline in ${exported.verifySeconds.toFixed(1)} s`);
@@ -455,7 +459,7 @@ async function main(): Promise<void> {
     console.log(`| Twilio STOP webhooks, signature checked, ${CONNECTIONS} connections | ${median(webhooks).toFixed(0)} webhooks/s | >= 1000 |`);
     console.log(`| lifecycle sweep: ${SWEEP_CONSENTS.toLocaleString()} consents, ${SWEEP_DUE.toLocaleString()} due, requested in ${sweepBody.result.batches} batches | ${sweepSeconds.toFixed(1)} s, service RSS ${rssBefore.toFixed(0)} -> peak ${rssPeak.toFixed(0)} MB | < 60 s, memory flat |`);
     console.log(`| consent writes, ${CONNECTIONS} connections, ${WRITE_SECONDS} s, sealed behind them | ${writes.rps.toFixed(0)} writes/s (p99 ${writes.p99} ms), seal lag max ${(writes.maxLagMs / 1000).toFixed(1)} s | >= 2000/s, lag < 5 s |`);
-    console.log(`| sealing the seeded events (one sealer) | ${(sealed.events / sealed.seconds).toFixed(0)} events/s | |`);
+    console.log(`| sealing the seeded events (one sealer) | ${(sealed.events / sealed.seconds).toFixed(0)} events/s, service RSS ${sealed.rssBefore.toFixed(0)} -> peak ${sealed.rssPeak.toFixed(0)} MB | |`);
     console.log(`| export of the whole ledger, NDJSON over HTTP (${exported.rows.toLocaleString()} entries, ${exported.mb.toFixed(0)} MB) | ${exported.seconds.toFixed(1)} s, first byte ${exported.firstByteMs} ms, service RSS ${exported.rssBefore.toFixed(0)} -> peak ${exported.rssPeak.toFixed(0)} MB | < 15 s, < 256 MB |`);
     console.log(`| offline verification of that file | ${exported.verifySeconds.toFixed(1)} s, complete | |`);
     console.log(`| webhook answered -> denying decision (${latency.samples} samples, all denied) | p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms | deny at once |`);

@@ -120,7 +120,8 @@ export class AuditService {
     const snapshot = await this.db.snapshot();
     try {
       const plan = await this.plan(snapshot, { ...q, format }, mode, conditions, params);
-      const stream = Readable.from(this.rows(snapshot, plan, { id, format, mode, filter }), { objectMode: false });
+      // One chunk (EXPORT_BATCH rows) buffered at a time: memory stays flat whatever the size.
+      const stream = Readable.from(this.rows(snapshot, plan, { id, format, mode, filter }), { objectMode: false, highWaterMark: 1 });
       return {
         id,
         contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
