@@ -152,33 +152,39 @@ export class AuditService {
       const [last] = await snapshot.query<{ size: string | null }>(`select (first_seq + size - 1)::text as size from ledger_block where block_no = $1`, [headBlocks]);
       sql = LEDGER_LINES(q.format, [`l.seq <= $${params.push(last?.size ?? '0')}`, ...conditions].join(' and '));
     }
-    return { sql, params, head: { blocks: headBlocks, ledgerRoot: await this.ledger.ledgerRoot(headBlocks, snapshot) } };
+    // A whole-block export knows its blocks up front: no query interrupts the rows' cursor.
+    const headers = mode === 'blocks' && params.length === 2 ? await snapshot.query<BlockHeader>(`select ${HEADER_COLUMNS} from ledger_block where block_no between $1 and $2 order by block_no`, params) : [];
+    return { sql, params, headers, head: { blocks: headBlocks, ledgerRoot: await this.ledger.ledgerRoot(headBlocks, snapshot) } };
   }
 
   private async *rows(
     snapshot: ReadSnapshot,
-    plan: { sql: string; params: unknown[]; head: ExportProof['head'] },
+    plan: { sql: string; params: unknown[]; headers: BlockHeader[]; head: ExportProof['head'] },
     meta: { id: string; format: 'csv' | 'ndjson'; mode: ExportMode; filter: Record<string, unknown> },
   ): AsyncGenerator<string> {
     const csv = meta.format === 'csv';
+    const known = new Map(plan.headers.map((h) => [h.blockNo, h]));
     const headers: BlockHeader[] = [];
     let tree: MerkleTree | null = null;
     let count = 0;
     try {
       if (csv) yield CSV_HEADER;
-      for await (const batch of snapshot.cursor<LedgerLine>(plan.sql, plan.params, EXPORT_BATCH)) {
+      for await (const batch of snapshot.cursor<LedgerLine>(plan.sql, plan.params, EXPORT_BATCH, meta.mode === 'blocks')) {
         let chunk = '';
         for (const r of batch) {
           if (!r.present) throw new Error(`ledger entry ${r.seq} has no event: run GET /v1/audit/verify`);
           let header = headers[headers.length - 1];
-          if (header?.blockNo !== r.block) {
+          if (header?.blockNo !== r.block && known.has(r.block)) {
+            header = known.get(r.block)!;
+            headers.push(header);
+          } else if (header?.blockNo !== r.block) {
             [header] = await snapshot.query<BlockHeader>(`select ${HEADER_COLUMNS} from ledger_block where block_no = $1`, [r.block]);
             headers.push(header);
             tree = meta.mode === 'filtered' ? new MerkleTree(await this.ledgerRepository.leafHashes(snapshot, r.block)) : null;
           }
           // The last field, proof: the row's audit path in its block (filtered exports only).
           const proof = tree ? tree.proof(Number(BigInt(r.seq) - BigInt(header.firstSeq))) : null;
-          chunk += csv ? `${r.line},${proof ? proof.join(' ') : ''}\r\n` : `${r.line.slice(0, -1)}, "proof" : ${proof ? JSON.stringify(proof) : 'null'}}\n`;
+          chunk += csv ? `${r.line},${proof ? proof.join(' ') : ''}\r\n` : `${r.line.slice(0, -1)},"proof":${proof ? JSON.stringify(proof) : 'null'}}\n`;
           count++;
         }
         yield chunk;

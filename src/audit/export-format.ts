@@ -41,8 +41,8 @@ export const CSV_HEADER = `${EXPORT_COLUMNS.join(',')}\r\n`;
 
 /*
  * The rows themselves are formatted by PostgreSQL (LEDGER_LINES in ledger.repository.ts):
- * NDJSON objects, or RFC 4180 CSV (CRLF line ends; fields with commas, quotes, line breaks or
- * edge spaces quoted; an empty field is null, an empty string is ""). Evidence is a JSON text.
+ * NDJSON objects, or RFC 4180 CSV (CRLF line ends; every text field quoted, quotes doubled;
+ * an empty unquoted field is null, "" an empty string). Evidence is a JSON text.
  */
 
 /** A row read back from either format (CSV cells by header name; NDJSON as written). */

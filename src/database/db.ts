@@ -82,17 +82,24 @@ export class ReadSnapshot {
     return (await this.client.query({ text: sql, values: params })).rows as T[];
   }
 
-  /** The rows of `sql` in batches of `batch`, fetched only as the caller asks for them. */
-  async *cursor<T = Record<string, unknown>>(sql: string, params: unknown[], batch: number): AsyncGenerator<T[]> {
+  /**
+   * The rows of `sql` in batches of `batch`, fetched as the caller asks for them. `prefetch`:
+   * the next batch is asked for before this one is handed over, so PostgreSQL computes it while
+   * the caller works (the caller must then not query this snapshot until the cursor is done).
+   */
+  async *cursor<T = Record<string, unknown>>(sql: string, params: unknown[], batch: number, prefetch = false): AsyncGenerator<T[]> {
     const name = `c${++cursors}`;
     await this.client.query({ text: `declare ${name} no scroll cursor for ${sql}`, values: params });
+    const fetch = () => this.client.query(`fetch ${batch} from ${name}`).then((r) => r.rows as T[]);
+    let next: Promise<T[]> | null = null;
     try {
-      for (;;) {
-        const rows = (await this.client.query(`fetch ${batch} from ${name}`)).rows as T[];
+      for (let rows = await fetch(); ; rows = await (next ?? fetch())) {
+        next = prefetch && rows.length === batch ? fetch() : null;
         if (rows.length) yield rows;
         if (rows.length < batch) return;
       }
     } finally {
+      await next?.catch(() => undefined);
       if (!this.closed) await this.client.query(`close ${name}`).catch(() => undefined);
     }
   }
