@@ -167,7 +167,8 @@ const INSERT_EVENT = (tail: string) => `
  * on the customer's contact points (asked by customer alone); on the customer named; on the
  * customer owning the address. test/decisions.e2e-spec.ts checks both shapes agree.
  */
-const COVERING_EVENT_SQL = `
+/** `suppressed`: the channel group has suppressions, and $7 is the address's keyed hash (or null). */
+const COVERING_EVENT_SQL = (suppressed: boolean) => `
   with candidates as (
     (select ${COVERING_COLUMNS} from consent_event e
       where e.channel_group = $2 and e.address = $3
@@ -192,13 +193,13 @@ const COVERING_EVENT_SQL = `
           and ${COVERS_CAMPAIGN_AT}
         order by ${NEWEST_FIRST_E} limit 1) e
       where p.channel_group = $2 and p.address = $3)
-    union all
+    ${suppressed ? `union all
     select ${SUPPRESSION_COLUMNS('s.suppressed_at')} from suppression s
-     where $7::text is not null and s.channel_group = $2 and s.address_hash = $7 and ($5::timestamptz is null or s.suppressed_at <= $5)
+     where s.channel_group = $2 and s.address_hash = $7 and ($5::timestamptz is null or s.suppressed_at <= $5)
     union all
     select ${SUPPRESSION_COLUMNS('p.suppressed_at')} from contact_point p
      where $3::text is null and p.customer_id = $4 and p.channel_group = $2 and p.suppressed_at is not null
-       and ($5::timestamptz is null or p.suppressed_at <= $5)
+       and ($5::timestamptz is null or p.suppressed_at <= $5)` : ''}
   )
   select c.purpose, c.channels, ${POLICY_COLUMNS}, ${HAS_SUPPRESSIONS}, n.id::text as id, n.action, n.campaign_id,
          ${ISO_TIMES}, ${WINDOW_COLUMNS}, k.timezone, k.preferences
@@ -292,6 +293,9 @@ const COVERING_EVENTS_SQL = `
    where exists (select 1 from c)
    order by ord`;
 
+const COVERING_EVENT = COVERING_EVENT_SQL(false);
+const COVERING_EVENT_SUPPRESSED = COVERING_EVENT_SQL(true);
+
 @Injectable()
 export class ConsentEventsRepository {
   constructor(private readonly db: Db) {}
@@ -332,15 +336,15 @@ export class ConsentEventsRepository {
     channel: string;
     at: Date | null;
     recipient: { customerId: string | null; address: string | null };
-    /** Keyed hash of the address (Pseudonyms.addressHash), to match the suppression list; null: not checked. */
+    /** Whether the channel group has suppressions; then addressHash is the address's keyed hash (Pseudonyms.addressHash), or null. */
+    suppressed: boolean;
     addressHash: string | null;
   }): Promise<CoveringEventsRow[]> {
     // A named statement: planned once per connection, which is most of the cost of one decision.
-    return this.db.query<CoveringEventsRow>(
-      COVERING_EVENT_SQL,
-      [q.campaignId, q.channelGroup, q.recipient.address, q.recipient.customerId, q.at, q.channel, q.addressHash],
-      'covering-event',
-    );
+    // Until the channel group has a suppression (DecisionsService knows), the statement without them.
+    return q.suppressed
+      ? this.db.query<CoveringEventsRow>(COVERING_EVENT_SUPPRESSED, [q.campaignId, q.channelGroup, q.recipient.address, q.recipient.customerId, q.at, q.channel, q.addressHash], 'covering-event-s')
+      : this.db.query<CoveringEventsRow>(COVERING_EVENT, [q.campaignId, q.channelGroup, q.recipient.address, q.recipient.customerId, q.at, q.channel], 'covering-event');
   }
 
   findLatestCoveringEvents(q: {

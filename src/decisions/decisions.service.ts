@@ -185,7 +185,7 @@ export class DecisionsService {
       const hashes = this.addressHashes(query.channelGroup, recipients);
       found = new Array(recipients.length);
       if (recipients.length === 1) {
-        [campaign] = await withDeadline(this.events.findLatestCoveringEvent({ ...query, recipient: recipients[0], addressHash: hashes?.[0] ?? null }), ms, unavailable);
+        [campaign] = await withDeadline(this.events.findLatestCoveringEvent({ ...query, recipient: recipients[0], suppressed: hashes !== null, addressHash: hashes?.[0] ?? null }), ms, unavailable);
         found[0] = campaign;
       } else {
         const rows = await withDeadline(this.events.findLatestCoveringEvents({ ...query, recipients, addressHashes: hashes }), ms, unavailable);
