@@ -372,7 +372,7 @@ async function main(): Promise<void> {
     // The sweep runs when the bench says, not on the minute.
     const env = { DATABASE_URL: url, ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn', NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TWILIO_TOKEN, PUBLIC_BASE_URL: base, RECONFIRMATION_CRON: '0 0 1 1 *' };
     // Start once to migrate, seed, then the real runs.
-    const service = await spawnAndWait('node', ['dist/main.js'], { ...env, PORT: String(servicePort), HOST: '127.0.0.1' }, `http://127.0.0.1:${servicePort}/health/ready`);
+    let service = await spawnAndWait('node', ['dist/main.js'], { ...env, PORT: String(servicePort), HOST: '127.0.0.1' }, `http://127.0.0.1:${servicePort}/health/ready`);
     children.push(service);
     await seed(url);
     const yardstick = await spawnAndWait('node', [YARDSTICK], { DATABASE_URL: url, PORT: String(yardstickPort), YARDSTICK_ROWS: String(ROWS) }, /yardstick ready/);
@@ -433,8 +433,18 @@ async function main(): Promise<void> {
     console.log(`consent writes: ${writes.rps.toFixed(0)}/s (p50 ${writes.p50} ms, p99 ${writes.p99} ms), seal lag max ${writes.maxLagMs} ms, drained ${writes.drainMs} ms after the load`);
     const sealed = await sealSeeded(url, base, service.pid!);
     console.log(`sealed the seeded ${sealed.events.toLocaleString()} events in ${sealed.seconds.toFixed(1)} s, RSS ${sealed.rssBefore.toFixed(0)} -> ${sealed.rssPeak.toFixed(0)} MB`);
+    // The export on a fresh process (an export replica): its memory is the export's, not what
+    // the load before it left for the garbage collector.
+    await stop(service);
+    service = await spawnAndWait('node', ['dist/main.js'], { ...env, PORT: String(servicePort), HOST: '127.0.0.1' }, `http://127.0.0.1:${servicePort}/health/ready`);
+    children.push(service);
     const exported = await exportLedger(base, service.pid!);
     if (!exported.verified) throw new Error('the export did not verify offline');
+    const verifyStarted = Date.now();
+    const verified = (await (await fetch(`${base}/v1/audit/verify`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { ok: boolean; events: number; blocks: number };
+    const verifySeconds = (Date.now() - verifyStarted) / 1000;
+    if (!verified.ok) throw new Error(`the ledger did not verify: ${JSON.stringify(verified)}`);
+    console.log(`GET /v1/audit/verify: ${verified.events.toLocaleString()} entries, ${verified.blocks} blocks in ${verifySeconds.toFixed(1)} s`);
     console.log(`exported ${exported.rows.toLocaleString()} entries (${exported.mb.toFixed(0)} MB) in ${exported.seconds.toFixed(1)} s, first byte ${exported.firstByteMs} ms, RSS ${exported.rssBefore.toFixed(0)} -> ${exported.rssPeak.toFixed(0)} MB; verified offline in ${exported.verifySeconds.toFixed(1)} s`);
     // Last, because it adds a million consents: the lifecycle sweep.
     await seedSweep(url);
@@ -462,6 +472,7 @@ async function main(): Promise<void> {
     console.log(`| sealing the seeded events (one sealer) | ${(sealed.events / sealed.seconds).toFixed(0)} events/s, service RSS ${sealed.rssBefore.toFixed(0)} -> peak ${sealed.rssPeak.toFixed(0)} MB | |`);
     console.log(`| export of the whole ledger, NDJSON over HTTP (${exported.rows.toLocaleString()} entries, ${exported.mb.toFixed(0)} MB) | ${exported.seconds.toFixed(1)} s, first byte ${exported.firstByteMs} ms, service RSS ${exported.rssBefore.toFixed(0)} -> peak ${exported.rssPeak.toFixed(0)} MB | < 15 s, < 256 MB |`);
     console.log(`| offline verification of that file | ${exported.verifySeconds.toFixed(1)} s, complete | |`);
+    console.log(`| GET /v1/audit/verify over the whole ledger (${verified.events.toLocaleString()} entries, ${verified.blocks} blocks) | ${verifySeconds.toFixed(1)} s, ok | |`);
     console.log(`| webhook answered -> denying decision (${latency.samples} samples, all denied) | p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms | deny at once |`);
     console.log(`\n${ROWS.toLocaleString()} consent events, ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections (batch: ${BATCH_CONNECTIONS}), node ${process.version}`);
   } finally {

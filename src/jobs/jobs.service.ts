@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { Problem } from '../common/problem';
@@ -17,9 +17,10 @@ export type JobName = (typeof JOBS)[number];
  * process a job never overlaps itself; shutdown waits for the runs in progress.
  */
 @Injectable()
-export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly running = new Map<JobName, Promise<unknown>>();
+  private stopping = false;
 
   constructor(
     private readonly lifecycle: LifecycleService,
@@ -63,7 +64,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** A scheduled run: skipped while one is in progress here; failures are logged, not thrown. */
   private scheduled(job: JobName): void {
-    if (this.running.has(job)) return;
+    if (this.stopping || this.running.has(job)) return;
     this.track(job, this.work(job)).catch((error: Error) => this.logger.warn(`${job} failed: ${error.message}`));
   }
 
@@ -72,6 +73,11 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     this.scheduler.addCronJob('reconfirmation', CronJob.from({ cronTime: this.config.reconfirmationCron, onTick: () => this.scheduled('reconfirmation'), start: true }));
     this.scheduler.addInterval('webhooks', setInterval(() => this.scheduled('webhooks'), this.config.webhookPollMs));
     this.scheduler.addInterval('seal', setInterval(() => this.scheduled('seal'), this.config.sealIntervalMs));
+  }
+
+  /** No scheduled run starts once shutdown begins (the pool closes after the runs in progress). */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
   }
 
   async onApplicationShutdown(): Promise<void> {
