@@ -433,6 +433,16 @@ describe('erasure', () => {
     expectProblem(await t.post(`/v1/customers/${ID}/erasure`, {}), 404);
   });
 
+  it('erases events not sealed yet, which then seal and verify', async () => {
+    expect((await t.post('/v1/consents', { customerId: 'quick', address: '+33698765432', channel: 'sms', action: 'opt_out', source: 'keyword', evidence: { text: 'STOP' } })).status).toBe(201);
+    expect((await t.get('/v1/audit/head')).body.pending).toBeGreaterThan(0);
+    expect((await t.post('/v1/customers/quick/erasure')).status).toBe(201);
+    await seal(t);
+    expect(await verify(t)).toMatchObject({ ok: true });
+    expect((await t.sql.query(`select count(*)::int as n from consent_event where address = '+33698765432' or customer_id = 'quick'`)).rows[0].n).toBe(0);
+    expect(await decide('orders', { address: '+33698765432' })).toMatchObject({ allowed: false, reason: 'suppressed' });
+  });
+
   it('refuses imports and back-dated opt-ins for a suppressed address, and lets a new explicit opt-in through', async () => {
     const before = await snapshotCounts(t);
     const imported = await t.post('/v1/consents', { address: PHONE, channel: 'sms', campaignId: 'promo', action: 'opt_in', source: 'import' });

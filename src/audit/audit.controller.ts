@@ -95,6 +95,6 @@ export class ErasureController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ErasureResultDto> {
-    return this.idempotency.execute(request, reply, () => this.erasure.erase(params.customerId, body?.reason, principal));
+    return this.idempotency.execute(request, reply, () => this.erasure.erase(params.customerId, body.reason, principal));
   }
 }

@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { CHANNELS, Channel, MAX_ADDRESS_LENGTH } from '../common/channels';
 import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
+import { OptionalBody } from '../common/validation';
 import { IsInstant } from '../common/validators';
 import { EVENT_ACTIONS } from '../consents/consent.dto';
 import { SYSTEM_EVENT_TYPES } from './system-events';
@@ -147,6 +148,7 @@ export class ErasureResultDto {
   @ApiProperty({ description: 'The erasure\'s own ledger entry (system event id).' }) eventId: string;
 }
 
+@OptionalBody()
 export class ErasureDto {
   @ApiPropertyOptional({ maxLength: 500, description: 'Why (a ticket reference); kept in the erasure\'s ledger entry, so no personal data.' })
   @IsOptional() @IsString() @Length(1, 500)

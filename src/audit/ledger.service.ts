@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db, ReadSnapshot } from '../database/db';
 import {
-  BlockHeader, MerkleTree, ZERO_HASH, blockHash, checkChain, commitment, entryProblem, leafHash, newSalt, treeSizeOf, nodesRead, nodesToAdd,
+  BlockHeader, ERASED_PREFIX, MerkleTree, ZERO_HASH, blockHash, checkChain, commitment, entryProblem, leafHash, newSalt, treeSizeOf, nodesRead, nodesToAdd,
   treeHash, treePath,
 } from './ledger-format';
 import { LedgerRepository, NewLeaf, QueuedRecord } from './ledger.repository';
@@ -90,7 +90,9 @@ export class LedgerService {
     const leaves: NewLeaf[] = present.map((r: QueuedRecord, i) => {
       const salt = r.stream === 'consent' ? newSalt() : null;
       const committed = salt ? commitment(salt, r) : null;
-      return { seq: String(firstSeq + BigInt(i)), stream: r.stream, eventId: r.eventId, salt, commitment: committed, leafHash: leafHash({ ...r, commitment: committed }) };
+      // Erased before it was sealed: its salt is not kept, as erasure would have deleted it.
+      const erased = r.customerId?.startsWith(ERASED_PREFIX) || r.address?.startsWith(ERASED_PREFIX);
+      return { seq: String(firstSeq + BigInt(i)), stream: r.stream, eventId: r.eventId, salt: erased ? null : salt, commitment: committed, leafHash: leafHash({ ...r, commitment: committed }) };
     });
     const recorded = present.map((r) => r.recordedAt).sort();
     const header: Omit<BlockHeader, 'blockHash'> = {

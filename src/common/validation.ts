@@ -68,10 +68,18 @@ export function FastPath(accepts: (body: Record<string, unknown>) => boolean): C
   return (target) => Reflect.defineMetadata(FAST_PATH, accepts, target);
 }
 
+const OPTIONAL_BODY = Symbol('optionalBody');
+
+/** Every field of the DTO is optional, and so is the body: none is read as `{}`. */
+export function OptionalBody(): ClassDecorator {
+  return (target) => Reflect.defineMetadata(OPTIONAL_BODY, true, target);
+}
+
 /** A JSON body must be an object before class-validator sees it: arrays, strings and null are 400s. */
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type !== 'body' || !metadata.metatype || !this.toValidate(metadata)) return super.transform(value, metadata);
+    if (value === undefined && Reflect.getMetadata(OPTIONAL_BODY, metadata.metatype)) value = {};
     if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
       throw Problem.field('body', 'must be a JSON object');
     }

@@ -75,9 +75,13 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     this.scheduler.addInterval('seal', setInterval(() => this.scheduled('seal'), this.config.sealIntervalMs));
   }
 
-  /** No scheduled run starts once shutdown begins (the pool closes after the runs in progress). */
-  beforeApplicationShutdown(): void {
+  /**
+   * No scheduled run starts once shutdown begins, and the runs in progress finish before any
+   * module's shutdown hook (the pool's among them) runs.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    await Promise.allSettled([...this.running.values()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
