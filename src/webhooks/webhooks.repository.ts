@@ -81,11 +81,16 @@ export class WebhooksRepository {
    * Takes up to `limit` deliveries that are due, leasing each for `leaseMs`: another worker
    * skips them meanwhile, and takes them over if this one dies before reporting.
    */
-  async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  async now(): Promise<Date> {
+    return (await this.db.query<{ now: Date }>('select clock_timestamp() as now'))[0].now;
+  }
+
+  /** Deliveries due by `dueBy` (a run's start: one it retries is not taken again in the same run). */
+  async claimDue(limit: number, leaseMs: number, dueBy: Date): Promise<ClaimedDelivery[]> {
     const rows = await this.db.query<Omit<ClaimedDelivery, 'event'> & { event_id: string }>(
       `with due as (
          select id from webhook_delivery
-          where status = 'pending' and next_attempt_at <= now() and (locked_until is null or locked_until < now())
+          where status = 'pending' and next_attempt_at <= $3 and (locked_until is null or locked_until < now())
           order by next_attempt_at limit $1 for update skip locked
        ), taken as (
          update webhook_delivery d set locked_until = now() + $2 * interval '1 millisecond', attempts = d.attempts + 1, last_attempt_at = now()
@@ -94,7 +99,7 @@ export class WebhooksRepository {
        )
        select ${DELIVERY_COLUMNS}, o.event_id, w.url, w.secret, w.deleted_at is not null as endpoint_deleted
          from taken d join outbox_event o on o.id = d.outbox_id join webhook_endpoint w on w.id = d.endpoint_id`,
-      [limit, leaseMs],
+      [limit, leaseMs, dueBy],
     );
     if (!rows.length) return [];
     const events = await this.db.query<ConsentEventRow>(`select ${EVENT_COLUMNS} from consent_event where id = any($1::bigint[])`, [rows.map((r) => r.event_id)]);

@@ -101,8 +101,11 @@ export class WebhooksService {
   async deliverDue(budgetMs = 30_000): Promise<DeliveryRunResult> {
     const result: DeliveryRunResult = { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
     const started = Date.now();
+    // What is due now: a delivery failing fast (a refused connection) and due again after a
+    // short back-off waits for the next run, rather than being retried in a tight loop.
+    const dueBy = await this.repository.now(); // the database's clock, as next_attempt_at's
     while (Date.now() - started < budgetMs) {
-      const batch = await this.repository.claimDue(BATCH, this.config.webhookTimeoutMs * 3);
+      const batch = await this.repository.claimDue(BATCH, this.config.webhookTimeoutMs * 3, dueBy);
       if (!batch.length) break;
       for (let i = 0; i < batch.length; i += CONCURRENCY) {
         await Promise.all(batch.slice(i, i + CONCURRENCY).map((d) => this.attempt(d, result)));
