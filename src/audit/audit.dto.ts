@@ -4,7 +4,7 @@ import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, 
 import { CHANNELS, Channel, MAX_ADDRESS_LENGTH } from '../common/channels';
 import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
 import { OptionalBody } from '../common/validation';
-import { IsInstant } from '../common/validators';
+import { IsInstant, IsPageCursor } from '../common/validators';
 import { EVENT_ACTIONS } from '../consents/consent.dto';
 import { SYSTEM_EVENT_TYPES } from './system-events';
 
@@ -59,8 +59,7 @@ export class AuditEventsQuery extends AuditFilterQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
-  @IsOptional() @IsString() @Matches(/^[0-9]{1,19}$/, { message: 'must be a cursor returned by a previous page' })
+  @IsPageCursor()
   cursor?: string;
 }
 

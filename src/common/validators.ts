@@ -1,6 +1,8 @@
 import { parseDuration } from './duration';
 import { Problem } from './problem';
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, registerDecorator, ValidationOptions } from 'class-validator';
 
 export function isIanaTimeZone(value: unknown): boolean {
   if (typeof value !== 'string' || value.length > 64 || !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$|^UTC$/.test(value)) return false;
@@ -84,4 +86,14 @@ export function IsInstant(options?: ValidationOptions) {
       options: { message: `${propertyName} must be an ISO 8601 date-time with a time zone, such as 2026-03-01T12:00:00Z`, ...options },
       validator: { validate: (v: unknown) => typeof v === 'string' && parseInstant(v) !== undefined },
     });
+}
+
+/** An optional `cursor` query parameter: the `nextCursor` of a previous page (a ledger position). */
+export function IsPageCursor() {
+  return applyDecorators(
+    ApiPropertyOptional({ description: 'nextCursor from the previous page' }),
+    IsOptional(),
+    IsString(),
+    Matches(/^[0-9]{1,19}$/, { message: 'must be a cursor returned by a previous page' }),
+  );
 }

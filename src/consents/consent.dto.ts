@@ -6,7 +6,7 @@ import {
 import { CHANNELS, Channel, isChannel } from '../common/channels';
 import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN, isId } from '../common/identifiers';
 import { FastPath } from '../common/validation';
-import { IsInstant, IsLanguageTag, isLanguageTag, isPlainObject, parseInstant } from '../common/validators';
+import { IsInstant, IsLanguageTag, isLanguageTag, IsPageCursor, isPlainObject, parseInstant } from '../common/validators';
 
 /** What a client may record: `confirm` confirms a pending double opt-in, or renews a consent due for re-confirmation. */
 export const CONSENT_ACTIONS = ['opt_in', 'opt_out', 'confirm'] as const;
@@ -190,8 +190,7 @@ export class HistoryQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
-  @IsOptional() @IsString() @Matches(/^[0-9]{1,19}$/, { message: 'must be a cursor returned by a previous page' })
+  @IsPageCursor()
   cursor?: string;
 }
 
