@@ -37,14 +37,19 @@ export class TestApp {
   ) {}
 
   /** A second instance (another replica) on the same database as `other`. */
-  static async attach(other: TestApp, env: Record<string, string> = {}): Promise<TestApp> {
-    const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'error', API_KEY_CACHE_TTL_MS: '0', ...env, DATABASE_URL: other.config.databaseUrl! });
+  static attach(other: TestApp, env: Record<string, string> = {}): Promise<TestApp> {
+    return TestApp.on(other.config.databaseUrl!, env, other.serverUrl);
+  }
+
+  /** An instance on a database it does not own (migrated at start; closing it leaves it alone). */
+  static async on(databaseUrl: string, env: Record<string, string> = {}, serverUrl = databaseUrl): Promise<TestApp> {
+    const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'error', API_KEY_CACHE_TTL_MS: '0', ...env, DATABASE_URL: databaseUrl });
     const app = await createApp(config, { schedule: false, logger: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     const sql = new Client({ connectionString: config.databaseUrl });
     await sql.connect();
-    return new TestApp(app, config, sql, other.serverUrl, null);
+    return new TestApp(app, config, sql, serverUrl, null);
   }
 
   static async start(env: Record<string, string> = {}, options: { databaseUrl?: (url: string) => string } = {}): Promise<TestApp> {
