@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { IDLE_TIMEOUT_MS } from './common/http-limits';
 import { Problem } from './common/problem';
-import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
+import { ProblemFilter, requestIdOf, sendProblem, toProblem } from './common/problem.filter';
 import { TWILIO_BODY_LIMIT, TWILIO_WEBHOOK_PATH } from './inbound/inbound.controller';
 import { parseForm } from './inbound/twilio-signature';
 import { createValidationPipe } from './common/validation';
@@ -34,7 +34,10 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
     // refuses what no id could be: percent-encoded sender addresses stay well under this.
     maxParamLength: 2048,
     // Malformed URLs and over-long segments, refused before routing, as problem+json too.
-    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, toProblem(error, frameworkLogger, request.raw), request.raw.url?.split('?')[0]),
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(reply, toProblem(error, frameworkLogger, request.raw, request.id), request.raw.url?.split('?')[0], request.id),
+    // Every error body and error log line carries it; a caller may pass its own (X-Request-Id).
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdOf(req.headers),
     logger: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { schedule: options.schedule }), adapter, {

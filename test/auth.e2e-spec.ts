@@ -74,6 +74,22 @@ describe('authentication and scopes', () => {
     }
   });
 
+  it('names the request in every error body and header: the caller\'s X-Request-Id when it is a plain token, else a new UUID', async () => {
+    const mine = await t.get('/v1/campaigns', { key: null, headers: { 'x-request-id': 'checkout-7f3a.2' } });
+    expectProblem(mine, 401);
+    expect({ body: mine.body.requestId, header: mine.headers['x-request-id'] }).toEqual({ body: 'checkout-7f3a.2', header: 'checkout-7f3a.2' });
+    for (const hostile of ['has spaces', 'x'.repeat(129), '<script>', '']) {
+      const res = await t.post('/v1/consents', { channel: 'fax' }, { headers: { 'x-request-id': hostile } });
+      expectProblem(res, 400, 'channel');
+      expect(res.body.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(res.headers['x-request-id']).toBe(res.body.requestId);
+    }
+    const first = await t.get('/v1/nothing-here');
+    const second = await t.get('/v1/nothing-here');
+    expectProblem(first, 404);
+    expect(first.body.requestId).not.toBe(second.body.requestId);
+  });
+
   it('health endpoints need no key', async () => {
     expect((await t.get('/health/live', { key: null })).status).toBe(200);
     expect((await t.get('/health/ready', { key: null })).body).toEqual({ status: 'ok' });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from './database-errors';
@@ -48,23 +49,32 @@ function httpExceptionProblem(error: HttpException): Problem {
   return new Problem(status, code, title, status >= 500 ? undefined : String(message));
 }
 
-export function toProblem(error: unknown, logger: Logger, request?: { method?: string; url?: string }): Problem {
+export function toProblem(error: unknown, logger: Logger, request?: { method?: string; url?: string }, requestId?: string): Problem {
   if (error instanceof Problem) return error;
   if (error instanceof HttpException) return httpExceptionProblem(error);
   const fastify = fastifyProblem(error as { statusCode?: number; code?: string; message?: string; name?: string } & Error);
   if (fastify) return fastify;
   if (isDatabaseUnavailable(error)) {
-    logger.warn(`database unavailable on ${request?.method} ${request?.url?.split('?')[0]}: ${(error as Error).message}`);
+    logger.warn(`database unavailable on ${request?.method} ${request?.url?.split('?')[0]} (request ${requestId}): ${(error as Error).message}`);
     return Problem.unavailable('The consent database cannot be reached; nothing was decided or written. Retry later.');
   }
   // Unknown errors: a bare 500 to the caller, the details in the log only.
-  logger.error(`unhandled error on ${request?.method} ${request?.url?.split('?')[0]}`, (error as Error)?.stack ?? String(error));
+  logger.error(`unhandled error on ${request?.method} ${request?.url?.split('?')[0]} (request ${requestId})`, (error as Error)?.stack ?? String(error));
   return new Problem(500, 'INTERNAL', 'Internal error', 'The service failed to handle this request.');
 }
 
-export function sendProblem(reply: FastifyReply, problem: Problem, instance?: string): void {
+export function sendProblem(reply: FastifyReply, problem: Problem, instance?: string, requestId?: string): void {
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
-  reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.body(instance));
+  if (requestId) reply.header('x-request-id', requestId);
+  reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.body(instance, requestId));
+}
+
+const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The caller's X-Request-Id when it is a plain token, else a new UUID (never raw header text in logs). */
+export function requestIdOf(headers: Record<string, string | string[] | undefined>): string {
+  const given = headers['x-request-id'];
+  return typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 @Catch()
@@ -75,6 +85,6 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    sendProblem(reply, toProblem(error, this.logger, request), request?.url?.split('?')[0]);
+    sendProblem(reply, toProblem(error, this.logger, request, request?.id), request?.url?.split('?')[0], request?.id);
   }
 }

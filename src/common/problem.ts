@@ -15,6 +15,8 @@ export interface ProblemBody {
   code: string;
   errors?: FieldError[];
   instance?: string;
+  /** The request's id (X-Request-Id): quote it to operators, it is in the log line of a 5xx. */
+  requestId?: string;
 }
 
 export class Problem extends Error {
@@ -30,7 +32,7 @@ export class Problem extends Error {
     this.name = 'Problem';
   }
 
-  body(instance?: string): ProblemBody {
+  body(instance?: string, requestId?: string): ProblemBody {
     return {
       type: `/problems/${this.code.toLowerCase().replace(/[._]/g, '-')}`,
       title: this.title,
@@ -39,6 +41,7 @@ export class Problem extends Error {
       code: this.code,
       ...(this.errors ? { errors: this.errors } : {}),
       ...(instance ? { instance } : {}),
+      ...(requestId ? { requestId } : {}),
     };
   }
 
