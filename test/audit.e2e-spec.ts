@@ -89,6 +89,25 @@ describe('tamper-evident ledger', () => {
     expectProblem(await t.get('/v1/audit/verify?knownRoot=xyz'), 400, 'knownRoot');
   });
 
+  it('seals concurrent writes from two replicas sealing at once: each event exactly once, in chained blocks', async () => {
+    const other = await TestApp.attach(t);
+    try {
+      const writes = Array.from({ length: 120 }, (_, i) => (i % 2 ? t : other).post('/v1/consents', {
+        address: `+1415555${String(2000 + i)}`, channel: 'sms', action: i % 3 ? 'opt_in' : 'opt_out', source: 'api',
+      }));
+      const seals = Array.from({ length: 12 }, (_, i) => (i % 2 ? t : other).post('/v1/admin/jobs/seal/run'));
+      const results = await Promise.all([...writes, ...seals]);
+      expect(results.every((r) => r.status === 201 || r.status === 200)).toBe(true);
+      await seal(t);
+      const { rows } = await t.sql.query(`select (select count(*)::int from consent_event) as events, (select count(*)::int from ledger_leaf where stream = 'consent') as leaves,
+        (select count(*)::int from seal_queue) as queued, (select max(seq)::int from ledger_leaf) as top, (select count(*)::int from ledger_leaf) as all_leaves`);
+      expect(rows[0]).toEqual({ events: 133, leaves: 133, queued: 0, top: rows[0].all_leaves, all_leaves: rows[0].all_leaves });
+      expect(await verify(other)).toMatchObject({ ok: true });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('records API key changes, verifications and reads in the ledger too', async () => {
     const { rows } = await t.sql.query(`select type, actor from system_event order by id`);
     expect(rows).toEqual([{ type: 'api_key.created', actor: 'admin' }]);
