@@ -8,6 +8,8 @@ import { LedgerRepository } from './audit/ledger.repository';
 import { LedgerService } from './audit/ledger.service';
 import { Pseudonyms } from './audit/pseudonyms';
 import { SystemEvents } from './audit/system-events';
+import { Metrics } from './metrics/metrics';
+import { MetricsController } from './metrics/metrics.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeysService } from './api-keys/api-keys.service';
@@ -56,7 +58,7 @@ export class AppModule {
       global: true,
       imports: [DatabaseModule, IdempotencyModule, ...(options.schedule === false ? [] : [ScheduleModule.forRoot()])],
       controllers: [HealthController, ApiKeysController, CampaignsController, CustomersController, ConsentsController, DecisionsController, SendersController, InboundController,
-        WebhooksController, JobsController, PreferencesController, SendsController, AuditController, ErasureController],
+        WebhooksController, JobsController, PreferencesController, SendsController, AuditController, ErasureController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -89,6 +91,7 @@ export class AppModule {
         LedgerService,
         AuditService,
         ErasureService,
+        Metrics,
       ],
       exports: [APP_CONFIG],
     };

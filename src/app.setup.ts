@@ -11,6 +11,7 @@ import { AppModule } from './app.module';
 import { IDLE_TIMEOUT_MS } from './common/http-limits';
 import { Problem } from './common/problem';
 import { ProblemFilter, requestIdOf, sendProblem, toProblem } from './common/problem.filter';
+import { Metrics } from './metrics/metrics';
 import { TWILIO_BODY_LIMIT, TWILIO_WEBHOOK_PATH } from './inbound/inbound.controller';
 import { parseForm } from './inbound/twilio-signature';
 import { createValidationPipe } from './common/validation';
@@ -52,6 +53,12 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
   // ProblemFilter too: Nest installs Fastify's error handler and sends them through the filters.
   // JSON only (the inbound webhook adds form bodies where it needs them): anything else is a 415.
   const fastify = app.getHttpAdapter().getInstance();
+  // Request rate and latency per route (the route's pattern, never the URL: no ids or addresses).
+  const metrics = app.get(Metrics);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
   fastify.removeContentTypeParser('text/plain');
   // JSON as Fastify parses it (prototype poisoning refused), but an empty body is no body: a
   // POST that takes none (running a job) may still say application/json.

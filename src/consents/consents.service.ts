@@ -1,5 +1,6 @@
 import { Pseudonyms } from '../audit/pseudonyms';
 import { SystemEvents } from '../audit/system-events';
+import { Metrics } from '../metrics/metrics';
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/scopes';
 import { CampaignsService } from '../campaigns/campaigns.service';
@@ -63,6 +64,7 @@ export class ConsentsService {
     private readonly decisions: DecisionsService,
     private readonly pseudonyms: Pseudonyms,
     private readonly systemEvents: SystemEvents,
+    private readonly metrics: Metrics,
   ) {}
 
   async record(dto: RecordConsentDto, principal: Principal): Promise<RecordedConsentDto> {
@@ -119,6 +121,7 @@ export class ConsentsService {
         suppressionHash: opting ? this.pseudonyms.addressHash(group, address!) : null,
       });
       if (!row) throw await this.suppressed(group, address!, dto.source);
+      this.metrics.events.inc({ action: row.action, source: row.source });
       return { event: toEventDto(row), state: states.map(toStateDto) };
     };
     return dto.action === 'confirm' ? this.db.transaction(work) : work();

@@ -18,6 +18,7 @@ import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { Db } from '../database/db';
 import { Duration, parseDuration } from '../common/duration';
 import { Pseudonyms } from '../audit/pseudonyms';
+import { Metrics } from '../metrics/metrics';
 
 function toCovering(row: CoveringEventsRow): CoveringEvent | null {
   if (row.action === null) return null;
@@ -55,6 +56,7 @@ export class DecisionsService {
     private readonly campaigns: CampaignsRepository,
     private readonly db: Db,
     private readonly pseudonyms: Pseudonyms,
+    private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -135,6 +137,7 @@ export class DecisionsService {
           return d;
         })
       : (await decide()).decisions[0];
+    this.metrics.countDecisions([decision]);
     return { decisionId, ...decision, decidedAt: new Date().toISOString(), at: at ? at.toISOString() : null };
   }
 
@@ -142,6 +145,7 @@ export class DecisionsService {
     const at = this.replayInstant(dto.at);
     const recipients = parseRecipients(dto.recipients, (address, field) => this.addresses.normalise(dto.channel, address, field, true));
     const { decisions } = await this.decide(dto.channel, dto.campaignId, at, recipients);
+    this.metrics.countDecisions(decisions);
     return {
       decidedAt: new Date().toISOString(),
       at: at ? at.toISOString() : null,

@@ -1,3 +1,4 @@
+import { Metrics } from '../metrics/metrics';
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { addDuration } from '../common/duration';
@@ -55,6 +56,7 @@ export class InboundService {
   constructor(
     private readonly inbound: InboundRepository,
     private readonly events: ConsentEventsRepository,
+    private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -94,6 +96,7 @@ export class InboundService {
       }
       if (recorded !== 'stale') {
         const { intent, matched, reply } = recorded.result;
+        for (const e of recorded.events) this.metrics.events.inc({ action: e.action, source: e.source });
         return { result: { intent: intent as InboundResultDto['intent'], matched, reply, effects: recorded.events.map(toEventDto) }, duplicate: false };
       }
       if (attempt === 3) throw Problem.unavailable('The sender\'s settings keep changing; the message was not processed. Retry later.');

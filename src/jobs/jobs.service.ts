@@ -5,6 +5,7 @@ import { Problem } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { IdempotencyRetention } from '../idempotency/idempotency.module';
 import { LedgerService } from '../audit/ledger.service';
+import { Metrics } from '../metrics/metrics';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
@@ -27,6 +28,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly webhooks: WebhooksService,
     private readonly idempotency: IdempotencyRetention,
     private readonly ledger: LedgerService,
+    private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly scheduler?: SchedulerRegistry,
   ) {}
@@ -42,9 +44,29 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private work(job: JobName): Promise<unknown> {
+    const timer = this.metrics.jobs.startTimer({ job });
+    return this.perform(job).then(
+      (result) => {
+        timer({ result: 'ok' });
+        return result;
+      },
+      (error: unknown) => {
+        timer({ result: 'error' });
+        throw error;
+      },
+    );
+  }
+
+  private perform(job: JobName): Promise<unknown> {
     switch (job) {
       case 'reconfirmation':
-        return this.lifecycle.sweep();
+        return this.lifecycle.sweep().then((r) => {
+          // What the sweep recorded, as the API's writes are counted (source: system).
+          for (const [action, n] of [['reconfirmation_requested', r.requested], ['lapsed', r.lapsed], ['expired', r.expired], ['confirmation_expired', r.confirmationsExpired]] as const) {
+            if (n) this.metrics.events.inc({ action, source: 'system' }, n);
+          }
+          return r;
+        });
       case 'webhooks':
         return this.webhooks.deliverDue();
       case 'idempotency-retention':
