@@ -35,10 +35,10 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
     // refuses what no id could be: percent-encoded sender addresses stay well under this.
     maxParamLength: 2048,
     // Malformed URLs and over-long segments, refused before routing, as problem+json too.
-    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
-      sendProblem(reply, toProblem(error, frameworkLogger, request.raw, request.id), request.raw.url?.split('?')[0], request.id),
-    // Every error body and error log line carries it; a caller may pass its own (X-Request-Id).
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdOf(req.headers),
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const id = requestIdOf(request.headers);
+      sendProblem(reply, toProblem(error, frameworkLogger, request.raw, id), request.raw.url?.split('?')[0], id);
+    },
     logger: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { schedule: options.schedule }), adapter, {

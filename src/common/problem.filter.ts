@@ -85,6 +85,8 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    sendProblem(reply, toProblem(error, this.logger, request, request?.id), request?.url?.split('?')[0], request?.id);
+    // Named only when something went wrong: successes pay nothing for it.
+    const id = requestIdOf(request?.headers ?? {});
+    sendProblem(reply, toProblem(error, this.logger, request, id), request?.url?.split('?')[0], id);
   }
 }
