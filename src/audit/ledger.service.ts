@@ -41,6 +41,23 @@ export interface VerifyResult {
   failure?: VerifyFailure;
 }
 
+const lagOf = (oldestPendingAt: string | null) => (oldestPendingAt ? Math.max(0, Date.now() - Date.parse(oldestPendingAt)) : 0);
+
+/** The head a block header stands for, with the ledger tree's root at it and the queue's state. */
+function headOf(header: BlockHeader | null, ledgerRoot: string, pending: number, oldestPendingAt: string | null): LedgerHead {
+  return {
+    treeSize: header ? treeSizeOf(header) : '0',
+    blocks: header ? Number(header.blockNo) : 0,
+    ledgerRoot,
+    blockNo: header?.blockNo ?? null,
+    blockHash: header?.blockHash ?? ZERO_HASH,
+    merkleRoot: header?.merkleRoot ?? null,
+    sealedAt: header?.sealedAt ?? null,
+    pending,
+    sealLagMs: lagOf(oldestPendingAt),
+  };
+}
+
 /**
  * Seals events into hash-chained Merkle blocks (see ledger-format.ts), re-verifies the ledger
  * and reports its head. Sealing runs behind the writes, from a queue their transactions fill:
@@ -70,7 +87,7 @@ export class LedgerService {
         break;
       }
     }
-    return { blocks, events, lagMs: (await this.head()).sealLagMs };
+    return { blocks, events, lagMs: lagOf((await this.ledger.head()).oldestPendingAt) };
   }
 
   /** One block (inside a transaction): the number of events sealed, null when none or locked. */
@@ -115,18 +132,7 @@ export class LedgerService {
 
   async head(): Promise<LedgerHead> {
     const { header, pending, oldestPendingAt } = await this.ledger.head();
-    const blocks = header ? Number(header.blockNo) : 0;
-    return {
-      treeSize: header ? treeSizeOf(header) : '0',
-      blocks,
-      ledgerRoot: await this.ledgerRoot(blocks),
-      blockNo: header?.blockNo ?? null,
-      blockHash: header?.blockHash ?? ZERO_HASH,
-      merkleRoot: header?.merkleRoot ?? null,
-      sealedAt: header?.sealedAt ?? null,
-      pending,
-      sealLagMs: oldestPendingAt ? Math.max(0, Date.now() - Date.parse(oldestPendingAt)) : 0,
-    };
+    return headOf(header, await this.ledgerRoot(header ? Number(header.blockNo) : 0), pending, oldestPendingAt);
   }
 
   /** Root of the ledger tree at `blocks` blocks, from stored nodes. */
@@ -147,24 +153,21 @@ export class LedgerService {
    * `known` is a head written down earlier: the ledger must still contain it.
    */
   async verify(range: { fromBlock?: number; toBlock?: number; known?: { blocks: number; ledgerRoot: string } } = {}): Promise<VerifyResult> {
-    const live = await this.head();
+    const { pending, oldestPendingAt } = await this.ledger.head();
     const snapshot = await this.db.snapshot();
     let events = 0;
     let blocks = 0;
-    let head = live;
+    let head = headOf(null, new MerkleTree([]).root, pending, oldestPendingAt);
     const fail = (failure: VerifyFailure): VerifyResult => ({ ok: false, events, blocks, head, failure });
     try {
       const headers = await this.ledger.headers(snapshot);
       // The head as of the snapshot verified (the live one may have grown since).
-      const top = headers[headers.length - 1];
-      if (top) {
-        head = { ...live, treeSize: treeSizeOf(top), blocks: headers.length, ledgerRoot: new MerkleTree(headers.map((h) => h.blockHash)).root,
-          blockNo: top.blockNo, blockHash: top.blockHash, merkleRoot: top.merkleRoot, sealedAt: top.sealedAt };
-      }
+      const hashes = headers.map((h) => h.blockHash);
+      const root = new MerkleTree(hashes).root;
+      head = headOf(headers[headers.length - 1] ?? null, root, pending, oldestPendingAt);
       const broken = checkChain(headers);
       if (broken) return fail(broken);
-      const hashes = headers.map((h) => h.blockHash);
-      if (headers.length && new MerkleTree(hashes).root !== (await this.ledgerRoot(headers.length, snapshot).catch(() => null))) {
+      if (headers.length && root !== (await this.ledgerRoot(headers.length, snapshot).catch(() => null))) {
         return fail({ problem: 'the ledger tree (ledger_node) does not match the blocks: heads and export proofs computed from it are wrong' });
       }
       if (range.known) {
