@@ -49,6 +49,9 @@ import { InboundService } from './inbound/inbound.service';
 import { SendersController } from './senders/senders.controller';
 import { SendersRepository } from './senders/senders.repository';
 import { SendersService } from './senders/senders.service';
+import { ImportsController } from './imports/imports.controller';
+import { ImportsRepository } from './imports/imports.repository';
+import { ImportsService } from './imports/imports.service';
 
 @Module({})
 export class AppModule {
@@ -58,11 +61,13 @@ export class AppModule {
       global: true,
       imports: [DatabaseModule, IdempotencyModule, ...(options.schedule === false ? [] : [ScheduleModule.forRoot()])],
       controllers: [HealthController, ApiKeysController, CampaignsController, CustomersController, ConsentsController, DecisionsController, SendersController, InboundController,
-        WebhooksController, JobsController, PreferencesController, SendsController, AuditController, ErasureController, MetricsController],
+        WebhooksController, JobsController, PreferencesController, SendsController, AuditController, ErasureController, MetricsController, ImportsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         AddressNormaliser,
+        ImportsRepository,
+        ImportsService,
         ApiKeysRepository,
         ApiKeysService,
         CampaignsRepository,

@@ -7,7 +7,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Readable, Transform } from 'node:stream';
 import { AppModule } from './app.module';
+import { IMPORT_MEDIA_TYPES, IMPORTS_PATH } from './imports/import-media';
 import { IDLE_TIMEOUT_MS } from './common/http-limits';
 import { Problem } from './common/problem';
 import { ProblemFilter, requestIdOf, sendProblem, toProblem } from './common/problem.filter';
@@ -76,7 +78,29 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
     }
     done(null, parseForm(body as string));
   });
+  // Import files are streamed to the handler (never buffered), up to IMPORT_MAX_BYTES.
+  fastify.addContentTypeParser([...IMPORT_MEDIA_TYPES], (request, payload, done) => {
+    if (request.routeOptions.url !== IMPORTS_PATH) {
+      done(new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'This endpoint takes application/json.'), undefined);
+      return;
+    }
+    done(null, limitBytes(payload, config.importMaxBytes));
+  });
   return app;
+}
+
+/** The stream, failing with a 413 once more than `max` bytes came through. */
+function limitBytes(input: Readable, max: number): Readable {
+  let seen = 0;
+  const limited = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > max) callback(new Problem(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', `An import file is at most ${max} bytes (IMPORT_MAX_BYTES); split it.`));
+      else callback(null, chunk);
+    },
+  });
+  input.on('error', (error) => limited.destroy(error));
+  return input.pipe(limited);
 }
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {

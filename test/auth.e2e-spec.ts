@@ -2,7 +2,7 @@ import { SCOPES } from '../src/auth/scopes';
 import { ADMIN_KEY, expectProblem, TestApp } from './support/test-app';
 
 /** Which scope may do what: every /v1 route, with a key holding each scope. */
-const ROUTES: { method: string; url: string; body?: unknown; scopes: string[] }[] = [
+const ROUTES: { method: string; url: string; body?: unknown; headers?: Record<string, string>; scopes: string[] }[] = [
   { method: 'POST', url: '/v1/api-keys', body: { name: 'k', scopes: ['consents:read'] }, scopes: ['admin'] },
   { method: 'GET', url: '/v1/api-keys', scopes: ['admin'] },
   { method: 'DELETE', url: '/v1/api-keys/00000000-0000-4000-8000-000000000000', scopes: ['admin'] },
@@ -38,6 +38,9 @@ const ROUTES: { method: string; url: string; body?: unknown; scopes: string[] }[
   { method: 'GET', url: '/v1/audit/export?format=csv', scopes: ['audit:read'] },
   { method: 'GET', url: '/v1/audit/exports/00000000-0000-4000-8000-000000000000/proof', scopes: ['audit:read'] },
   { method: 'POST', url: '/v1/customers/nobody/erasure', body: { reason: 'ticket 1' }, scopes: ['admin'] },
+  { method: 'POST', url: '/v1/imports', body: '+14155550100\n', headers: { 'content-type': 'text/csv' }, scopes: ['consents:write'] },
+  { method: 'GET', url: '/v1/imports', scopes: ['consents:write', 'consents:read'] },
+  { method: 'GET', url: '/v1/imports/00000000-0000-4000-8000-000000000000', scopes: ['consents:write', 'consents:read'] },
 ];
 const ALL_SCOPES: readonly string[] = SCOPES;
 
@@ -58,16 +61,16 @@ describe('authentication and scopes', () => {
 
   it.each(ROUTES.map((r) => [r.method, r.url, r]))('%s %s: 401 without a key or with an unknown one', async (_m, _u, route) => {
     for (const key of [null, 'csk_unknown-key-value', '']) {
-      const res = await t.request(route.method, route.url, route.body, { key });
+      const res = await t.request(route.method, route.url, route.body, { key, headers: route.headers });
       expectProblem(res, 401);
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
     }
-    expectProblem(await t.request(route.method, route.url, route.body, { key: null, headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }), 401);
+    expectProblem(await t.request(route.method, route.url, route.body, { key: null, headers: { ...route.headers, authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }), 401);
   });
 
   it.each(ROUTES.map((r) => [r.method, r.url, r]))('%s %s: exactly the right scopes get through', async (_m, _u, route) => {
     for (const scope of ALL_SCOPES) {
-      const res = await t.request(route.method, route.url, route.body, { key: keys[scope] });
+      const res = await t.request(route.method, route.url, route.body, { key: keys[scope], headers: route.headers });
       const allowed = scope === 'admin' || route.scopes.includes(scope);
       if (allowed) expect([200, 201, 204, 404]).toContain(res.status);
       else expectProblem(res, 403);

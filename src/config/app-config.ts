@@ -53,6 +53,17 @@ export interface AppConfig {
    * generated once and kept in the database (service_secret), which protects less.
    */
   pseudonymKey?: string;
+  /** Largest import file (POST /v1/imports) in bytes. */
+  importMaxBytes: number;
+  /** Requests per API key per window, over all replicas (0: no limit). */
+  rateLimit: number;
+  rateLimitWindowMs: number;
+  /** How often replicas add up their counts in PostgreSQL (a limit can be overshot by what arrives meanwhile). */
+  rateLimitSyncMs: number;
+  /** Log addresses, query strings and URLs with ids; off by default (personal data). */
+  logPii: boolean;
+  /** One log line per request (access log); off by default: /metrics counts requests. */
+  logRequests: boolean;
 }
 
 function duration(env: Env, name: string, fallback: string): { value: Duration; text: string } {
@@ -187,6 +198,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sealIntervalMs: integer(env, 'SEAL_INTERVAL_MS', 500, 10, 60_000),
     sealBatchSize: integer(env, 'SEAL_BATCH_SIZE', 5000, 1, 50_000),
     pseudonymKey,
+    importMaxBytes: integer(env, 'IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1024, 64 * 1024 ** 3),
+    rateLimit: integer(env, 'RATE_LIMIT', 600_000, 0, 1_000_000_000),
+    rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
+    rateLimitSyncMs: integer(env, 'RATE_LIMIT_SYNC_MS', 200, 10, 60_000),
+    logPii: boolean(env, 'LOG_PII', false),
+    logRequests: boolean(env, 'LOG_REQUESTS', false),
   };
 }
 

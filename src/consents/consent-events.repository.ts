@@ -141,23 +141,52 @@ const CURRENT_STATES = (groups: string, addresses: string, customers: string, gr
    order by e.channel_group, coalesce(e.address, ''), coalesce(e.campaign_id, ''), ${NEWEST_FIRST_E}`;
 
 /**
+ * Whether an opt-in of the address with keyed hash `hash` in `group` is refused: the address
+ * is an erased customer's (issue 5) and the event is an import or dates from before the erasure.
+ */
+const SUPPRESSED = (group: string, hash: string, source: string, occurredAt: string) => `exists (select 1 from suppression s
+   where ${hash}::text is not null and s.channel_group = ${group} and s.address_hash = ${hash}
+     and (${source}::text = 'import' or ${occurredAt}::timestamptz <= s.suppressed_at))`;
+const INSERT_COLUMNS = `customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
+  language, jurisdiction, occurred_at, recorded_by, expires_at`;
+
+/**
  * Inserts one event ($1..$13 as NewConsentEvent), making sure its customer exists when $14,
- * and writing nothing when $15 (the keyed hash of an address being opted in) is on the
- * suppression list and the event is an import or dates from before the erasure; `tail`
- * reads from `ins`, the inserted row.
+ * and writing nothing when $15 (the keyed hash of an address being opted in) is SUPPRESSED;
+ * `tail` reads from `ins`, the inserted row.
  */
 const INSERT_EVENT = (tail: string) => `
   with customer_row as (
     insert into customer (id) select $1::text where $14::boolean and $1::text is not null on conflict (id) do nothing
   ), ins as (
-    insert into consent_event (customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
-      language, jurisdiction, occurred_at, recorded_by, expires_at)
+    insert into consent_event (${INSERT_COLUMNS})
     select $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::jsonb, $9::text, $10::text, $11::timestamptz, $12::text, $13::timestamptz
-     where not exists (select 1 from suppression s where $15::text is not null and s.channel_group = $3 and s.address_hash = $15
-                         and ($7::text = 'import' or $11::timestamptz <= s.suppressed_at))
+     where not ${SUPPRESSED('$3', '$15', '$7', '$11')}
     returning ${EVENT_COLUMNS}
   )
   ${tail}`;
+
+/**
+ * Many events in one statement (imports): arrays $1..$11 by row, recorded by $12 from source
+ * $13. Customers named are created; rows whose $11 (keyed hash of an address opted in) is
+ * SUPPRESSED are not written, and their positions (1-based) come back.
+ */
+const INSERT_EVENTS = `
+  with r as (
+    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[])
+      with ordinality as r(customer_id, channel, channel_group, address, campaign_id, action, evidence, language, jurisdiction, occurred_at, suppression_hash, ord)
+  ), customer_rows as (
+    insert into customer (id) select distinct customer_id from r where customer_id is not null on conflict (id) do nothing
+  ), refused as (
+    select r.ord from r where ${SUPPRESSED('r.channel_group', 'r.suppression_hash', '$13', 'r.occurred_at')}
+  ), ins as (
+    insert into consent_event (${INSERT_COLUMNS})
+    select r.customer_id, r.channel, r.channel_group, r.address, r.campaign_id, r.action, $13::text, r.evidence::jsonb, r.language, r.jurisdiction,
+           r.occurred_at, $12::text, null
+      from r where r.ord not in (select ord from refused) order by r.ord
+    returning 1
+  )
+  select (select count(*) from ins)::int as written, array(select ord::int from refused order by 1) as refused`;
 
 /**
  * "May I send?" for one recipient: the same rule as COVERING_EVENTS_SQL below, shaped for one
@@ -323,6 +352,20 @@ export class ConsentEventsRepository {
     );
     const strip = ({ kind: _kind, ...row }: ConsentEventRow & { kind: string }) => row;
     return { event: rows[0]?.kind === 'event' ? strip(rows[0]) : null, states: rows.filter((r) => r.kind === 'state').map(strip) };
+  }
+
+  /**
+   * Events in one statement (see INSERT_EVENTS), in the caller's transaction if any: how many
+   * were written, and the (0-based) indexes of those refused as suppressed.
+   */
+  async recordMany(events: (NewConsentEvent & { suppressionHash: string | null })[], source: string, recordedBy: string): Promise<{ written: number; refused: number[] }> {
+    const column = <T>(f: (e: NewConsentEvent & { suppressionHash: string | null }) => T) => events.map(f);
+    const [row] = await this.db.query<{ written: number; refused: number[] }>(INSERT_EVENTS, [
+      column((e) => e.customerId), column((e) => e.channel), column((e) => e.channelGroup), column((e) => e.address),
+      column((e) => e.campaignId), column((e) => e.action), column((e) => JSON.stringify(e.evidence)), column((e) => e.language),
+      column((e) => e.jurisdiction), column((e) => e.occurredAt), column((e) => e.suppressionHash), recordedBy, source,
+    ]);
+    return { written: row.written, refused: row.refused.map((ord) => ord - 1) };
   }
 
   private insertParams(e: NewConsentEvent, ensureCustomer: boolean, suppressionHash: string | null): unknown[] {

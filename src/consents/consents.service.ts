@@ -3,6 +3,7 @@ import { SystemEvents } from '../audit/system-events';
 import { Metrics } from '../metrics/metrics';
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/scopes';
+import { CampaignRow } from '../campaigns/campaigns.repository';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { AddressNormaliser } from '../common/address-normaliser';
 import { channelGroup } from '../common/channels';
@@ -35,6 +36,20 @@ export function toEventDto(row: ConsentEventRow): ConsentEventDto {
     expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
     recordedBy: row.recorded_by,
   };
+}
+
+/**
+ * What an opt-in to a campaign records (single writes and imports): `pending_confirmation`
+ * under double opt-in when collected where anyone could type the address, else `opt_in`.
+ * Withdrawing must stay as easy as giving: only opt-ins are held to the campaign's channels.
+ */
+export function optInAction(campaign: CampaignRow, channel: string, source: string): 'opt_in' | 'pending_confirmation' {
+  if (!campaign.channels.includes(channel)) {
+    throw Problem.unprocessable('CONSENT.CHANNEL_NOT_IN_CAMPAIGN', `Campaign "${campaign.id}" does not send on ${channel}.`, [
+      { field: 'channel', message: `is not one of the campaign's channels (${campaign.channels.join(', ')})` },
+    ]);
+  }
+  return campaign.double_opt_in && DOUBLE_OPT_IN_SOURCES.has(source) ? 'pending_confirmation' : 'opt_in';
 }
 
 const STATUS_OF_ACTION: Record<string, string> = { opt_in: 'opted_in', renewed: 'opted_in', opt_out: 'opted_out' };
@@ -82,7 +97,7 @@ export class ConsentsService {
       const evidence: Record<string, unknown> = { ...(dto.evidence ?? {}) };
       if (dto.campaignId !== undefined) {
         const campaign = await this.campaigns.require(dto.campaignId);
-        if (dto.action === 'opt_in' && campaign.double_opt_in && DOUBLE_OPT_IN_SOURCES.has(dto.source)) action = 'pending_confirmation';
+        if (dto.action === 'opt_in') action = optInAction(campaign, dto.channel, dto.source);
         if (dto.action === 'confirm') {
           const current = await this.decisions.current(dto.channel, campaign.id, { customerId: dto.customerId ?? null, address });
           if (current.reason !== 'confirmation_pending' && current.reason !== 'opted_in') {
@@ -93,12 +108,6 @@ export class ConsentsService {
           // A pending double opt-in becomes an opt-in; a current one is renewed (its re-confirmation clock restarts).
           action = current.reason === 'confirmation_pending' ? 'opt_in' : 'renewed';
           evidence.confirms = current.basis!.eventId;
-        }
-        // Withdrawing must stay as easy as giving: an opt-out is accepted on any channel.
-        if (dto.action === 'opt_in' && !campaign.channels.includes(dto.channel)) {
-          throw Problem.unprocessable('CONSENT.CHANNEL_NOT_IN_CAMPAIGN', `Campaign "${campaign.id}" does not send on ${dto.channel}.`, [
-            { field: 'channel', message: `is not one of the campaign's channels (${campaign.channels.join(', ')})` },
-          ]);
         }
       }
       const opting = address !== null && (dto.action === 'opt_in' || dto.action === 'confirm');

@@ -11,9 +11,12 @@ import { CustomerEntity } from '../customers/customer.entity';
 import { IdempotencyRecordEntity } from '../idempotency/idempotency-record.entity';
 import { InboundMessageEntity } from '../inbound/inbound-message.entity';
 import { SenderEntity } from '../senders/sender.entity';
+import { ConsentImportEntity, ConsentImportRejectionEntity } from '../imports/import.entities';
+import { RateLimitWindowEntity } from '../rate-limit/rate-limit.entity';
 
 /** Every table the service owns; migrations must agree with these (see test/schema-drift.e2e-spec.ts). */
 export const ENTITIES = [ApiKeyEntity, CampaignEntity, CustomerEntity, ContactPointEntity, ConsentEventEntity, IdempotencyRecordEntity, SenderEntity, InboundMessageEntity,
   CampaignVersionEntity, ConsentLifecycleEntity, WebhookEndpointEntity, OutboxEventEntity, WebhookDeliveryEntity,
   CustomerPreferenceEntity, SendEntity,
-  SystemEventEntity, SealQueueEntity, LedgerBlockEntity, LedgerLeafEntity, LedgerNodeEntity, SuppressionEntity, AuditExportEntity, ServiceSecretEntity];
+  SystemEventEntity, SealQueueEntity, LedgerBlockEntity, LedgerLeafEntity, LedgerNodeEntity, SuppressionEntity, AuditExportEntity, ServiceSecretEntity,
+  ConsentImportEntity, ConsentImportRejectionEntity, RateLimitWindowEntity];

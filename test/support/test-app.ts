@@ -114,7 +114,7 @@ export async function snapshotCounts(t: TestApp): Promise<Record<string, number>
   const tables = [
     'consent_event', 'campaign', 'campaign_version', 'customer', 'contact_point', 'api_key', 'idempotency_record', 'sender', 'inbound_message',
     'consent_lifecycle', 'webhook_endpoint', 'outbox_event', 'webhook_delivery', 'customer_preference', 'send',
-    'system_event', 'seal_queue', 'suppression', 'audit_export', 'ledger_block', 'ledger_leaf',
+    'system_event', 'seal_queue', 'suppression', 'audit_export', 'ledger_block', 'ledger_leaf', 'consent_import', 'consent_import_rejection',
   ];
   const out: Record<string, number> = {};
   for (const table of tables) out[table] = await t.count(table);

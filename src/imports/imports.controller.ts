@@ -1,0 +1,94 @@
+import type { Readable } from 'node:stream';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { Principal, RequireScopes } from '../auth/scopes';
+import { Problem } from '../common/problem';
+import { IMPORT_MEDIA_TYPES, mediaTypeFormat } from './import-media';
+import { ImportDto, ImportListQuery, ImportQuery } from './import.dto';
+import { IMPORT_REJECTIONS_KEPT, ImportsService } from './imports.service';
+import { ImportRow, ImportsRepository } from './imports.repository';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+@ApiTags('imports')
+@ApiBearerAuth()
+@Controller('v1/imports')
+export class ImportsController {
+  constructor(
+    private readonly service: ImportsService,
+    private readonly imports: ImportsRepository,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @RequireScopes('consents:write')
+  @ApiConsumes(...IMPORT_MEDIA_TYPES)
+  @ApiBody({ description: 'CSV with a header (customerId, channel, address or phone_number, campaignId, action, occurredAt or date, language, jurisdiction, noticeVersion, text), a list of phone numbers with an optional date column (a Twilio opt-out export), or NDJSON of POST /v1/consents bodies. Streamed: any size up to IMPORT_MAX_BYTES.', schema: { type: 'string', format: 'binary' } })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Posting the same file again with the same key resumes an unfinished import, or replays a finished one; nothing is written twice.' })
+  @ApiCreatedResponse({ type: ImportDto, description: 'The import as it ended (200 when replayed). Rejected rows are listed, not fatal.' })
+  async create(
+    @Query() query: ImportQuery,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ImportDto> {
+    const key = request.headers['idempotency-key'];
+    if (key !== undefined && (typeof key !== 'string' || !KEY.test(key))) throw Problem.field('Idempotency-Key', 'must be 1 to 255 printable ASCII characters');
+    const format = query.format ?? mediaTypeFormat(request.headers['content-type']);
+    if (!format) throw new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', `An import is ${IMPORT_MEDIA_TYPES.join(' or ')}.`);
+    const input = request.body as Readable;
+    // The whole-request deadline of other requests does not fit a file of millions of rows
+    // streamed at the pace it is written; the idle timeout (no byte for 30 s) still applies.
+    (request.raw.socket as { parser?: { remove?: () => void } } | null)?.parser?.remove?.();
+    const { row, replayed } = await this.service.run(input, format, query, principal, typeof key === 'string' ? key : null);
+    if (replayed) {
+      input.resume(); // the file is not needed: drain it so that the answer can be read
+      reply.status(200).header('idempotent-replayed', 'true');
+    }
+    return this.toDto(row);
+  }
+
+  @Get()
+  @RequireScopes('consents:write', 'consents:read')
+  @ApiOkResponse({ type: ImportDto, isArray: true, description: 'Newest first; the caller\'s own imports (every import for admin).' })
+  async list(@Query() query: ImportListQuery, @CurrentPrincipal() principal: Principal): Promise<ImportDto[]> {
+    const rows = await this.imports.list(this.owner(principal), query.idempotencyKey ?? null, query.limit ?? 20);
+    return Promise.all(rows.map((row) => this.toDto(row)));
+  }
+
+  @Get(':id')
+  @RequireScopes('consents:write', 'consents:read')
+  @ApiOkResponse({ type: ImportDto, description: 'Progress, committed chunk by chunk while the import runs.' })
+  async get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal): Promise<ImportDto> {
+    const row = await this.imports.find(this.owner(principal), id);
+    if (!row) throw Problem.notFound('IMPORT.NOT_FOUND', `No import ${id} of yours.`);
+    return this.toDto(row);
+  }
+
+  /** An API key sees its own imports; admin sees everyone's. */
+  private owner(principal: Principal): string | null {
+    return principal.scopes.has('admin') ? null : principal.id;
+  }
+
+  private async toDto(row: ImportRow): Promise<ImportDto> {
+    return {
+      id: row.id,
+      status: row.status,
+      format: row.format,
+      idempotencyKey: row.idempotency_key,
+      options: row.options,
+      rowsRead: Number(row.lines_done),
+      rowsWritten: Number(row.rows_written),
+      rowsRejected: Number(row.rows_rejected),
+      rejections: Number(row.rows_rejected) > 0 ? await this.imports.rejections(row.id, IMPORT_REJECTIONS_KEPT) : [],
+      error: row.error,
+      startedAt: row.started_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+      completedAt: row.completed_at ? row.completed_at.toISOString() : null,
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { Db } from '../database/db';
+
+export interface ImportRow {
+  id: string;
+  principal: string;
+  idempotency_key: string | null;
+  format: string;
+  options: ImportOptions;
+  status: string;
+  lines_done: string;
+  rows_written: string;
+  rows_rejected: string;
+  prefix_hash: string;
+  error: { line: number; message: string } | null;
+  started_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+}
+
+/** What an import was asked to do; a resumed import must ask the same. */
+export interface ImportOptions {
+  channel: string;
+  action: string | null;
+  campaignId: string | null;
+  /** When rows without a date happened: as given, else when the import started. */
+  occurredAt: string;
+  /** Records per committed chunk (fixed per import: resuming replays the same chunks). */
+  chunkRecords: number;
+}
+
+export interface ImportRejection {
+  line: number;
+  field: string;
+  reason: string;
+}
+
+const COLUMNS = 'id, principal, idempotency_key, format, options, status, lines_done, rows_written, rows_rejected, prefix_hash, error, started_at, updated_at, completed_at';
+
+@Injectable()
+export class ImportsRepository {
+  constructor(private readonly db: Db) {}
+
+  /** A new import; with a key, the existing one instead when the caller already used that key. */
+  async create(i: { id: string; principal: string; key: string | null; format: string; options: ImportOptions; prefixHash: string }): Promise<{ row: ImportRow; created: boolean }> {
+    const [created] = await this.db.query<ImportRow>(
+      `insert into consent_import (id, principal, idempotency_key, format, options, status, prefix_hash)
+       values ($1, $2, $3, $4, $5, 'running', $6)
+       on conflict (principal, idempotency_key) where idempotency_key is not null do nothing
+       returning ${COLUMNS}`,
+      [i.id, i.principal, i.key, i.format, i.options, i.prefixHash],
+    );
+    if (created) return { row: created, created: true };
+    const [existing] = await this.db.query<ImportRow>(`select ${COLUMNS} from consent_import where principal = $1 and idempotency_key = $2`, [i.principal, i.key]);
+    return { row: existing, created: false };
+  }
+
+  /**
+   * Takes over an unfinished import to resume it: one not running, or whose runner has not
+   * committed for `staleSeconds` (it died). Null when another runner holds it.
+   */
+  async claim(id: string, staleSeconds: number): Promise<ImportRow | null> {
+    const [row] = await this.db.query<ImportRow>(
+      `update consent_import set status = 'running', error = null, updated_at = now()
+        where id = $1 and status <> 'completed' and (status <> 'running' or updated_at < now() - make_interval(secs => $2))
+        returning ${COLUMNS}`,
+      [id, staleSeconds],
+    );
+    return row ?? null;
+  }
+
+  /**
+   * Progress of a committed chunk, in the chunk's transaction; false when the import moved on
+   * without this runner (another took it over), which must then roll back.
+   */
+  async advance(id: string, from: number, p: { linesDone: number; written: number; rejected: number; prefixHash: string; rejections: ImportRejection[]; keep: number }): Promise<boolean> {
+    const rows = await this.db.query(
+      `with moved as (
+         update consent_import set lines_done = $3, rows_written = rows_written + $4, rows_rejected = rows_rejected + $5,
+                prefix_hash = $6, updated_at = now()
+          where id = $1 and lines_done = $2 and status = 'running'
+          returning rows_rejected - $5 as before
+       ), kept as (
+         insert into consent_import_rejection (import_id, line, field, reason)
+         select $1, r.line, r.field, r.reason
+           from moved, unnest($7::bigint[], $8::text[], $9::text[]) with ordinality as r(line, field, reason, n)
+          where moved.before + r.n <= $10
+         on conflict do nothing
+       )
+       select 1 from moved`,
+      [id, from, p.linesDone, p.written, p.rejected, p.prefixHash, p.rejections.map((r) => r.line), p.rejections.map((r) => r.field.slice(0, 128)),
+        p.rejections.map((r) => r.reason.slice(0, 500)), p.keep],
+    );
+    return rows.length === 1;
+  }
+
+  async finish(id: string, status: 'completed' | 'failed' | 'interrupted', error: { line: number; message: string } | null): Promise<ImportRow> {
+    const [row] = await this.db.query<ImportRow>(
+      `update consent_import set status = $2::text, error = $3, updated_at = now(), completed_at = case when $2::text = 'completed' then now() end
+        where id = $1 returning ${COLUMNS}`,
+      [id, status, error],
+    );
+    return row;
+  }
+
+  async find(principal: string | null, id: string): Promise<ImportRow | undefined> {
+    const [row] = await this.db.query<ImportRow>(`select ${COLUMNS} from consent_import where id = $1 and ($2::text is null or principal = $2)`, [id, principal]);
+    return row;
+  }
+
+  /** Newest first; `principal` null: everyone's (admin). */
+  list(principal: string | null, key: string | null, limit: number): Promise<ImportRow[]> {
+    return this.db.query<ImportRow>(
+      `select ${COLUMNS} from consent_import where ($1::text is null or principal = $1) and ($2::text is null or idempotency_key = $2)
+        order by started_at desc, id limit $3`,
+      [principal, key, limit],
+    );
+  }
+
+  rejections(id: string, limit: number): Promise<ImportRejection[]> {
+    return this.db.query<ImportRejection>(
+      `select line::int as line, field, reason from consent_import_rejection where import_id = $1 order by line limit $2`,
+      [id, limit],
+    );
+  }
+}
