@@ -12,11 +12,13 @@
  *   BENCH_WRITE_SECONDS (20: consent writes while the ledger seals behind them)
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { verifyFile } from '../src/bin/audit-verify';
+import { parseArgs, runImport } from '../src/bin/import';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { twilioSignature } from '../src/inbound/twilio-signature';
 import { freePort } from '../test/support/free-port';
@@ -297,6 +299,61 @@ async function writesWithSealing(base: string): Promise<{ rps: number; p50: numb
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx, maxLagMs, drainMs: Date.now() - started };
 }
 
+const MIXED_SECONDS = Number(process.env.BENCH_MIXED_SECONDS ?? 60);
+
+/**
+ * The mix a brand's senders produce: 90% decisions, 9% consent writes, 1% Twilio STOP
+ * webhooks (distinct numbers, signed), for `seconds`, at `rate` requests/s overall (0: as fast
+ * as CONNECTIONS allow).
+ */
+async function mixedLoad(base: string, seconds: number, rate: number, bodies: string[], tag: string): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  let n = 0;
+  const json = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
+  const result = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: seconds,
+    ...(rate > 0 ? { overallRate: rate } : {}),
+    requests: [{
+      setupRequest: (req: Record<string, unknown>) => {
+        const i = n++;
+        const slot = i % 100;
+        if (slot < 90) return { ...req, method: 'POST', path: '/v1/decisions', headers: json, body: bodies[i % bodies.length] };
+        if (slot < 99) {
+          return { ...req, method: 'POST', path: '/v1/consents', headers: json, body: JSON.stringify({
+            customerId: `m${tag}-${i}`, address: realNumber(8, i), channel: 'sms', action: i % 3 ? 'opt_in' : 'opt_out', source: 'web_form', evidence: { noticeVersion: 'v3' },
+          }) };
+        }
+        const params = { AccountSid: 'ACbench', MessageSid: `SMmix${tag}${i}`, From: realNumber(7, i), To: '+14155550999', Body: 'STOP', NumMedia: '0' };
+        return {
+          ...req, method: 'POST', path: '/v1/inbound/twilio', body: new URLSearchParams(params).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TWILIO_TOKEN, `${base}/v1/inbound/twilio`, params) },
+        };
+      },
+    }],
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+
+/** A Twilio-style opt-out list (number, date) of IMPORT_ROWS new numbers, imported with the CLI's code. */
+async function importList(base: string): Promise<{ rows: number; written: number; seconds: number; mb: number }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'consent-bench-import-')), 'optouts.csv');
+  const out = createWriteStream(file);
+  out.write('phone_number,date\n');
+  for (let i = 0; i < IMPORT_ROWS; i++) {
+    if (!out.write(`${realNumber(6, i)},2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  const started = Date.now();
+  const { status, body } = await runImport(parseArgs([file, '--url', base, '--key', KEY], {}), () => undefined);
+  const seconds = (Date.now() - started) / 1000;
+  if (status !== 201 || body.status !== 'completed') throw new Error(`the import answered ${status}: ${JSON.stringify(body).slice(0, 500)}`);
+  return { rows: body.rowsRead as number, written: body.rowsWritten as number, seconds, mb: statSync(file).size / 1e6 };
+}
+
 /** Seals what the set-based seed left unsealed (its triggers were off), as the sealer would. */
 async function sealSeeded(url: string, base: string, pid: number): Promise<{ events: number; seconds: number; rssBefore: number; rssPeak: number }> {
   const rssBefore = rssMb(pid);
@@ -425,6 +482,11 @@ async function main(): Promise<void> {
       webhooks.push(w.rps);
       console.log(`webhook round ${round}: ${w.rps.toFixed(0)} STOP webhooks/s (p50 ${w.p50} ms, p99 ${w.p99} ms)`);
     }
+    // The mixed load: its peak first (as fast as the connections go), then 70% of it for a minute.
+    const peak = await mixedLoad(base, 10, 0, singleBodies, 'peak');
+    console.log(`mixed load, peak: ${peak.rps.toFixed(0)} req/s (p50 ${peak.p50} ms, p99 ${peak.p99} ms, errors ${peak.errors})`);
+    const mixed = await mixedLoad(base, MIXED_SECONDS, Math.round(peak.rps * 0.7), singleBodies, 'run');
+    console.log(`mixed load at 70% of peak for ${MIXED_SECONDS} s: ${mixed.rps.toFixed(0)} req/s (p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, errors ${mixed.errors})`);
     const latency = await stopToDeny(base);
     if (latency.denied !== latency.samples) throw new Error(`${latency.samples - latency.denied} of ${latency.samples} decisions after a STOP did not deny`);
     // The audit ledger: writes with sealing keeping up, then the seeded million sealed and exported.
@@ -459,6 +521,9 @@ async function main(): Promise<void> {
     if (!Number.isFinite(rssPeak)) throw new Error('the service exited during the sweep');
     if (sweepBody.result?.requested !== SWEEP_DUE) throw new Error(`the sweep requested ${JSON.stringify(sweepBody)}, expected ${SWEEP_DUE}`);
 
+    const imported = await importList(base);
+    console.log(`imported ${imported.rows.toLocaleString()} rows (${imported.mb.toFixed(0)} MB) in ${imported.seconds.toFixed(1)} s`);
+
     const ratios = single.map((s, i) => s / yard[i]);
     console.log('\n| measure | median | target |');
     console.log('|---|---|---|');
@@ -473,6 +538,9 @@ async function main(): Promise<void> {
     console.log(`| export of the whole ledger, NDJSON over HTTP (${exported.rows.toLocaleString()} entries, ${exported.mb.toFixed(0)} MB) | ${exported.seconds.toFixed(1)} s, first byte ${exported.firstByteMs} ms, service RSS ${exported.rssBefore.toFixed(0)} -> peak ${exported.rssPeak.toFixed(0)} MB | < 15 s, < 256 MB |`);
     console.log(`| offline verification of that file | ${exported.verifySeconds.toFixed(1)} s, complete | |`);
     console.log(`| GET /v1/audit/verify over the whole ledger (${verified.events.toLocaleString()} entries, ${verified.blocks} blocks) | ${verifySeconds.toFixed(1)} s, ok | |`);
+    console.log(`| mixed load (90% decisions, 9% consent writes, 1% STOP webhooks), ${CONNECTIONS} connections: peak | ${peak.rps.toFixed(0)} req/s (p99 ${peak.p99} ms) | |`);
+    console.log(`| the same at 70% of peak for ${MIXED_SECONDS} s | ${mixed.rps.toFixed(0)} req/s, p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, ${mixed.errors} errors | 0 errors, p99 < 50 ms |`);
+    console.log(`| bulk import: Twilio-style opt-out list, ${imported.rows.toLocaleString()} rows (${imported.mb.toFixed(0)} MB), CLI over HTTP | ${imported.seconds.toFixed(1)} s (${Math.round(imported.rows / imported.seconds).toLocaleString()} rows/s), ${imported.written.toLocaleString()} written | < 120 s |`);
     console.log(`| webhook answered -> denying decision (${latency.samples} samples, all denied) | p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms | deny at once |`);
     console.log(`\n${ROWS.toLocaleString()} consent events, ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections (batch: ${BATCH_CONNECTIONS}), node ${process.version}`);
   } finally {

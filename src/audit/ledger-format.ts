@@ -86,8 +86,16 @@ export function splitEvidence(evidence: Record<string, unknown>): { personal: Re
   return { personal, public: pub };
 }
 
+let salts = Buffer.alloc(0);
+let saltAt = 0;
+/** 16 random bytes, hex; drawn from a pooled buffer (one randomBytes call per 4,096 salts, not per leaf). */
 export function newSalt(): string {
-  return randomBytes(16).toString('hex');
+  if (saltAt + 16 > salts.length) {
+    salts = randomBytes(16 * 4096);
+    saltAt = 0;
+  }
+  saltAt += 16;
+  return salts.toString('hex', saltAt - 16, saltAt);
 }
 
 /** The salted commitment to a consent event's personal fields. */
