@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, Reflector } from '@nestjs/core';
+import { ApiKeyThrottlerGuard } from './rate-limit/api-key-throttler.guard';
+import { SharedWindowStorage } from './rate-limit/shared-window.storage';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AuditController, ErasureController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
@@ -65,6 +67,16 @@ export class AppModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        SharedWindowStorage,
+        {
+          provide: APP_GUARD,
+          inject: [SharedWindowStorage, Reflector],
+          useFactory: async (storage: SharedWindowStorage, reflector: Reflector) => {
+            const guard = new ApiKeyThrottlerGuard(config, storage, reflector);
+            await guard.onModuleInit();
+            return guard;
+          },
+        },
         AddressNormaliser,
         ImportsRepository,
         ImportsService,

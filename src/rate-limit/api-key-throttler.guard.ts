@@ -1,0 +1,39 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
+import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import { Problem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { SharedWindowStorage } from './shared-window.storage';
+
+/**
+ * Rate limiting per API key (@nestjs/throttler over SharedWindowStorage): RATE_LIMIT requests
+ * per RATE_LIMIT_WINDOW_MS per key, all routes and replicas together; over it, a 429 problem
+ * with Retry-After (seconds to the window's end). Runs after ApiKeyGuard; routes without a key
+ * (health, metrics, the signed Twilio webhook) are not limited here. One limit for every route,
+ * so the per-route metadata lookups of the stock guard are skipped: this is on every decision.
+ */
+@Injectable()
+export class ApiKeyThrottlerGuard extends ThrottlerGuard {
+  private readonly throttler;
+
+  constructor(config: AppConfig, storage: SharedWindowStorage, reflector: Reflector) {
+    const throttler = { name: 'default', ttl: config.rateLimitWindowMs, limit: config.rateLimit };
+    super({ throttlers: [throttler], getTracker: (req) => (req as AuthenticatedRequest).principal!.id, generateKey: (_context, tracker) => `key:${tracker}` }, storage, reflector);
+    this.throttler = throttler;
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.throttler.limit === 0 || !context.switchToHttp().getRequest<AuthenticatedRequest>().principal) return true;
+    const { ttl, limit } = this.throttler;
+    return this.handleRequest({
+      context, limit, ttl, throttler: this.throttler, blockDuration: ttl, getTracker: this.commonOptions.getTracker!, generateKey: this.commonOptions.generateKey!,
+    });
+  }
+
+  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    throw new Problem(429, 'RATE_LIMITED', 'Too many requests',
+      `This API key made more than ${detail.limit} requests in ${detail.ttl / 1000} s (RATE_LIMIT per RATE_LIMIT_WINDOW_MS, over all replicas). Retry after ${detail.timeToBlockExpire} s.`,
+      undefined, { 'retry-after': String(detail.timeToBlockExpire) });
+  }
+}
