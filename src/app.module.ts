@@ -1,4 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { loggingParams } from './common/logging';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { ApiKeyThrottlerGuard } from './rate-limit/api-key-throttler.guard';
 import { SharedWindowStorage } from './rate-limit/shared-window.storage';
@@ -57,11 +60,11 @@ import { ImportsService } from './imports/imports.service';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, options: { schedule?: boolean } = {}): DynamicModule {
+  static forRoot(config: AppConfig, options: { schedule?: boolean; logDestination?: DestinationStream } = {}): DynamicModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule, IdempotencyModule, ...(options.schedule === false ? [] : [ScheduleModule.forRoot()])],
+      imports: [LoggerModule.forRoot(loggingParams(config, options.logDestination)), DatabaseModule, IdempotencyModule, ...(options.schedule === false ? [] : [ScheduleModule.forRoot()])],
       controllers: [HealthController, ApiKeysController, CampaignsController, CustomersController, ConsentsController, DecisionsController, SendersController, InboundController,
         WebhooksController, JobsController, PreferencesController, SendsController, AuditController, ErasureController, MetricsController, ImportsController],
       providers: [

@@ -7,8 +7,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import { AppModule } from './app.module';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { IMPORT_MEDIA_TYPES, IMPORTS_PATH } from './imports/import-media';
 import { IDLE_TIMEOUT_MS } from './common/http-limits';
 import { Problem } from './common/problem';
@@ -23,7 +26,7 @@ const frameworkLogger = new Logger('Router');
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-export async function createApp(config: AppConfig, options: { schedule?: boolean; logger?: false } = {}): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, options: { schedule?: boolean; logger?: false; logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     // A slow client cannot hold a connection: whole request within 30 s, idle keep-alive 5 s.
@@ -31,6 +34,8 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
     connectionTimeout: IDLE_TIMEOUT_MS,
     keepAliveTimeout: 5_000,
     trustProxy: false,
+    // One id per request for the error body, X-Request-Id and every log line (src/common/logging.ts).
+    genReqId: (request: IncomingMessage) => requestIdOf(request.headers),
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // Path segments are checked by the validation pipe (which names them); the router only
@@ -43,12 +48,17 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
     },
     logger: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { schedule: options.schedule }), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { schedule: options.schedule, logDestination: options.logDestination }), adapter, {
     logger: options.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
-    bufferLogs: false,
+    // Until the JSON logger is in place; then every line is JSON (see src/common/logging.ts).
+    bufferLogs: options.logger !== false,
     // Fastify's own JSON parser (with the limits above); form bodies only where set up below.
     bodyParser: false,
   });
+  if (options.logger !== false) {
+    app.useLogger(app.get(PinoLogger));
+    app.flushLogs();
+  }
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   // Errors Fastify raises before routing (bad JSON, body too large, wrong media type) reach

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from './database-errors';
+import { loggablePath } from './logging';
 import { Problem, PROBLEM_CONTENT_TYPE } from './problem';
 
 const HTTP_CODES: Record<number, [string, string]> = {
@@ -55,11 +56,11 @@ export function toProblem(error: unknown, logger: Logger, request?: { method?: s
   const fastify = fastifyProblem(error as { statusCode?: number; code?: string; message?: string; name?: string } & Error);
   if (fastify) return fastify;
   if (isDatabaseUnavailable(error)) {
-    logger.warn(`database unavailable on ${request?.method} ${request?.url?.split('?')[0]} (request ${requestId}): ${(error as Error).message}`);
+    logger.warn(`database unavailable on ${request?.method} ${loggablePath(request?.url)} (request ${requestId}): ${(error as Error).message}`);
     return Problem.unavailable('The consent database cannot be reached; nothing was decided or written. Retry later.');
   }
   // Unknown errors: a bare 500 to the caller, the details in the log only.
-  logger.error(`unhandled error on ${request?.method} ${request?.url?.split('?')[0]} (request ${requestId})`, (error as Error)?.stack ?? String(error));
+  logger.error(`unhandled error on ${request?.method} ${loggablePath(request?.url)} (request ${requestId})`, (error as Error)?.stack ?? String(error));
   return new Problem(500, 'INTERNAL', 'Internal error', 'The service failed to handle this request.');
 }
 
@@ -85,8 +86,9 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    // Named only when something went wrong: successes pay nothing for it.
-    const id = requestIdOf(request?.headers ?? {});
-    sendProblem(reply, toProblem(error, this.logger, request, id), request?.url?.split('?')[0], id);
+    // The id the request's log lines carry (src/common/logging.ts), else one made now.
+    const id = (request?.raw as { id?: unknown } | undefined)?.id;
+    const requestId = typeof id === 'string' ? id : requestIdOf(request?.headers ?? {});
+    sendProblem(reply, toProblem(error, this.logger, request, requestId), request?.url?.split('?')[0], requestId);
   }
 }

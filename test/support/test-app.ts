@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
+import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app.setup';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { adminQuery, TEMPLATE_DB, withDatabase } from './test-database';
@@ -52,7 +53,7 @@ export class TestApp {
     return new TestApp(app, config, sql, serverUrl, null);
   }
 
-  static async start(env: Record<string, string> = {}, options: { databaseUrl?: (url: string) => string } = {}): Promise<TestApp> {
+  static async start(env: Record<string, string> = {}, options: { databaseUrl?: (url: string) => string; logDestination?: DestinationStream } = {}): Promise<TestApp> {
     const serverUrl = process.env.CONSENT_TEST_SERVER_URL;
     if (!serverUrl) throw new Error('test/support/global-setup.ts did not run');
     const database = `consent_test_${randomBytes(6).toString('hex')}`;
@@ -65,7 +66,7 @@ export class TestApp {
       ...env,
       DATABASE_URL: options.databaseUrl ? options.databaseUrl(url) : url,
     });
-    const app = await createApp(config, { schedule: false, logger: env.LOG_LEVEL ? undefined : false });
+    const app = await createApp(config, { schedule: false, logger: env.LOG_LEVEL ? undefined : false, logDestination: options.logDestination });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     const sql = new Client({ connectionString: url });
