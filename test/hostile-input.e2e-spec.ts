@@ -30,6 +30,9 @@ const ROUTES: { method: string; path: (seg: string) => string; body: boolean }[]
   { method: 'GET', path: () => '/v1/audit/verify', body: false },
   { method: 'GET', path: (s) => `/v1/audit/exports/${s}/proof`, body: false },
   { method: 'POST', path: (s) => `/v1/customers/${s}/erasure`, body: true },
+  { method: 'POST', path: () => '/v1/imports', body: true },
+  { method: 'GET', path: () => '/v1/imports', body: false },
+  { method: 'GET', path: (s) => `/v1/imports/${s}`, body: false },
 ];
 
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'channel', 'campaignId', 'address', 'customerId', 'action', 'source', 'recipients', 'evidence', 'keywords', 'channels', 'quietHours', 'maxMessages', 'messageId', 'at', 'reserve'];
@@ -52,13 +55,15 @@ const body = fc.oneof(
   fc.dictionary(fc.constantFrom(...HOSTILE_KEYS), value, { maxKeys: 8 }).map((v) => JSON.stringify(v)),
   deep,
   fc.string({ maxLength: 200 }),
-  fc.constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}', '{', '', 'null', '[]', '"x"'),
+  fc.constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}', '{', '', 'null', '[]', '"x"',
+    'address,"broken\n+14155550100', 'address\n"unterminated', '{"address":"+14155550100","__proto__":{"x":1}}\n{', 'a,b,c\n1,2,3'),
 );
 const segment = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom('promo', '..', '%2e%2e', 'a'.repeat(300), '__proto__', '00000000-0000-4000-8000-000000000000'))
   .map((s) => encodeURIComponent(s) || 'x');
 const query = fc.dictionary(fc.oneof(fc.constantFrom('channel', 'address', 'limit', 'cursor', '__proto__'), fc.string({ maxLength: 8 })), fc.string({ maxLength: 40 }), { maxKeys: 4 });
 const headers = fc.record({
-  'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x'),
+  'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x',
+    'text/csv', 'application/x-ndjson'),
   'idempotency-key': fc.option(fc.oneof(fc.string({ maxLength: 20 }), fc.constant('k'.repeat(300))), { nil: undefined }),
 }, { requiredKeys: ['content-type'] });
 

@@ -103,6 +103,11 @@ export class ImportsRepository {
     return row;
   }
 
+  /** An import that committed nothing (its rejections go with it). */
+  async remove(id: string): Promise<void> {
+    await this.db.query(`delete from consent_import where id = $1 and lines_done = 0`, [id]);
+  }
+
   async find(principal: string | null, id: string): Promise<ImportRow | undefined> {
     const [row] = await this.db.query<ImportRow>(`select ${COLUMNS} from consent_import where id = $1 and ($2::text is null or principal = $2)`, [id, principal]);
     return row;

@@ -28,6 +28,11 @@ const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 type PendingEvent = NewConsentEvent & { suppressionHash: string | null; line: number };
 
+/** `first` (already read from `rest`), then the rest. */
+async function* prepend<T>(first: IteratorResult<T>, rest: AsyncIterator<T>): AsyncGenerator<T> {
+  for (let r = first; !r.done; r = await rest.next()) yield r.value;
+}
+
 /** The hash chain over committed chunks: a resumed import must present the same lines. */
 function chain(previous: string, raws: string[]): string {
   const chunk = createHash('sha256');
@@ -85,6 +90,16 @@ export class ImportsService {
       occurredAt: defaults.occurredAt ? notInFuture(parseInstant(defaults.occurredAt)!, 'occurredAt').toISOString() : new Date().toISOString(),
       chunkRecords: IMPORT_CHUNK_RECORDS,
     };
+    // The header (and the first record) are read before anything is written: a file of unknown
+    // columns, or unreadable from its first line, leaves no trace.
+    const records = importRecords(format, input);
+    let first: IteratorResult<ImportRecord>;
+    try {
+      first = await records.next();
+    } catch (error) {
+      if (error instanceof MalformedImport) throw this.malformed(error, null);
+      throw error;
+    }
     const { row: found, created } = await this.imports.create({ id: randomUUID(), principal: principal.id, key, format, options, prefixHash: GENESIS });
     let row = found;
     if (!created) {
@@ -102,10 +117,18 @@ export class ImportsService {
       }
       row = claimed;
     }
-    return { row: await this.execute(row, input, principal), replayed: false };
+    return { row: await this.execute(row, prepend(first, records), principal, created), replayed: false };
   }
 
-  private async execute(row: ImportRow, input: Readable, principal: Principal): Promise<ImportRow> {
+  private malformed(error: MalformedImport, kept: ImportRow | null): Problem {
+    return Problem.unprocessable('IMPORT.MALFORMED', `The file cannot be read past line ${error.line}: ${error.message}.${kept
+      ? ` The chunks committed before it are written (see GET /v1/imports/${kept.id}); fix the file and post it again with the same Idempotency-Key to carry on.`
+      : ' Nothing was written.'}`, [
+      { field: `line ${error.line}`, message: error.message },
+    ]);
+  }
+
+  private async execute(row: ImportRow, records: AsyncIterable<ImportRecord>, principal: Principal, created: boolean): Promise<ImportRow> {
     const { options } = row;
     const skip = Number(row.lines_done);
     const campaigns = new Map<string, CampaignRow | null>();
@@ -113,17 +136,18 @@ export class ImportsService {
     let prefix = GENESIS;
     let chunk = new Chunk();
     let inFlight: Promise<void> = Promise.resolve();
+    let committed = skip > 0;
     // One chunk is written while the next is read and checked.
     const commit = (c: Chunk, from: number, to: number, hash: string): Promise<void> => {
       const previous = inFlight;
-      const next = previous.then(() => this.commit(row, c, from, to, hash, principal));
+      const next = previous.then(() => this.commit(row, c, from, to, hash, principal)).then(() => void (committed = true));
       next.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
       inFlight = next;
       return previous;
     };
     try {
       let seen = 0;
-      for await (const record of importRecords(row.format as ImportFormat, input)) {
+      for await (const record of records) {
         seen++;
         chunk.raws.push(record.raw);
         chunk.records++;
@@ -148,15 +172,16 @@ export class ImportsService {
       return await this.imports.finish(row.id, 'completed', null);
     } catch (error) {
       await inFlight.catch(() => undefined);
+      // A new import that committed nothing leaves nothing behind (not even its row).
+      const kept = created && !committed ? null : row;
+      if (!kept) await this.imports.remove(row.id).catch(() => undefined);
       if (error instanceof MalformedImport) {
         this.logger.warn(`import ${row.id} stopped: line ${error.line}: ${error.message}`);
-        await this.imports.finish(row.id, 'failed', { line: error.line, message: error.message });
-        throw Problem.unprocessable('IMPORT.MALFORMED', `The file cannot be read past line ${error.line}: ${error.message}. Lines before the last committed chunk are written (see GET /v1/imports/${row.id}); fix the file and post it again with the same Idempotency-Key to carry on.`, [
-          { field: `line ${error.line}`, message: error.message },
-        ]);
+        if (kept) await this.imports.finish(row.id, 'failed', { line: error.line, message: error.message });
+        throw this.malformed(error, kept);
       }
       // The client went away, the database failed, or the file was another: resumable.
-      await this.imports.finish(row.id, 'interrupted', error instanceof Problem ? { line: skip, message: error.message } : null).catch(() => undefined);
+      if (kept) await this.imports.finish(row.id, 'interrupted', error instanceof Problem ? { line: skip, message: error.message } : null).catch(() => undefined);
       throw error;
     }
   }
