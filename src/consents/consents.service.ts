@@ -14,7 +14,7 @@ import { CustomersService } from '../customers/customers.service';
 import { Db } from '../database/db';
 import { DecisionsService } from '../decisions/decisions.service';
 import { ConsentEventDto, ConsentStateDto, ConsentStateQuery, HistoryPageDto, RecordConsentDto, RecordedConsentDto } from './consent.dto';
-import { ConsentEventRow, ConsentEventsRepository } from './consent-events.repository';
+import { ConsentEventRow, ConsentEventsRepository, NewConsentEvent } from './consent-events.repository';
 
 /** Double opt-in applies to consent collected where anyone could have typed the address in. */
 const DOUBLE_OPT_IN_SOURCES: ReadonlySet<string> = new Set(['web_form', 'import']);
@@ -50,6 +50,27 @@ export function optInAction(campaign: CampaignRow, channel: string, source: stri
     ]);
   }
   return campaign.double_opt_in && DOUBLE_OPT_IN_SOURCES.has(source) ? 'pending_confirmation' : 'opt_in';
+}
+
+/** The event a consent body records (single writes and imports), once its address is normalised and its action settled. */
+export function eventOf(
+  dto: RecordConsentDto,
+  e: { address: string | null; action: string; evidence: Record<string, unknown>; occurredAt: Date; recordedBy: string },
+): NewConsentEvent {
+  return {
+    customerId: dto.customerId ?? null,
+    channel: dto.channel,
+    channelGroup: channelGroup(dto.channel),
+    address: e.address,
+    campaignId: dto.campaignId ?? null,
+    action: e.action,
+    source: dto.source,
+    evidence: e.evidence,
+    language: dto.language ?? null,
+    jurisdiction: dto.jurisdiction ?? null,
+    occurredAt: e.occurredAt,
+    recordedBy: e.recordedBy,
+  };
 }
 
 const STATUS_OF_ACTION: Record<string, string> = { opt_in: 'opted_in', renewed: 'opted_in', opt_out: 'opted_out' };
@@ -111,20 +132,7 @@ export class ConsentsService {
         }
       }
       const opting = address !== null && (dto.action === 'opt_in' || dto.action === 'confirm');
-      const event = {
-        customerId: dto.customerId ?? null,
-        channel: dto.channel,
-        channelGroup: group,
-        address,
-        campaignId: dto.campaignId ?? null,
-        action,
-        source: dto.source,
-        evidence,
-        language: dto.language ?? null,
-        jurisdiction: dto.jurisdiction ?? null,
-        occurredAt,
-        recordedBy: principal.actor,
-      };
+      const event = eventOf(dto, { address, action, evidence, occurredAt, recordedBy: principal.actor });
       const { event: row, states } = await this.events.record(event, {
         ensureCustomer: dto.customerId !== undefined,
         suppressionHash: opting ? this.pseudonyms.addressHash(group, address!) : null,

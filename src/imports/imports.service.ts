@@ -5,13 +5,13 @@ import { Pseudonyms } from '../audit/pseudonyms';
 import { Principal } from '../auth/scopes';
 import { CampaignRow, CampaignsRepository } from '../campaigns/campaigns.repository';
 import { AddressNormaliser } from '../common/address-normaliser';
-import { Channel, channelGroup } from '../common/channels';
+import { Channel } from '../common/channels';
 import { Problem } from '../common/problem';
 import { createValidationPipe } from '../common/validation';
 import { notInFuture, parseInstant } from '../common/validators';
-import { RecordConsentDto } from '../consents/consent.dto';
+import { isPlainValidConsent, RecordConsentDto } from '../consents/consent.dto';
 import { ConsentEventsRepository, NewConsentEvent } from '../consents/consent-events.repository';
-import { optInAction } from '../consents/consents.service';
+import { eventOf, optInAction } from '../consents/consents.service';
 import { Db } from '../database/db';
 import { Metrics } from '../metrics/metrics';
 import { ImportFormat, importRecords, ImportRecord, MalformedImport } from './import-reader';
@@ -230,7 +230,8 @@ export class ImportsService {
     };
     let dto: RecordConsentDto;
     try {
-      dto = (await this.pipe.transform(body, { type: 'body', metatype: RecordConsentDto, data: '' })) as RecordConsentDto;
+      // The quick check first (most rows pass it); class-validator names what is wrong with the rest.
+      dto = isPlainValidConsent(body) ? (body as RecordConsentDto) : ((await this.pipe.transform(body, { type: 'body', metatype: RecordConsentDto, data: '' })) as RecordConsentDto);
       if (dto.action === 'confirm') throw Problem.field('action', 'must be opt_in or opt_out in an import (confirm needs the pending consent it confirms)');
       if (dto.customerId === undefined && dto.address === undefined) throw Problem.field('address', 'or customerId is required');
       const address = dto.address === undefined ? null : this.addresses.normalise(dto.channel, dto.address, 'address');
@@ -245,22 +246,11 @@ export class ImportsService {
         if (!campaign) throw Problem.field('campaignId', `names no campaign ("${dto.campaignId}")`);
         if (dto.action === 'opt_in') action = optInAction(campaign, dto.channel, 'import');
       }
-      const group = channelGroup(dto.channel);
+      const event = eventOf(dto, { address, action, evidence: { ...(dto.evidence ?? {}), importId, line: record.line }, occurredAt, recordedBy: '' });
       chunk.events.push({
+        ...event,
         line: record.line,
-        customerId: dto.customerId ?? null,
-        channel: dto.channel,
-        channelGroup: group,
-        address,
-        campaignId: dto.campaignId ?? null,
-        action,
-        source: 'import',
-        evidence: { ...(dto.evidence ?? {}), importId, line: record.line },
-        language: dto.language ?? null,
-        jurisdiction: dto.jurisdiction ?? null,
-        occurredAt,
-        recordedBy: '',
-        suppressionHash: address !== null && dto.action === 'opt_in' ? this.pseudonyms.addressHash(group, address) : null,
+        suppressionHash: address !== null && dto.action === 'opt_in' ? this.pseudonyms.addressHash(event.channelGroup, address) : null,
       });
     } catch (error) {
       if (!(error instanceof Problem)) throw error;
