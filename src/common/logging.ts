@@ -5,6 +5,7 @@
  * (so never an API key or a signature).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config';
@@ -42,5 +43,16 @@ export function loggingParams(config: AppConfig, destination?: DestinationStream
     },
     redact: { paths: ['req.headers', 'res.headers'], remove: true },
   };
-  return { pinoHttp: destination ? [options, destination] : options };
+  return {
+    pinoHttp: destination ? [options, destination] : options,
+    // Decisions sit inline on every send and log nothing of their own: without an access log
+    // they skip the per-request logger (their error lines name the request themselves).
+    exclude: config.logRequests ? [] : HOT_ROUTES,
+  };
 }
+
+/** The routes whose requests get no request-scoped logger unless LOG_REQUESTS is on. */
+export const HOT_ROUTES = [
+  { method: RequestMethod.POST, path: 'v1/decisions' },
+  { method: RequestMethod.POST, path: 'v1/decisions/batch' },
+];

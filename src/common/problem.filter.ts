@@ -56,11 +56,11 @@ export function toProblem(error: unknown, logger: Logger, request?: { method?: s
   const fastify = fastifyProblem(error as { statusCode?: number; code?: string; message?: string; name?: string } & Error);
   if (fastify) return fastify;
   if (isDatabaseUnavailable(error)) {
-    logger.warn(`database unavailable on ${request?.method} ${loggablePath(request?.url)} (request ${requestId}): ${(error as Error).message}`);
+    logger.warn({ requestId, msg: `database unavailable on ${request?.method} ${loggablePath(request?.url)} (request ${requestId}): ${(error as Error).message}` });
     return Problem.unavailable('The consent database cannot be reached; nothing was decided or written. Retry later.');
   }
   // Unknown errors: a bare 500 to the caller, the details in the log only.
-  logger.error(`unhandled error on ${request?.method} ${loggablePath(request?.url)} (request ${requestId})`, (error as Error)?.stack ?? String(error));
+  logger.error({ requestId, msg: `unhandled error on ${request?.method} ${loggablePath(request?.url)} (request ${requestId})`, stack: (error as Error)?.stack ?? String(error) });
   return new Problem(500, 'INTERNAL', 'Internal error', 'The service failed to handle this request.');
 }
 

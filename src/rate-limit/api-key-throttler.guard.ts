@@ -1,6 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
+import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { Problem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -17,18 +18,28 @@ import { SharedWindowStorage } from './shared-window.storage';
 export class ApiKeyThrottlerGuard extends ThrottlerGuard {
   private readonly throttler;
 
-  constructor(config: AppConfig, storage: SharedWindowStorage, reflector: Reflector) {
+  constructor(config: AppConfig, private readonly storage: SharedWindowStorage, reflector: Reflector) {
     const throttler = { name: 'default', ttl: config.rateLimitWindowMs, limit: config.rateLimit };
     super({ throttlers: [throttler], getTracker: (req) => (req as AuthenticatedRequest).principal!.id, generateKey: (_context, tracker) => `key:${tracker}` }, storage, reflector);
     this.throttler = throttler;
   }
 
+  /**
+   * The stock guard's handleRequest, without its awaits (the count is in memory): headers on
+   * every answer, and past the limit Retry-After and the 429.
+   */
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.throttler.limit === 0 || !context.switchToHttp().getRequest<AuthenticatedRequest>().principal) return true;
-    const { ttl, limit } = this.throttler;
-    return this.handleRequest({
-      context, limit, ttl, throttler: this.throttler, blockDuration: ttl, getTracker: this.commonOptions.getTracker!, generateKey: this.commonOptions.generateKey!,
-    });
+    const { limit, ttl } = this.throttler;
+    const http = context.switchToHttp();
+    const principal = http.getRequest<AuthenticatedRequest>().principal;
+    if (limit === 0 || !principal) return true;
+    const key = `key:${principal.id}`;
+    const r = this.storage.hit(key, ttl, limit, Date.now());
+    const reply = http.getResponse<FastifyReply>();
+    reply.header('X-RateLimit-Limit', limit).header('X-RateLimit-Remaining', Math.max(0, limit - r.totalHits)).header('X-RateLimit-Reset', r.timeToExpire);
+    if (!r.isBlocked) return true;
+    await this.throwThrottlingException(context, { limit, ttl, key, tracker: principal.id, ...r });
+    return false;
   }
 
   protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
