@@ -52,7 +52,7 @@ export function loggingParams(config: AppConfig, destination?: DestinationStream
 }
 
 /** The routes whose requests get no request-scoped logger unless LOG_REQUESTS is on. */
-export const HOT_ROUTES = [
+const HOT_ROUTES = [
   { method: RequestMethod.POST, path: 'v1/decisions' },
   { method: RequestMethod.POST, path: 'v1/decisions/batch' },
 ];

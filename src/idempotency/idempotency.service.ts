@@ -8,6 +8,14 @@ import { IdempotencyRepository } from './idempotency.repository';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** The request's Idempotency-Key, if any; a malformed one is a 400 naming the header. */
+export function idempotencyKeyOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const raw = headers['idempotency-key'];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !KEY.test(raw)) throw Problem.field('Idempotency-Key', 'must be 1 to 255 printable ASCII characters');
+  return raw;
+}
+
 /** Stable JSON: the same body with keys in another order is the same request. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -38,11 +46,8 @@ export class IdempotencyService {
     work: () => Promise<T>,
     stored: (response: T) => unknown = (response) => response,
   ): Promise<T> {
-    const raw = request.headers['idempotency-key'];
-    if (raw === undefined || !request.principal) return work();
-    if (typeof raw !== 'string' || !KEY.test(raw)) {
-      throw Problem.field('Idempotency-Key', 'must be 1 to 255 printable ASCII characters');
-    }
+    if (request.headers['idempotency-key'] === undefined || !request.principal) return work();
+    const raw = idempotencyKeyOf(request.headers)!;
     const principal = request.principal.id;
     const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${canonical(request.body)}`).digest('hex');
     return this.db.transaction(async () => {

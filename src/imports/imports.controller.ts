@@ -6,13 +6,13 @@ import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, RequireScopes } from '../auth/scopes';
 import { Problem } from '../common/problem';
+import { idempotencyKeyOf } from '../idempotency/idempotency.service';
 import { IMPORT_MEDIA_TYPES, mediaTypeFormat } from './import-media';
 import { ImportDto, ImportListQuery, ImportQuery } from './import.dto';
 import { IMPORT_REJECTIONS_KEPT, ImportsService } from './imports.service';
 import { ImportRow, ImportsRepository } from './imports.repository';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
-const KEY = /^[\x21-\x7e]{1,255}$/;
 
 @ApiTags('imports')
 @ApiBearerAuth()
@@ -36,15 +36,14 @@ export class ImportsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImportDto> {
-    const key = request.headers['idempotency-key'];
-    if (key !== undefined && (typeof key !== 'string' || !KEY.test(key))) throw Problem.field('Idempotency-Key', 'must be 1 to 255 printable ASCII characters');
+    const key = idempotencyKeyOf(request.headers) ?? null;
     const format = query.format ?? mediaTypeFormat(request.headers['content-type']);
     if (!format) throw new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', `An import is ${IMPORT_MEDIA_TYPES.join(' or ')}.`);
     const input = request.body as Readable;
     // The whole-request deadline of other requests does not fit a file of millions of rows
     // streamed at the pace it is written; the idle timeout (no byte for 30 s) still applies.
     (request.raw.socket as { parser?: { remove?: () => void } } | null)?.parser?.remove?.();
-    const { row, replayed } = await this.service.run(input, format, query, principal, typeof key === 'string' ? key : null);
+    const { row, replayed } = await this.service.run(input, format, query, principal, key);
     if (replayed) {
       input.resume(); // the file is not needed: drain it so that the answer can be read
       reply.status(200).header('idempotent-replayed', 'true');

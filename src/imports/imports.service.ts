@@ -43,8 +43,8 @@ function chain(previous: string, raws: string[]): string {
 class Chunk {
   readonly events: PendingEvent[] = [];
   readonly rejections: ImportRejection[] = [];
+  /** The records' text, one per record read into the chunk. */
   readonly raws: string[] = [];
-  records = 0;
 }
 
 /**
@@ -150,9 +150,8 @@ export class ImportsService {
       for await (const record of records) {
         seen++;
         chunk.raws.push(record.raw);
-        chunk.records++;
         if (seen > skip) await this.check(record, options, campaigns, row.id, chunk);
-        if (chunk.records === options.chunkRecords) {
+        if (chunk.raws.length === options.chunkRecords) {
           prefix = chain(prefix, chunk.raws);
           if (seen <= skip) {
             if (seen === skip && prefix !== row.prefix_hash) throw this.changed(row, skip);
@@ -164,7 +163,7 @@ export class ImportsService {
         }
       }
       if (seen < skip) throw this.changed(row, skip);
-      if (chunk.records > 0) {
+      if (chunk.raws.length > 0) {
         prefix = chain(prefix, chunk.raws);
         await commit(chunk, linesDone, seen, prefix);
       }

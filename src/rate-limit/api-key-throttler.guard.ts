@@ -20,7 +20,7 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
 
   constructor(config: AppConfig, private readonly storage: SharedWindowStorage, reflector: Reflector) {
     const throttler = { name: 'default', ttl: config.rateLimitWindowMs, limit: config.rateLimit };
-    super({ throttlers: [throttler], getTracker: (req) => (req as AuthenticatedRequest).principal!.id, generateKey: (_context, tracker) => `key:${tracker}` }, storage, reflector);
+    super({ throttlers: [throttler] }, storage, reflector);
     this.throttler = throttler;
   }
 

@@ -82,15 +82,15 @@ export class SharedWindowStorage implements ThrottlerStorage, OnModuleInit, OnAp
     try {
       const keys: string[] = [], windows: number[] = [], hits: number[] = [];
       for (const [key, c] of this.counters) {
-        if (c.window + c.ttl <= now) {
-          if (c.pending === 0) this.counters.delete(key); // an old window with nothing left to add
-          else if (c.window + 2 * c.ttl <= now) this.counters.delete(key); // too late to matter
+        // A past window is dropped once it has nothing left to add, or is too old to matter.
+        const ended = c.window + c.ttl <= now;
+        if (ended && (c.pending === 0 || c.window + 2 * c.ttl <= now)) {
+          this.counters.delete(key);
+          continue;
         }
-        if (this.counters.has(key)) {
-          keys.push(key);
-          windows.push(c.window);
-          hits.push(c.pending);
-        }
+        keys.push(key);
+        windows.push(c.window);
+        hits.push(c.pending);
       }
       if (keys.length) {
         const rows = await this.db.query<{ key: string; window_start: string; hits: number }>(
