@@ -322,8 +322,14 @@ const COVERING_EVENTS_SQL = `
    where exists (select 1 from c)
    order by ord`;
 
-const COVERING_EVENT = COVERING_EVENT_SQL(false);
-const COVERING_EVENT_SUPPRESSED = COVERING_EVENT_SQL(true);
+/**
+ * The row as one json value: node-postgres then parses one field, not eighteen (its per-result
+ * field setup and row building cost more than JSON.parse of the same row). Every column is text,
+ * boolean, a text array or json, so the object is the same either way.
+ */
+const AS_ONE_JSON = (sql: string) => `select to_json(d) as row from (${sql}) d`;
+const COVERING_EVENT = AS_ONE_JSON(COVERING_EVENT_SQL(false));
+const COVERING_EVENT_SUPPRESSED = AS_ONE_JSON(COVERING_EVENT_SQL(true));
 
 @Injectable()
 export class ConsentEventsRepository {
@@ -385,9 +391,10 @@ export class ConsentEventsRepository {
   }): Promise<CoveringEventsRow[]> {
     // A named statement: planned once per connection, which is most of the cost of one decision.
     // Until the channel group has a suppression (DecisionsService knows), the statement without them.
-    return q.suppressed
-      ? this.db.query<CoveringEventsRow>(COVERING_EVENT_SUPPRESSED, [q.campaignId, q.channelGroup, q.recipient.address, q.recipient.customerId, q.at, q.channel, q.addressHash], 'covering-event-s')
-      : this.db.query<CoveringEventsRow>(COVERING_EVENT, [q.campaignId, q.channelGroup, q.recipient.address, q.recipient.customerId, q.at, q.channel], 'covering-event');
+    const rows = q.suppressed
+      ? this.db.query<{ row: CoveringEventsRow }>(COVERING_EVENT_SUPPRESSED, [q.campaignId, q.channelGroup, q.recipient.address, q.recipient.customerId, q.at, q.channel, q.addressHash], 'covering-event-s')
+      : this.db.query<{ row: CoveringEventsRow }>(COVERING_EVENT, [q.campaignId, q.channelGroup, q.recipient.address, q.recipient.customerId, q.at, q.channel], 'covering-event');
+    return rows.then((found) => found.map((r) => r.row));
   }
 
   findLatestCoveringEvents(q: {
