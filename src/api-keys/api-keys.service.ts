@@ -10,6 +10,9 @@ import { ApiKeyRow, ApiKeysRepository } from './api-keys.repository';
 
 const CACHE_LIMIT = 10_000;
 
+/** ADMIN_API_KEY's principal (frozen: one object serves every request). */
+const ADMIN: Principal = Object.freeze({ id: 'admin', name: 'ADMIN_API_KEY', scopes: new Set<Scope>(SCOPES), actor: 'admin' });
+
 function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
@@ -48,9 +51,7 @@ export class ApiKeysService {
 
   async authenticate(secret: string): Promise<Principal | null> {
     const digest = createHash('sha256').update(secret).digest();
-    if (this.adminHash && timingSafeEqual(digest, this.adminHash)) {
-      return { id: 'admin', name: 'ADMIN_API_KEY', scopes: new Set(SCOPES), actor: 'admin' };
-    }
+    if (this.adminHash && timingSafeEqual(digest, this.adminHash)) return ADMIN;
     const hash = digest.toString('hex');
     const now = Date.now();
     const cached = this.cache.get(hash);

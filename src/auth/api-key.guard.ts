@@ -17,9 +17,26 @@ export class ApiKeyGuard implements CanActivate {
     private readonly apiKeys: ApiKeysService,
   ) {}
 
+  /** Per handler, what its decorators say (read once: metadata lookups are on every request). */
+  private readonly routes = new WeakMap<object, { isPublic: boolean; required: Scope[] }>();
+
+  private routeOf(context: ExecutionContext): { isPublic: boolean; required: Scope[] } {
+    const handler = context.getHandler();
+    let route = this.routes.get(handler);
+    if (!route) {
+      const targets = [handler, context.getClass()];
+      route = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
+        required: this.reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? ['admin'],
+      };
+      this.routes.set(handler, route);
+    }
+    return route;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const { isPublic, required } = this.routeOf(context);
+    if (isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
@@ -34,7 +51,6 @@ export class ApiKeyGuard implements CanActivate {
         'www-authenticate': 'Bearer error="invalid_token"',
       });
     }
-    const required = this.reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? ['admin'];
     if (!hasScope(principal, required)) {
       throw new Problem(403, 'FORBIDDEN', 'Forbidden', `This API key lacks the scope this operation needs: ${required.join(' or ')}.`);
     }

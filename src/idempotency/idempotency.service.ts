@@ -40,15 +40,20 @@ export class IdempotencyService {
   ) {}
 
   /** `stored` chooses what is kept for replays (never a secret): by default the whole response. */
-  async execute<T>(
+  execute<T>(
     request: AuthenticatedRequest,
     reply: FastifyReply,
     work: () => Promise<T>,
     stored: (response: T) => unknown = (response) => response,
   ): Promise<T> {
+    // Not an async function: without the header, the work's own promise is the answer.
     if (request.headers['idempotency-key'] === undefined || !request.principal) return work();
+    return this.replayOrRecord(request, reply, work, stored);
+  }
+
+  private async replayOrRecord<T>(request: AuthenticatedRequest, reply: FastifyReply, work: () => Promise<T>, stored: (response: T) => unknown): Promise<T> {
     const raw = idempotencyKeyOf(request.headers)!;
-    const principal = request.principal.id;
+    const principal = request.principal!.id;
     const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${canonical(request.body)}`).digest('hex');
     return this.db.transaction(async () => {
       await this.records.lockKey(principal, raw);
