@@ -48,6 +48,17 @@ function address(i: number): string {
 }
 
 /** A valid NANP number (the seeded +1555 ones are not, and writes check validity). */
+const TWILIO_PATH = '/v1/inbound/twilio';
+
+/** An inbound Twilio message `text` from `from`, signed as Twilio signs it: a webhook request's body and headers. */
+function twilioWebhook(base: string, messageSid: string, from: string, text: string): { body: string; headers: Record<string, string> } {
+  const params = { AccountSid: 'ACbench', MessageSid: messageSid, From: from, To: '+14155550999', Body: text, NumMedia: '0' };
+  return {
+    body: new URLSearchParams(params).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TWILIO_TOKEN, base + TWILIO_PATH, params) },
+  };
+}
+
 function realNumber(exchange: number, i: number): string {
   return `+1415${exchange}${String(i % 1_000_000).padStart(6, '0')}`;
 }
@@ -192,24 +203,15 @@ async function load(url: string, options: { connections: number; bodies: string[
  */
 async function loadWebhooks(base: string, connections: number, round: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
   let n = 0;
-  const path = '/v1/inbound/twilio';
   const result = await autocannon({
-    url: base + path,
+    url: base + TWILIO_PATH,
     method: 'POST',
     connections,
     duration: SECONDS,
     requests: [{
       setupRequest: (req: Record<string, unknown>) => {
         const i = n++;
-        const params = {
-          AccountSid: 'ACbench', MessageSid: `SMr${round}n${i}`, From: realNumber(2 + (round % 7), i),
-          To: '+14155550999', Body: i % 2 ? 'STOP' : 'Stop please', NumMedia: '0',
-        };
-        return {
-          ...req,
-          body: new URLSearchParams(params).toString(),
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TWILIO_TOKEN, base + path, params) },
-        };
+        return { ...req, ...twilioWebhook(base, `SMr${round}n${i}`, realNumber(2 + (round % 7), i), i % 2 ? 'STOP' : 'Stop please') };
       },
     }],
   });
@@ -222,7 +224,6 @@ async function loadWebhooks(base: string, connections: number, round: number): P
  * state); the time reported is the decision's, measured from the webhook's answer.
  */
 async function stopToDeny(base: string): Promise<{ p50: number; p99: number; denied: number; samples: number }> {
-  const path = '/v1/inbound/twilio';
   const times: number[] = [];
   let denied = 0;
   for (let i = 0; i < STOP_LATENCY_SAMPLES; i++) {
@@ -242,12 +243,7 @@ async function stopToDeny(base: string): Promise<{ p50: number; p99: number; den
       body: JSON.stringify({ address: from, channel: 'sms', campaignId: 'promo', action: 'opt_in', source: 'web_form' }),
     });
     if (optIn.status !== 201 || !(await decide()).allowed) throw new Error(`could not set up an allowed customer (${optIn.status})`);
-    const params = { AccountSid: 'ACbench', MessageSid: `SMlatency${i}`, From: from, To: '+14155550999', Body: 'STOP' };
-    const webhook = await fetch(base + path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TWILIO_TOKEN, base + path, params) },
-      body: new URLSearchParams(params).toString(),
-    });
+    const webhook = await fetch(base + TWILIO_PATH, { method: 'POST', ...twilioWebhook(base, `SMlatency${i}`, from, 'STOP') });
     if (!webhook.ok) throw new Error(`webhook answered ${webhook.status}`);
     await webhook.text();
     const started = process.hrtime.bigint();
@@ -324,11 +320,7 @@ async function mixedLoad(base: string, seconds: number, rate: number, bodies: st
             customerId: `m${tag}-${i}`, address: realNumber(8, i), channel: 'sms', action: i % 3 ? 'opt_in' : 'opt_out', source: 'web_form', evidence: { noticeVersion: 'v3' },
           }) };
         }
-        const params = { AccountSid: 'ACbench', MessageSid: `SMmix${tag}${i}`, From: realNumber(7, i), To: '+14155550999', Body: 'STOP', NumMedia: '0' };
-        return {
-          ...req, method: 'POST', path: '/v1/inbound/twilio', body: new URLSearchParams(params).toString(),
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TWILIO_TOKEN, `${base}/v1/inbound/twilio`, params) },
-        };
+        return { ...req, method: 'POST', path: TWILIO_PATH, ...twilioWebhook(base, `SMmix${tag}${i}`, realNumber(7, i), 'STOP') };
       },
     }],
   });
@@ -450,12 +442,7 @@ async function main(): Promise<void> {
     const probeBody = (await probe.json()) as { reason: string };
     if (probeBody.reason !== 'opted_out') throw new Error(`service answered ${JSON.stringify(probeBody)} for an opted-out address`);
 
-    const hook = { AccountSid: 'ACbench', MessageSid: 'SMprobe', From: realNumber(9, 999_999), To: '+14155550999', Body: 'HELP' };
-    const hookProbe = await fetch(`${base}/v1/inbound/twilio`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TWILIO_TOKEN, `${base}/v1/inbound/twilio`, hook) },
-      body: new URLSearchParams(hook).toString(),
-    });
+    const hookProbe = await fetch(base + TWILIO_PATH, { method: 'POST', ...twilioWebhook(base, 'SMprobe', realNumber(9, 999_999), 'HELP') });
     if (!hookProbe.ok) throw new Error(`the Twilio webhook answered ${hookProbe.status}: ${await hookProbe.text()}`);
 
     console.log(`warming up (${CONNECTIONS} connections)...`);

@@ -34,7 +34,8 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
     connectionTimeout: IDLE_TIMEOUT_MS,
     keepAliveTimeout: 5_000,
     trustProxy: false,
-    // One id per request for the error body, X-Request-Id and every log line (src/common/logging.ts).
+    // One id per request for the error body, X-Request-Id and every log line (src/common/logging.ts);
+    // middie copies it to the raw request, where pino-http and the problem filter read it.
     genReqId: (request: IncomingMessage) => requestIdOf(request.headers),
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -82,21 +83,25 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
   });
   // Form bodies on the Twilio webhook only (64 KiB at most); elsewhere they are a 415 too.
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: TWILIO_BODY_LIMIT }, (request, body, done) => {
-    if (request.routeOptions.url !== TWILIO_WEBHOOK_PATH) {
-      done(new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'This endpoint takes application/json.'), undefined);
-      return;
-    }
+    if (notOn(TWILIO_WEBHOOK_PATH, request, done)) return;
     done(null, parseForm(body as string));
   });
   // Import files are streamed to the handler (never buffered), up to IMPORT_MAX_BYTES.
   fastify.addContentTypeParser([...IMPORT_MEDIA_TYPES], (request, payload, done) => {
-    if (request.routeOptions.url !== IMPORTS_PATH) {
-      done(new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'This endpoint takes application/json.'), undefined);
-      return;
-    }
+    if (notOn(IMPORTS_PATH, request, done)) return;
     done(null, limitBytes(payload, config.importMaxBytes));
   });
   return app;
+}
+
+/**
+ * For a parser of one route's media type: on any other route, answers the 415 every non-JSON
+ * body gets (true: the caller stops there).
+ */
+function notOn(path: string, request: FastifyRequest, done: (error: Error | null, body?: unknown) => void): boolean {
+  if (request.routeOptions.url === path) return false;
+  done(new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'This endpoint takes application/json.'), undefined);
+  return true;
 }
 
 /** The stream, failing with a 413 once more than `max` bytes came through. */

@@ -152,6 +152,15 @@ describe('bulk import (POST /v1/imports)', () => {
     expect((await t.get('/v1/imports', { key: writer })).body.map((i: { id: string }) => i.id)).toEqual([mine.body.id]);
   });
 
+  it('lists each import with its own rejected lines, as GET /v1/imports/{id} shows them', async () => {
+    const a = (await t.post('/v1/imports', 'phone_number\nnot-a-number\n+14155550611\n', csv)).body;
+    const b = (await t.post('/v1/imports', 'phone_number\n+14155550612\nbad\nworse\n', csv)).body;
+    const listed = new Map<string, unknown>((await t.get('/v1/imports', { query: { limit: '100' } })).body.map((i: { id: string; rejections: unknown }) => [i.id, i.rejections]));
+    expect(listed.get(a.id)).toEqual([{ line: 2, field: 'address', reason: expect.any(String) }]);
+    expect(listed.get(b.id)).toEqual([{ line: 3, field: 'address', reason: expect.any(String) }, { line: 4, field: 'address', reason: expect.any(String) }]);
+    for (const [id, rejections] of listed) expect(rejections).toEqual((await t.get(`/v1/imports/${id}`)).body.rejections);
+  });
+
   describe('resuming', () => {
     const ROWS = 12_000;
     const file = (broken = false) => ['phone_number,date', ...Array.from({ length: ROWS }, (_, i) =>

@@ -10,7 +10,7 @@ import { idempotencyKeyOf } from '../idempotency/idempotency.service';
 import { IMPORT_MEDIA_TYPES, mediaTypeFormat } from './import-media';
 import { ImportDto, ImportListQuery, ImportQuery } from './import.dto';
 import { IMPORT_REJECTIONS_KEPT, ImportsService } from './imports.service';
-import { ImportRow, ImportsRepository } from './imports.repository';
+import { ImportRejection, ImportRow, ImportsRepository } from './imports.repository';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
@@ -48,7 +48,7 @@ export class ImportsController {
       input.resume(); // the file is not needed: drain it so that the answer can be read
       reply.status(200).header('idempotent-replayed', 'true');
     }
-    return this.toDto(row);
+    return (await this.toDtos([row]))[0];
   }
 
   @Get()
@@ -56,7 +56,7 @@ export class ImportsController {
   @ApiOkResponse({ type: ImportDto, isArray: true, description: 'Newest first; the caller\'s own imports (every import for admin).' })
   async list(@Query() query: ImportListQuery, @CurrentPrincipal() principal: Principal): Promise<ImportDto[]> {
     const rows = await this.imports.list(this.owner(principal), query.idempotencyKey ?? null, query.limit ?? 20);
-    return Promise.all(rows.map((row) => this.toDto(row)));
+    return this.toDtos(rows);
   }
 
   @Get(':id')
@@ -65,7 +65,7 @@ export class ImportsController {
   async get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal): Promise<ImportDto> {
     const row = await this.imports.find(this.owner(principal), id);
     if (!row) throw Problem.notFound('IMPORT.NOT_FOUND', `No import ${id} of yours.`);
-    return this.toDto(row);
+    return (await this.toDtos([row]))[0];
   }
 
   /** An API key sees its own imports; admin sees everyone's. */
@@ -73,7 +73,14 @@ export class ImportsController {
     return principal.scopes.has('admin') ? null : principal.id;
   }
 
-  private async toDto(row: ImportRow): Promise<ImportDto> {
+  /** The imports as answered, with their first rejected lines (one query for them all). */
+  private async toDtos(rows: ImportRow[]): Promise<ImportDto[]> {
+    const rejected = rows.filter((row) => Number(row.rows_rejected) > 0).map((row) => row.id);
+    const rejections = rejected.length ? await this.imports.rejections(rejected, IMPORT_REJECTIONS_KEPT) : new Map<string, ImportRejection[]>();
+    return rows.map((row) => this.toDto(row, rejections.get(row.id) ?? []));
+  }
+
+  private toDto(row: ImportRow, rejections: ImportRejection[]): ImportDto {
     return {
       id: row.id,
       status: row.status,
@@ -83,7 +90,7 @@ export class ImportsController {
       rowsRead: Number(row.lines_done),
       rowsWritten: Number(row.rows_written),
       rowsRejected: Number(row.rows_rejected),
-      rejections: Number(row.rows_rejected) > 0 ? await this.imports.rejections(row.id, IMPORT_REJECTIONS_KEPT) : [],
+      rejections,
       error: row.error,
       startedAt: row.started_at.toISOString(),
       updatedAt: row.updated_at.toISOString(),

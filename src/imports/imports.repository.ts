@@ -122,10 +122,17 @@ export class ImportsRepository {
     );
   }
 
-  rejections(id: string, limit: number): Promise<ImportRejection[]> {
-    return this.db.query<ImportRejection>(
-      `select line::int as line, field, reason from consent_import_rejection where import_id = $1 order by line limit $2`,
-      [id, limit],
+  /** The first `limit` rejected lines of each import named, by import id (one query however many). */
+  async rejections(ids: string[], limit: number): Promise<Map<string, ImportRejection[]>> {
+    const rows = await this.db.query<ImportRejection & { import_id: string }>(
+      `select r.import_id, r.line::int as line, r.field, r.reason
+         from unnest($1::uuid[]) as i(id)
+         cross join lateral (select * from consent_import_rejection r where r.import_id = i.id order by r.line limit $2) r
+        order by r.import_id, r.line`,
+      [ids, limit],
     );
+    const byImport = new Map<string, ImportRejection[]>(ids.map((id) => [id, []]));
+    for (const { import_id, ...rejection } of rows) byImport.get(import_id)!.push(rejection);
+    return byImport;
   }
 }

@@ -99,11 +99,12 @@ export class SharedWindowStorage implements ThrottlerStorage, OnModuleInit, OnAp
            returning key, window_start, hits`,
           [keys, windows, hits],
         );
-        const sent = new Map(keys.map((k, i) => [`${k}\u0000${windows[i]}`, hits[i]]));
+        // One window per key was sent; a counter that moved on to the next window meanwhile keeps its count.
+        const sent = new Map(keys.map((k, i) => [k, hits[i]]));
         for (const row of rows) {
           const c = this.counters.get(row.key);
           if (!c || c.window !== Number(row.window_start)) continue;
-          c.pending -= sent.get(`${row.key}\u0000${row.window_start}`) ?? 0;
+          c.pending -= sent.get(row.key)!;
           c.shared = row.hits;
         }
       }
