@@ -5,6 +5,43 @@ import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /**
+ * A pooled client while the service holds it. node-postgres emits 'error' on a client whose
+ * connection dies, whether or not a query is running, and the pool listens only while the
+ * client is idle in it: a held client without a listener would take the process down with an
+ * unhandled 'error' event. So every client taken from the pool gets one until it goes back,
+ * and a client that saw an error (or failed to roll back) is discarded, never reused.
+ */
+class HeldClient {
+  private lost?: Error;
+  private released = false;
+  private readonly onError = (error: Error) => {
+    this.lost ??= error;
+  };
+
+  constructor(readonly client: PoolClient) {
+    client.on('error', this.onError);
+  }
+
+  static async take(pool: Pool): Promise<HeldClient> {
+    return new HeldClient(await pool.connect());
+  }
+
+  query(config: { text: string; values?: unknown[]; name?: string }) {
+    return this.client.query(config);
+  }
+
+  /** Back to the pool, or destroyed when `broken` or when the connection failed meanwhile. */
+  release(broken?: Error): void {
+    if (this.released) return;
+    this.released = true;
+    const error = broken ?? this.lost;
+    // The pool's own listener is attached again by release(); ours must not outlive it.
+    this.client.release(error);
+    this.client.removeListener('error', this.onError);
+  }
+}
+
+/**
  * The one way repositories reach PostgreSQL: node-postgres under TypeORM's pool, with plain
  * result rows (TypeORM's own `query` changes its result shape for UPDATE and DELETE).
  * `transaction` opens a transaction, or joins the one already open in this async context
@@ -13,7 +50,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
  */
 @Injectable()
 export class Db {
-  private readonly ambient = new AsyncLocalStorage<PoolClient>();
+  private readonly ambient = new AsyncLocalStorage<HeldClient>();
 
   constructor(readonly dataSource: DataSource) {}
 
@@ -32,20 +69,20 @@ export class Db {
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.ambient.getStore()) return work();
-    const client = await this.pool.connect();
+    const held = await HeldClient.take(this.pool);
     let broken: Error | undefined;
     try {
-      await client.query('begin');
-      const result = await this.ambient.run(client, work);
-      await client.query('commit');
+      await held.query({ text: 'begin' });
+      const result = await this.ambient.run(held, work);
+      await held.query({ text: 'commit' });
       return result;
     } catch (error) {
-      await client.query('rollback').catch((rollbackError: Error) => {
+      await held.query({ text: 'rollback' }).catch((rollbackError: Error) => {
         broken = rollbackError; // the connection is unusable: do not give it back to the pool
       });
       throw error;
     } finally {
-      client.release(broken);
+      held.release(broken);
     }
   }
 
@@ -54,16 +91,16 @@ export class Db {
    * the same snapshot, however long the caller streams. `close()` must be called (finally).
    */
   async snapshot(): Promise<ReadSnapshot> {
-    const client = await this.pool.connect();
+    const held = await HeldClient.take(this.pool);
     try {
-      await client.query('begin isolation level repeatable read read only');
+      await held.query({ text: 'begin isolation level repeatable read read only' });
       // A client reading an export slowly keeps the transaction idle between fetches.
-      await client.query(`set local idle_in_transaction_session_timeout = '5min'; set local statement_timeout = '2min'`);
+      await held.query({ text: `set local idle_in_transaction_session_timeout = '5min'; set local statement_timeout = '2min'` });
     } catch (error) {
-      client.release(error as Error);
+      held.release(error as Error);
       throw error;
     }
-    return new ReadSnapshot(client);
+    return new ReadSnapshot(held);
   }
 
   async ping(): Promise<void> {
@@ -76,7 +113,7 @@ let cursors = 0;
 export class ReadSnapshot {
   private closed = false;
 
-  constructor(private readonly client: PoolClient) {}
+  constructor(private readonly client: HeldClient) {}
 
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.client.query({ text: sql, values: params })).rows as T[];
@@ -90,7 +127,7 @@ export class ReadSnapshot {
   async *cursor<T = Record<string, unknown>>(sql: string, params: unknown[], batch: number, prefetch = false): AsyncGenerator<T[]> {
     const name = `c${++cursors}`;
     await this.client.query({ text: `declare ${name} no scroll cursor for ${sql}`, values: params });
-    const fetch = () => this.client.query(`fetch ${batch} from ${name}`).then((r) => r.rows as T[]);
+    const fetch = () => this.client.query({ text: `fetch ${batch} from ${name}` }).then((r) => r.rows as T[]);
     let next: Promise<T[]> | null = null;
     try {
       for (let rows = await fetch(); ; rows = await (next ?? fetch())) {
@@ -100,7 +137,7 @@ export class ReadSnapshot {
       }
     } finally {
       await next?.catch(() => undefined);
-      if (!this.closed) await this.client.query(`close ${name}`).catch(() => undefined);
+      if (!this.closed) await this.client.query({ text: `close ${name}` }).catch(() => undefined);
     }
   }
 
@@ -108,7 +145,7 @@ export class ReadSnapshot {
     if (this.closed) return;
     this.closed = true;
     let broken: Error | undefined;
-    await this.client.query('rollback').catch((error: Error) => (broken = error));
+    await this.client.query({ text: 'rollback' }).catch((error: Error) => (broken = error));
     this.client.release(broken);
   }
 }
