@@ -410,6 +410,17 @@ describe('erasure', () => {
     expect((await t.post('/v1/sends', { customerId: ID, channel: 'email', campaignId: 'promo', messageId: 'msg-1', sentAt: new Date().toISOString() })).status).toBe(201);
     await t.get(`/v1/customers/${ID}/history`);
     await t.get(`/v1/audit/export?customerId=${ID}&address=${encodeURIComponent(PHONE)}`);
+    // An import that committed a chunk, then stopped on a line holding the number (a stray quote)...
+    const rows = Array.from({ length: 5001 }, (_, i) => `+3361${String(1_000_000 + i)},2026-01-01`).join('\n');
+    const stopped = await t.post('/v1/imports', `phone_number,date\n${rows}\n${PHONE} "x",2026-01-01\n`, { headers: { 'content-type': 'text/csv' } });
+    expect(stopped.status).toBe(422);
+    // ...and one recorded before parser messages were stripped of values: erasure must clear both.
+    await t.sql.query(
+      `insert into consent_import (id, principal, format, options, status, prefix_hash, error)
+       values ('00000000-0000-4000-8000-00000000e1a5', 'admin', 'csv', '{}', 'failed', repeat('0', 64), $1)`,
+      [{ line: 3, message: `Invalid Opening Quote: a quote is found on field 0 at line 3, value is "${PHONE}"` }],
+    );
+    await t.sql.query(`insert into consent_import_rejection (import_id, line, field, reason) values ('00000000-0000-4000-8000-00000000e1a5', 2, 'address', $1)`, [`${EMAIL} is not allowed`]);
     await seal(t);
     expect(await verify(t)).toMatchObject({ ok: true });
   });

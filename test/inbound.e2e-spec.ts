@@ -135,6 +135,42 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
       expect(await t.count('consent_event')).toBe(events);
     });
 
+    it('a signed START replayed after the customer was erased is still a replay: it opts nobody back in', async () => {
+      const phone = fresh();
+      expect((await t.put('/v1/customers/erased-replay', { contactPoints: [{ channel: 'sms', address: phone }] })).status).toBe(201);
+      await optIn(phone, 'promo');
+      const start = { AccountSid: 'AC123', MessageSid: sid(), From: phone, To: SENDER, Body: 'START', NumMedia: '0' };
+      const api = { channel: 'sms', from: phone, to: SENDER, body: 'START', messageId: `api-${sid()}` };
+      expect((await sms(phone, 'STOP')).status).toBe(200);
+      const captured = await twilioPost(start);
+      expect(message(captured)).toMatch(/resubscribed/);
+      const capturedApi = await t.post('/v1/inbound/messages', api);
+      expect(capturedApi.status).toBe(200);
+      expect((await sms(phone, 'STOP')).status).toBe(200);
+      expect((await t.post('/v1/customers/erased-replay/erasure')).status).toBe(201);
+      expect(await decide(phone, 'promo')).toMatchObject({ allowed: false, reason: 'suppressed' });
+
+      const events = await t.count('consent_event');
+      const replayed = await twilioPost(start);
+      expect(replayed.status).toBe(200);
+      expect(replayed.headers['idempotent-replayed']).toBe('true');
+      expect(replayed.text).toBe(captured.text);
+      const replayedApi = await t.post('/v1/inbound/messages', api);
+      expect(replayedApi.status).toBe(200);
+      expect(replayedApi.headers['idempotent-replayed']).toBe('true');
+      expect(replayedApi.body).toMatchObject({ intent: 'opt_in', matched: capturedApi.body.matched, reply: capturedApi.body.reply });
+      expect(await t.count('consent_event')).toBe(events);
+      expect(await decide(phone, 'promo')).toMatchObject({ allowed: false, reason: 'suppressed' });
+      // The same message id with other content is still refused; no row names the number.
+      expectProblem(await twilioPost({ ...start, Body: 'START please' }), 409);
+      const { rows } = await t.sql.query(`select count(*)::int as n from inbound_message where from_address = $1`, [phone]);
+      expect(rows[0].n).toBe(0);
+
+      // A new START from that number is a new opt-in, recorded after the erasure: it counts.
+      expect(message(await sms(phone, 'START'))).toMatch(/resubscribed/);
+      expect(await decide(phone, 'promo')).toMatchObject({ allowed: true, reason: 'opted_in' });
+    });
+
     it('two deliveries of the same message at the same moment write it once and answer alike', async () => {
       for (let round = 0; round < 5; round++) {
         const phone = fresh();

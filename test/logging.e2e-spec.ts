@@ -43,6 +43,8 @@ describe('structured logs', () => {
       const malformed = await t.post('/v1/imports', `${PHONE}\n"broken\n`, { key, headers: { 'content-type': 'text/csv' } });
       expectProblem(malformed, 422);
       requestIds.push(malformed.body.requestId);
+      // A stray quote on a line holding a number: the parser's message would quote the number.
+      expectProblem(await t.post('/v1/imports', `+14155550100\n${PHONE} "x"\n`, { key, headers: { 'content-type': 'text/csv' } }), 422);
       return { capture, requestIds, key };
     } finally {
       await t.close();
@@ -62,6 +64,13 @@ describe('structured logs', () => {
     // A line logged by the code while it handled the request (the import's warning) has the id too.
     const warning = records.find((r) => String(r.msg).includes('stopped: line 2'));
     expect(warning).toMatchObject({ requestId: requestIds[2], context: 'Imports', level: 40 });
+    // Without PSEUDONYM_KEY the generated key is kept in the database: said once, at start.
+    expect(records.filter((r) => String(r.msg).includes('PSEUDONYM_KEY is not set'))).toEqual([expect.objectContaining({ level: 40, context: 'Pseudonyms' })]);
+  });
+
+  it('says nothing of the pseudonym key when PSEUDONYM_KEY is set', async () => {
+    const { capture } = await session({ PSEUDONYM_KEY: 'k'.repeat(32) });
+    expect(capture.lines.join('')).not.toContain('PSEUDONYM_KEY');
   });
 
   it('holds no address, customer id, query string or key by default', async () => {

@@ -20,7 +20,9 @@ const PERSONAL_KEYS_SQL = `array[${PERSONAL_EVIDENCE_KEYS.map((k) => `'${k}'`).j
  *   evidence keys are dropped, and the salts of their commitments are deleted: the leaves,
  *   blocks and ledger tree still verify, and the old values can no longer be confirmed;
  * - every other row holding their data is deleted (customer, contact points, preferences,
- *   sends, inbound messages, lifecycle rows, stored API responses);
+ *   sends, inbound messages, lifecycle rows, stored API responses), inbound messages leaving
+ *   keyed hashes behind so that a provider's replay is still one, and imports' errors and
+ *   rejected lines that quote them are cleared;
  * - the erasure is itself a ledger entry, naming the pseudonym only.
  */
 @Injectable()
@@ -91,7 +93,37 @@ export class ErasureService {
       const inPoints = `(channel_group, address) in (select * from unnest($2::text[], $3::text[]))`;
       await remove(`delete from consent_lifecycle where customer_id = $1 or ${inPoints}`, [customerId, groups, addresses]);
       await remove(`delete from send where customer_id = $1 or ${inPoints}`, [customerId, groups, addresses]);
+      // A provider's replay of one of their messages must stay a replay (a captured START would
+      // opt the number back in): keep keyed hashes of each message id and content, and its answer.
+      const messages = await this.db.query<{ provider: string; message_id: string; request_hash: string; result: unknown }>(
+        `select provider, message_id, request_hash, result from inbound_message where from_address = any($1::text[])`,
+        [addresses],
+      );
+      if (messages.length) {
+        await this.db.query(
+          `insert into inbound_message_erased (message_ref, request_ref, result)
+           select m, r, j::jsonb from unnest($1::text[], $2::text[], $3::text[]) as t(m, r, j) on conflict (message_ref) do nothing`,
+          [
+            messages.map((m) => this.pseudonyms.messageRef(m.provider, m.message_id)),
+            messages.map((m) => this.pseudonyms.requestRef(m.request_hash.trim())),
+            messages.map((m) => JSON.stringify(m.result)),
+          ],
+        );
+      }
       await remove(`delete from inbound_message where from_address = any($1::text[])`, [addresses]);
+      // Imports' stored errors and rejected lines that quote the person (parsers of older
+      // versions did): the rest of the import's record stays.
+      const values = [customerId, ...addresses];
+      await this.db.query(
+        `update consent_import set error = jsonb_build_object('line', error->'line', 'message', 'removed by an erasure')
+          where error is not null and exists (select 1 from unnest($1::text[]) v where strpos(error::text, v) > 0)`,
+        [values],
+      );
+      await this.db.query(
+        `update consent_import_rejection r set reason = 'removed by an erasure', field = 'line'
+          where exists (select 1 from unnest($1::text[]) v where strpos(r.reason, v) > 0 or strpos(r.field, v) > 0)`,
+        [values],
+      );
       await remove(`delete from customer_preference where customer_id = $1`, [customerId]);
       // Stored API responses (idempotency replays) that name the customer or an address.
       await remove(`delete from idempotency_record r where exists (select 1 from unnest($1::text[]) v where strpos(r.response::text, to_json(v)::text) > 0)`, [[customerId, ...addresses]]);

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { ERASED_PREFIX } from './ledger-format';
@@ -26,6 +26,8 @@ export class Pseudonyms implements OnApplicationBootstrap {
       return;
     }
     // Every replica must use the same key, and it must survive restarts: generated once, kept.
+    // (Refused in production by the configuration: a backup would hold it beside the hashes.)
+    new Logger('Pseudonyms').warn('PSEUDONYM_KEY is not set: the key of erased customers\' pseudonyms is kept in the database, so a database backup can undo erasures. Set PSEUDONYM_KEY (required with NODE_ENV=production).');
     await this.db.query(`insert into service_secret (name, value) values ('pseudonym-key', $1) on conflict (name) do nothing`, [randomBytes(32).toString('hex')]);
     const [row] = await this.db.query<{ value: string }>(`select value from service_secret where name = 'pseudonym-key'`);
     this.key = Buffer.from(row.value, 'utf8');
@@ -55,6 +57,16 @@ export class Pseudonyms implements OnApplicationBootstrap {
 
   addressRef(address: string): string {
     return `hmac:${this.hash('address', address)}`;
+  }
+
+  /** What stands for an erased inbound message's provider id: its replay is still known as one. */
+  messageRef(provider: string, messageId: string): string {
+    return this.hash('inbound-message', `${provider}\u0000${messageId}`);
+  }
+
+  /** What stands for an erased inbound message's content hash (which a candidate number could match). */
+  requestRef(requestHash: string): string {
+    return this.hash('inbound-request', requestHash);
   }
 
   erasedCustomerId(customerId: string): string {

@@ -39,4 +39,11 @@ describe('loadConfig', () => {
     const c = loadConfig({ TWILIO_AUTH_TOKEN: 'secret', PUBLIC_BASE_URL: 'https://consent.example.com/', SERVICE_WINDOW: 'PT48H', BRAND_NAME: ' ACME ' });
     expect(c).toMatchObject({ publicBaseUrl: 'https://consent.example.com', serviceWindowText: 'PT48H', brandName: 'ACME' });
   });
+
+  it('refuses to start in production without PSEUDONYM_KEY: a generated key would sit in the database beside the hashes it protects', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/^Invalid configuration: PSEUDONYM_KEY must be set when NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: 'production', PSEUDONYM_KEY: 'k'.repeat(32) })).toMatchObject({ production: true, pseudonymKey: 'k'.repeat(32) });
+    expect(loadConfig({ NODE_ENV: 'development' })).toMatchObject({ production: false, pseudonymKey: undefined });
+    expect(loadConfig({})).toMatchObject({ production: false });
+  });
 });

@@ -6,6 +6,8 @@ import { Duration, parseDuration } from '../common/duration';
  * validated once at boot. A bad value stops the process with a message naming the variable.
  */
 export interface AppConfig {
+  /** NODE_ENV=production: settings that only protect in production become required. */
+  production: boolean;
   port: number;
   host: string;
   /** Unset: start an embedded PostgreSQL under `embeddedPgDir`. */
@@ -49,8 +51,9 @@ export interface AppConfig {
   /** Most events in one sealed block. */
   sealBatchSize: number;
   /**
-   * Key of the keyed hashes that stand for erased customers' ids and addresses. Unset: one is
-   * generated once and kept in the database (service_secret), which protects less.
+   * Key of the keyed hashes that stand for erased customers' ids and addresses. Unset (not
+   * allowed in production): one is generated once and kept in the database (service_secret),
+   * where a database backup holds it beside the hashes it protects.
    */
   pseudonymKey?: string;
   /** Largest import file (POST /v1/imports) in bytes. */
@@ -165,9 +168,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const brandName = (env.BRAND_NAME ?? '').trim() || 'us';
   if (brandName.length > 64) throw new ConfigError('BRAND_NAME', 'must be at most 64 characters');
   const window = duration(env, 'SERVICE_WINDOW', 'PT24H');
+  const production = env.NODE_ENV === 'production';
   const pseudonymKey = env.PSEUDONYM_KEY === '' ? undefined : env.PSEUDONYM_KEY;
   if (pseudonymKey !== undefined && pseudonymKey.length < 32) throw new ConfigError('PSEUDONYM_KEY', 'must be at least 32 characters (for example: openssl rand -hex 32)');
+  if (pseudonymKey === undefined && production) {
+    // With the key in the database, anyone holding a backup can hash every candidate number
+    // and recover the erased ones.
+    throw new ConfigError('PSEUDONYM_KEY', 'must be set when NODE_ENV=production (32+ characters, for example: openssl rand -hex 32), and kept apart from database backups');
+  }
   return {
+    production,
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
     databaseUrl: databaseUrl(env, 'DATABASE_URL'),

@@ -9,7 +9,7 @@ import { ConsentEventEntity } from '../consents/consent-event.entity';
 import { ContactPointEntity } from '../customers/contact-point.entity';
 import { CustomerEntity } from '../customers/customer.entity';
 import { IdempotencyRecordEntity } from '../idempotency/idempotency-record.entity';
-import { InboundMessageEntity } from '../inbound/inbound-message.entity';
+import { ErasedInboundMessageEntity, InboundMessageEntity } from '../inbound/inbound-message.entity';
 import { SenderEntity } from '../senders/sender.entity';
 import { ConsentImportEntity, ConsentImportRejectionEntity } from '../imports/import.entities';
 import { RateLimitWindowEntity } from '../rate-limit/rate-limit.entity';
@@ -19,4 +19,4 @@ export const ENTITIES = [ApiKeyEntity, CampaignEntity, CustomerEntity, ContactPo
   CampaignVersionEntity, ConsentLifecycleEntity, WebhookEndpointEntity, OutboxEventEntity, WebhookDeliveryEntity,
   CustomerPreferenceEntity, SendEntity,
   SystemEventEntity, SealQueueEntity, LedgerBlockEntity, LedgerLeafEntity, LedgerNodeEntity, SuppressionEntity, AuditExportEntity, ServiceSecretEntity,
-  ConsentImportEntity, ConsentImportRejectionEntity, RateLimitWindowEntity];
+  ConsentImportEntity, ConsentImportRejectionEntity, RateLimitWindowEntity, ErasedInboundMessageEntity];

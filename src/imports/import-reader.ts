@@ -24,11 +24,40 @@ export interface ImportRecord {
   problem?: { field: string; reason: string };
 }
 
-/** A fatal flaw of the file at a line (unterminated quote, overlong line): reading stops. */
+/**
+ * A fatal flaw of the file at a line (unterminated quote, overlong line): reading stops. The
+ * message says what and where, never the text of the file (a phone number would otherwise
+ * reach the log and the import's stored error).
+ */
 export class MalformedImport extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(readonly line: number, message: string, readonly column?: number) {
     super(message);
   }
+
+  /** "line 3, column 2: unexpected quote". */
+  describe(): string {
+    return `line ${this.line}${this.column ? `, column ${this.column}` : ''}: ${this.message}`;
+  }
+}
+
+/** What csv-parse's error codes mean, in words that quote nothing from the file. */
+const CSV_FLAWS: Record<string, string> = {
+  INVALID_OPENING_QUOTE: 'unexpected quote',
+  CSV_INVALID_OPENING_QUOTE: 'unexpected quote',
+  CSV_INVALID_CLOSING_QUOTE: 'unexpected character after a closing quote',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'unexpected character after a closing quote',
+  CSV_QUOTE_NOT_CLOSED: 'unterminated quote',
+  CSV_MAX_RECORD_SIZE: `record longer than ${64 * 1024} bytes`,
+  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'wrong number of fields',
+  CSV_INVALID_ARGUMENT: 'unreadable record',
+};
+
+/** csv-parse's error as a flaw: its code, line and field index, never its message (which quotes the cell). */
+function csvFlaw(error: { code?: string; lines?: number; column?: number | string } | undefined): MalformedImport {
+  const what = (error?.code && CSV_FLAWS[error.code]) ?? 'malformed record';
+  // The column is the field's index, or (for a quote never closed) missing: only the former is named.
+  const column = typeof error?.column === 'number' && what !== CSV_FLAWS.CSV_QUOTE_NOT_CLOSED ? error.column + 1 : undefined;
+  return new MalformedImport(error?.lines ?? 0, what, column);
 }
 
 /** CSV header names (lower case, letters and digits only) and the field each fills. */
@@ -120,8 +149,7 @@ export async function* csvRecords(input: Readable): AsyncGenerator<ImportRecord>
     bom: true, raw: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: MAX_RECORD_BYTES,
     skip_records_with_error: true,
     on_skip: (error) => {
-      const e = error as Error & { lines?: number } | undefined;
-      flaw ??= new MalformedImport(e?.lines ?? 0, (e?.message ?? 'malformed record').replace(/ \(if activated\)/g, ''));
+      flaw ??= csvFlaw(error as { code?: string; lines?: number; column?: number } | undefined);
     },
   }));
   input.on('error', (error) => parser.destroy(error));
@@ -143,8 +171,8 @@ export async function* csvRecords(input: Readable): AsyncGenerator<ImportRecord>
     if (flaw) throw flaw;
   } catch (error) {
     const e = error as Error & { code?: string; lines?: number };
-    if (e instanceof Problem || !e.code?.startsWith('CSV_')) throw error;
-    throw new MalformedImport(e.lines ?? 0, e.message);
+    if (e instanceof Problem || e instanceof MalformedImport || !(e.code && (e.code in CSV_FLAWS || e.code.startsWith('CSV_')))) throw error;
+    throw csvFlaw(e);
   }
 }
 

@@ -121,10 +121,10 @@ export class ImportsService {
   }
 
   private malformed(error: MalformedImport, kept: ImportRow | null): Problem {
-    return Problem.unprocessable('IMPORT.MALFORMED', `The file cannot be read past line ${error.line}: ${error.message}.${kept
+    return Problem.unprocessable('IMPORT.MALFORMED', `The file cannot be read past ${error.describe()}.${kept
       ? ` The chunks committed before it are written (see GET /v1/imports/${kept.id}); fix the file and post it again with the same Idempotency-Key to carry on.`
       : ' Nothing was written.'}`, [
-      { field: `line ${error.line}`, message: error.message },
+      { field: `line ${error.line}`, message: `${error.column ? `column ${error.column}: ` : ''}${error.message}` },
     ]);
   }
 
@@ -175,8 +175,8 @@ export class ImportsService {
       const kept = created && !committed ? null : row;
       if (!kept) await this.imports.remove(row.id).catch(() => undefined);
       if (error instanceof MalformedImport) {
-        this.logger.warn(`import ${row.id} stopped: line ${error.line}: ${error.message}`);
-        if (kept) await this.imports.finish(row.id, 'failed', { line: error.line, message: error.message });
+        this.logger.warn(`import ${row.id} stopped: ${error.describe()}`);
+        if (kept) await this.imports.finish(row.id, 'failed', { line: error.line, message: error.describe() });
         throw this.malformed(error, kept);
       }
       // The client went away, the database failed, or the file was another: resumable.

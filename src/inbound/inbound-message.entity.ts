@@ -40,3 +40,26 @@ export class InboundMessageEntity {
   @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'now()' })
   recordedAt: Date;
 }
+
+/**
+ * What is left of an inbound message after its sender was erased: enough to know a provider's
+ * replay of it (a captured, signed START) as a replay, nothing that names the person. Both
+ * hashes are keyed (PSEUDONYM_KEY), so a backup cannot be searched by hashing candidate numbers.
+ */
+@Entity('inbound_message_erased')
+export class ErasedInboundMessageEntity {
+  /** HMAC of provider and message id. */
+  @PrimaryColumn({ name: 'message_ref', type: 'char', length: 64, primaryKeyConstraintName: 'PK_inbound_message_erased' })
+  messageRef: string;
+
+  /** HMAC of the request hash: the same id with other content is still refused. */
+  @Column({ name: 'request_ref', type: 'char', length: 64 })
+  requestRef: string;
+
+  /** The answer given (intent, rule, reply text, event ids): no personal data. */
+  @Column({ type: 'jsonb' })
+  result: Record<string, unknown>;
+
+  @Column({ name: 'erased_at', type: 'timestamptz', default: () => 'now()' })
+  erasedAt: Date;
+}

@@ -11,8 +11,13 @@ export interface StoredInboundResult {
   eventIds: string[];
 }
 
+/**
+ * A message id seen before: with its content hash, or (its sender erased since) a keyed hash
+ * of it, `request_ref`.
+ */
 export interface PreviousInbound {
-  request_hash: string;
+  request_hash: string | null;
+  request_ref: string | null;
   result: StoredInboundResult;
 }
 
@@ -42,6 +47,8 @@ export interface InboundRecord {
   body: string;
   receivedAt: Date;
   requestHash: string;
+  /** Keyed hash of provider and message id: a message whose sender was erased is still a duplicate. */
+  messageRef: string;
   intent: string;
   matched: string;
   recordedBy: string;
@@ -77,10 +84,13 @@ export class InboundRepository {
     return { version, settings };
   }
 
-  async findPrevious(provider: string, messageId: string): Promise<PreviousInbound | null> {
+  async findPrevious(provider: string, messageId: string, messageRef: string): Promise<PreviousInbound | null> {
     const rows = await this.db.query<PreviousInbound>(
-      `select request_hash, result from inbound_message where provider = $1 and message_id = $2`,
-      [provider, messageId],
+      `select request_hash, null as request_ref, result from inbound_message where provider = $1 and message_id = $2
+       union all
+       select null, request_ref, result from inbound_message_erased where message_ref = $3
+       limit 1`,
+      [provider, messageId, messageRef],
     );
     return rows[0] ?? null;
   }
@@ -88,7 +98,7 @@ export class InboundRepository {
   /**
    * Stores the message with its answer and writes its events; or nothing at all when the
    * message id is already taken (`duplicate`) or the sender's settings changed since they were
-   * read (`stale`). The event's customer is the number's owner when it has exactly one; an
+   * read (`stale`); a message id whose sender was erased is a duplicate too. The event's customer is the number's owner when it has exactly one; an
    * opt-in where the contact point is already opted in is recorded as `renewed`.
    * `already` is read in the same snapshot as the writes:
    * whether, before this message, the contact point stood where `action` puts it for every
@@ -121,6 +131,7 @@ export class InboundRepository {
                   'reply', case when (select v from already) then null else $19::text end,
                   'eventIds', coalesce((select jsonb_agg(id::text order by ord) from ids), '[]'::jsonb))
           where not (select v from stale)
+            and not exists (select 1 from inbound_message_erased where message_ref = $23)
          on conflict (provider, message_id) do nothing
          returning result
        ), events as (
@@ -145,6 +156,7 @@ export class InboundRepository {
         e.campaignIds, r.senderVersion, e.channelGroup, e.action, e.source, e.evidence, e.language, r.recordedBy,
         r.reply, r.replyOnlyIfChanged, e.expiresAt,
         e.action === 'opt_in' ? ['opt_in', 'renewed'] : [e.action],
+        r.messageRef,
       ],
       'inbound-record',
     );

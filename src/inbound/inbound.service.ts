@@ -1,5 +1,6 @@
 import { Metrics } from '../metrics/metrics';
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Pseudonyms } from '../audit/pseudonyms';
 import { Inject, Injectable } from '@nestjs/common';
 import { addDuration } from '../common/duration';
 import { Channel, channelGroup } from '../common/channels';
@@ -57,6 +58,7 @@ export class InboundService {
     private readonly inbound: InboundRepository,
     private readonly events: ConsentEventsRepository,
     private readonly metrics: Metrics,
+    private readonly pseudonyms: Pseudonyms,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -86,12 +88,13 @@ export class InboundService {
     const requestHash = createHash('sha256')
       .update(JSON.stringify([m.channel, m.from, m.to, m.body, m.receivedAtGiven ? m.receivedAt.toISOString() : null, m.providerOptOutType ?? null]))
       .digest('hex');
+    const messageRef = this.pseudonyms.messageRef(m.provider, m.messageId);
     for (let attempt = 1; ; attempt++) {
       const sender = await this.sender(m.to, attempt > 1);
-      const recorded = await this.inbound.record({ ...m, requestHash, senderVersion: sender.version, ...this.interpret(m, sender.settings) });
+      const recorded = await this.inbound.record({ ...m, requestHash, messageRef, senderVersion: sender.version, ...this.interpret(m, sender.settings) });
       if (recorded === 'duplicate') {
-        // Processed before, or by a concurrent delivery that won the race: answer as it did.
-        const previous = await this.inbound.findPrevious(m.provider, m.messageId);
+        // Processed before (its sender perhaps erased since), or by a concurrent delivery that won the race: answer as it did.
+        const previous = await this.inbound.findPrevious(m.provider, m.messageId, messageRef);
         return this.replay(previous!, requestHash, m.messageId);
       }
       if (recorded !== 'stale') {
@@ -142,7 +145,10 @@ export class InboundService {
   }
 
   private async replay(previous: PreviousInbound, requestHash: string, messageId: string): Promise<{ result: InboundResultDto; duplicate: boolean }> {
-    if (previous.request_hash.trim() !== requestHash) {
+    const same = previous.request_hash !== null
+      ? previous.request_hash.trim() === requestHash
+      : timingSafeEqual(Buffer.from(previous.request_ref!.trim()), Buffer.from(this.pseudonyms.requestRef(requestHash)));
+    if (!same) {
       throw Problem.conflict('INBOUND.MESSAGE_ID_REUSED', `Message ${messageId} was already received with other content; it was not processed again.`, [
         { field: 'messageId', message: 'was already used for a different message' },
       ]);
