@@ -11,13 +11,14 @@ COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev --omit=optional
 
 # Run: no compilers, no dev dependencies, not root. Point DATABASE_URL at a real server:
-# the embedded PostgreSQL is for development and tests.
+# the embedded PostgreSQL is for development and tests. The code stays owned by root: the
+# service's user can read it, not change it. NODE_ENV=production requires PSEUDONYM_KEY.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0
 WORKDIR /app
-COPY --from=build --chown=node:node /app/package.json ./
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

@@ -11,6 +11,7 @@
  *   of work split between Node and PostgreSQL, so one at a time leaves a core idle),
  *   BENCH_WRITE_SECONDS (20: consent writes while the ledger seals behind them)
  */
+import { randomBytes } from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -421,7 +422,7 @@ async function main(): Promise<void> {
     // The sweep runs when the bench says, not on the minute.
     const env = { DATABASE_URL: url, ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn', NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TWILIO_TOKEN, PUBLIC_BASE_URL: base, RECONFIRMATION_CRON: '0 0 1 1 *',
       // The limiter runs (its cost is measured) with a limit the load never reaches.
-      RATE_LIMIT: '1000000000' };
+      RATE_LIMIT: '1000000000', PSEUDONYM_KEY: randomBytes(32).toString('hex') };
     // Start once to migrate, seed, then the real runs.
     let service = await spawnAndWait('node', ['dist/main.js'], { ...env, PORT: String(servicePort), HOST: '127.0.0.1' }, `http://127.0.0.1:${servicePort}/health/ready`);
     children.push(service);

@@ -33,7 +33,9 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
     requestTimeout: 30_000,
     connectionTimeout: IDLE_TIMEOUT_MS,
     keepAliveTimeout: 5_000,
-    trustProxy: false,
+    // The client address (rate limits on unknown keys) is the socket's, unless TRUST_PROXY
+    // names the proxies in front whose X-Forwarded-For may be believed.
+    trustProxy: config.trustProxy,
     // One id per request for the error body, X-Request-Id and every log line (src/common/logging.ts);
     // middie copies it to the raw request, where pino-http and the problem filter read it.
     genReqId: (request: IncomingMessage) => requestIdOf(request.headers),
@@ -68,6 +70,11 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
   const fastify = app.getHttpAdapter().getInstance();
   // Request rate and latency per route (the route's pattern, never the URL: no ids or addresses).
   const metrics = app.get(Metrics);
+  // Every answer, errors included: a browser must not guess a type other than the one sent.
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    done();
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();

@@ -93,6 +93,37 @@ describe('authentication and scopes', () => {
     expect(first.body.requestId).not.toBe(second.body.requestId);
   });
 
+  it('reserving a send (reserve: true writes a send that counts against caps) needs sends:write, not only decisions:read', async () => {
+    await t.put('/v1/campaigns/otp', { name: 'otp', purpose: 'transactional', channels: ['sms'] });
+    const body = { address: '+14155550111', channel: 'sms', campaignId: 'otp', reserve: true };
+    const before = await t.count('send');
+    const refused = await t.post('/v1/decisions', body, { key: keys['decisions:read'] });
+    expectProblem(refused, 403);
+    expect(refused.body.detail).toContain('sends:write');
+    expect(await t.count('send')).toBe(before);
+    // Without reserve, decisions:read is enough; with both scopes, the reservation is made.
+    expect((await t.post('/v1/decisions', { ...body, reserve: false }, { key: keys['decisions:read'] })).body).toMatchObject({ allowed: true });
+    const both = (await t.post('/v1/api-keys', { name: 'sender', scopes: ['decisions:read', 'sends:write'] })).body.secret;
+    expect((await t.post('/v1/decisions', body, { key: both })).body).toMatchObject({ allowed: true });
+    expect(await t.count('send')).toBe(before + 1);
+  });
+
+  it('answers with X-Content-Type-Options: nosniff everywhere, and Cache-Control: no-store where a secret is shown', async () => {
+    for (const res of [
+      await t.get('/health/live', { key: null }), await t.get('/metrics', { key: null }), await t.get('/v1/campaigns'), await t.get('/v1/campaigns', { key: null }),
+      await t.post('/v1/consents', { channel: 'fax' }), await t.get('/v1/nothing-here'),
+    ]) {
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    }
+    const key = await t.post('/v1/api-keys', { name: 'shown once', scopes: ['consents:read'] });
+    expect(key.status).toBe(201);
+    expect(key.headers['cache-control']).toBe('no-store');
+    const endpoint = await t.post('/v1/webhook-endpoints', { url: 'https://93.184.216.34/hooks', events: ['consent.changed'] });
+    expect(endpoint.status).toBe(201);
+    expect(endpoint.body.secret).toMatch(/^whsec_/);
+    expect(endpoint.headers['cache-control']).toBe('no-store');
+  });
+
   it('health endpoints need no key', async () => {
     expect((await t.get('/health/live', { key: null })).status).toBe(200);
     expect((await t.get('/health/ready', { key: null })).body).toEqual({ status: 'ok' });
@@ -141,9 +172,60 @@ describe('authentication and scopes', () => {
       expect(await t.count('api_key')).toBe(before);
     });
 
+    it('the ledger names a key by its id, never by any part of its secret', async () => {
+      const res = await t.post('/v1/api-keys', { name: 'ledgered', scopes: ['consents:read'] });
+      expect((await t.delete(`/v1/api-keys/${res.body.id}`)).status).toBe(204);
+      const { rows } = await t.sql.query(`select type, subject, details from system_event where subject = $1 order by id`, [`api_key:${res.body.id}`]);
+      expect(rows.map((r) => r.type)).toEqual(['api_key.created', 'api_key.revoked']);
+      const secret: string = res.body.secret;
+      const recorded = JSON.stringify(rows);
+      for (let i = 4; i + 6 <= secret.length; i++) expect(recorded).not.toContain(secret.slice(i, i + 6));
+      expect(rows[0].details).toEqual({ name: 'ledgered', scopes: ['consents:read'] });
+    });
+
     it('the admin key from the environment is never stored', async () => {
       const { rows } = await t.sql.query('select count(*)::int as n from api_key where name = $1', [ADMIN_KEY]);
       expect(rows[0].n).toBe(0);
     });
+  });
+});
+
+describe('unknown keys cost bounded work', () => {
+  let t: TestApp;
+  let lookups: jest.SpyInstance;
+  beforeAll(async () => {
+    t = await TestApp.start({ API_KEY_CACHE_TTL_MS: '60000', API_KEY_CACHE_SIZE: '10', AUTH_FAILURE_LIMIT: '30' });
+    const { ApiKeysRepository } = await import('../src/api-keys/api-keys.repository');
+    lookups = jest.spyOn(t.app.get(ApiKeysRepository), 'findActiveBySecretHash');
+  });
+  afterAll(() => t.close());
+
+  it('a flood of unknown keys evicts the least recently used entries, not a key in use', async () => {
+    const key = (await t.post('/v1/api-keys', { name: 'busy', scopes: ['campaigns:read'] })).body.secret as string;
+    expect((await t.get('/v1/campaigns', { key })).status).toBe(200);
+    lookups.mockClear();
+    for (let i = 0; i < 25; i++) {
+      expectProblem(await t.get('/v1/campaigns', { key: `csk_unknown-${i}-0123456789abcdef` }), 401);
+      expect((await t.get('/v1/campaigns', { key })).status).toBe(200);
+    }
+    // Each unknown key was looked up once; the key in use never again.
+    expect(lookups).toHaveBeenCalledTimes(25);
+  });
+
+  it('past AUTH_FAILURE_LIMIT unknown keys from one address, the next ones get a 429 without a lookup; known keys still work', async () => {
+    const key = (await t.post('/v1/api-keys', { name: 'steady', scopes: ['campaigns:read'] })).body.secret as string;
+    expect((await t.get('/v1/campaigns', { key })).status).toBe(200);
+    lookups.mockClear();
+    const answers: number[] = [];
+    for (let i = 0; i < 40; i++) answers.push((await t.get('/v1/campaigns', { key: `csk_guess-${i}-0123456789abcdef` })).status);
+    // 25 failures from the test above count in the same window: 5 more are looked up, then refused.
+    expect(answers.filter((s) => s === 401)).toHaveLength(5);
+    expect(answers.filter((s) => s === 429)).toHaveLength(35);
+    expect(lookups).toHaveBeenCalledTimes(5);
+    const refused = await t.get('/v1/campaigns', { key: 'csk_guess-more-0123456789abcdef' });
+    expectProblem(refused, 429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await t.get('/v1/campaigns', { key })).status).toBe(200);
+    expect((await t.get('/v1/campaigns', { key: ADMIN_KEY })).status).toBe(200);
   });
 });

@@ -30,6 +30,8 @@ export class ApiKeysController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CreatedApiKeyDto> {
+    // The secret is in this answer only: no cache may keep it.
+    reply.header('cache-control', 'no-store');
     // A replay returns the key without its secret: secrets are shown once and never stored.
     return this.idempotency.execute(
       request,

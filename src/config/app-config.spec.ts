@@ -24,6 +24,12 @@ describe('loadConfig', () => {
     ['RECONFIRMATION_CRON', 'every minute'],
     ['LIFECYCLE_BATCH_SIZE', '0'],
     ['WEBHOOK_GIVE_UP_AFTER', '3 days'],
+    ['AUTH_FAILURE_LIMIT', 'many'],
+    ['API_KEY_CACHE_SIZE', '0'],
+    ['TRUST_PROXY', 'proxy.internal'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['IMPORT_TIMEOUT', '1 hour'],
+    ['IMPORT_CONCURRENCY', '0'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
@@ -45,5 +51,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', PSEUDONYM_KEY: 'k'.repeat(32) })).toMatchObject({ production: true, pseudonymKey: 'k'.repeat(32) });
     expect(loadConfig({ NODE_ENV: 'development' })).toMatchObject({ production: false, pseudonymKey: undefined });
     expect(loadConfig({})).toMatchObject({ production: false });
+  });
+
+  it('limits every API key by default, at a rate a busy sending service stays under (RATE_LIMIT sizing is in the README)', () => {
+    expect(loadConfig({})).toMatchObject({ rateLimit: 60_000, rateLimitWindowMs: 60_000, authFailureLimit: 100, apiKeyCacheSize: 10_000, trustProxy: false });
+  });
+
+  it('trusts forwarded client addresses only from the proxies it is told of', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { validateCronExpression } from 'cron';
 import { Duration, parseDuration } from '../common/duration';
 
@@ -21,6 +22,12 @@ export interface AppConfig {
   requestTimeoutMs: number;
   bodyLimitBytes: number;
   apiKeyCacheTtlMs: number;
+  /** Most API key lookups cached (least recently used evicted first). */
+  apiKeyCacheSize: number;
+  /** Unknown API keys looked up per client address per minute; past it, 429 without a lookup (0: no limit). */
+  authFailureLimit: number;
+  /** Proxies whose X-Forwarded-For gives the client address (addresses, CIDR ranges, or a hop count); false: none. */
+  trustProxy: false | number | string[];
   idempotencyRetentionHours: number;
   defaultPhoneRegion?: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -58,6 +65,11 @@ export interface AppConfig {
   pseudonymKey?: string;
   /** Largest import file (POST /v1/imports) in bytes. */
   importMaxBytes: number;
+  /** Longest an import upload may take, start to end: a client trickling bytes cannot hold a socket for ever. */
+  importTimeout: Duration;
+  importTimeoutText: string;
+  /** Imports one API key may run at once; more is a 429. */
+  importConcurrency: number;
   /** Requests per API key per window, over all replicas (0: no limit). */
   rateLimit: number;
   rateLimitWindowMs: number;
@@ -101,6 +113,23 @@ function cron(env: Env, name: string, fallback: string): string {
   const text = env[name] === undefined || env[name] === '' ? fallback : env[name]!.trim();
   if (!validateCronExpression(text).valid) throw new ConfigError(name, `must be a cron expression such as "* * * * *", got "${text}"`);
   return text;
+}
+
+/** TRUST_PROXY: a hop count, or addresses and CIDR ranges of the proxies in front. */
+function trustProxy(env: Env, name: string): false | number | string[] {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const entries = list(env, name);
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    if (!family || extra !== undefined || (prefix !== undefined && (!/^\d+$/.test(prefix) || Number(prefix) > bits))) {
+      throw new ConfigError(name, `must be a hop count or a comma-separated list of IP addresses and CIDR ranges of your proxies, got "${entry}"`);
+    }
+  }
+  return entries;
 }
 
 function list(env: Env, name: string): string[] {
@@ -168,6 +197,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const brandName = (env.BRAND_NAME ?? '').trim() || 'us';
   if (brandName.length > 64) throw new ConfigError('BRAND_NAME', 'must be at most 64 characters');
   const window = duration(env, 'SERVICE_WINDOW', 'PT24H');
+  const importTimeout = duration(env, 'IMPORT_TIMEOUT', 'PT1H');
   const production = env.NODE_ENV === 'production';
   const pseudonymKey = env.PSEUDONYM_KEY === '' ? undefined : env.PSEUDONYM_KEY;
   if (pseudonymKey !== undefined && pseudonymKey.length < 32) throw new ConfigError('PSEUDONYM_KEY', 'must be at least 32 characters (for example: openssl rand -hex 32)');
@@ -190,6 +220,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 2000, 50, 120_000),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     apiKeyCacheTtlMs: integer(env, 'API_KEY_CACHE_TTL_MS', 5000, 0, 300_000),
+    apiKeyCacheSize: integer(env, 'API_KEY_CACHE_SIZE', 10_000, 1, 10_000_000),
+    authFailureLimit: integer(env, 'AUTH_FAILURE_LIMIT', 100, 0, 1_000_000_000),
+    trustProxy: trustProxy(env, 'TRUST_PROXY'),
     idempotencyRetentionHours: integer(env, 'IDEMPOTENCY_RETENTION_HOURS', 48, 24, 24 * 365),
     defaultPhoneRegion: region,
     logLevel: oneOf(env, 'LOG_LEVEL', 'log', ['error', 'warn', 'log', 'debug', 'verbose'] as const),
@@ -209,7 +242,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sealBatchSize: integer(env, 'SEAL_BATCH_SIZE', 5000, 1, 50_000),
     pseudonymKey,
     importMaxBytes: integer(env, 'IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1024, 64 * 1024 ** 3),
-    rateLimit: integer(env, 'RATE_LIMIT', 600_000, 0, 1_000_000_000),
+    importTimeout: importTimeout.value,
+    importTimeoutText: importTimeout.text,
+    importConcurrency: integer(env, 'IMPORT_CONCURRENCY', 2, 1, 100),
+    // 1,000 requests a second per key, sustained over a minute: above a busy sending service's
+    // decisions (bulk sends go through the batch endpoint, one request per 10,000), far below
+    // what lets one runaway client starve the others. See the README for sizing.
+    rateLimit: integer(env, 'RATE_LIMIT', 60_000, 0, 1_000_000_000),
     rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
     rateLimitSyncMs: integer(env, 'RATE_LIMIT_SYNC_MS', 200, 10, 60_000),
     logPii: boolean(env, 'LOG_PII', false),

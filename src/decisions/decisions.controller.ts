@@ -3,7 +3,10 @@ import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { RequireScopes } from '../auth/scopes';
+import { hasScope, RequireScopes, Scope } from '../auth/scopes';
+import { Problem } from '../common/problem';
+
+const RESERVE_SCOPES: readonly Scope[] = ['sends:write'];
 import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequestDto } from './decision.dto';
 import { DecisionsService } from './decisions.service';
 
@@ -21,6 +24,10 @@ export class DecisionsController {
   @HttpCode(200)
   @ApiOkResponse({ type: DecisionDto })
   decide(@Body() body: DecisionRequestDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<DecisionDto> {
+    // A reservation writes a send that counts against caps: that is recording sends, not reading decisions.
+    if (body.reserve && !hasScope(request.principal!, RESERVE_SCOPES)) {
+      throw new Problem(403, 'FORBIDDEN', 'Forbidden', 'reserve: true records a send against caps: it needs the sends:write scope as well as decisions:read.');
+    }
     return this.idempotency.execute(request, reply, () => this.decisions.decideOne(body, request.principal?.actor));
   }
 

@@ -29,6 +29,8 @@ export class WebhooksController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CreatedWebhookEndpointDto> {
+    // The secret is in this answer only: no cache may keep it.
+    reply.header('cache-control', 'no-store');
     return this.idempotency.execute(request, reply, () => this.webhooks.create(body, principal), ({ secret: _secret, ...endpoint }) => endpoint);
   }
 
