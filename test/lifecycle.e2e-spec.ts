@@ -379,6 +379,9 @@ describe('outbound events (webhooks)', () => {
       const res = await strict.post('/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks', events: ['consent.changed'] });
       expectProblem(res, 422, 'url');
       expectProblem(await strict.post('/v1/webhook-endpoints', { url: 'http://169.254.169.254/latest', events: ['consent.changed'] }), 422, 'url');
+      for (const literal of ['[::7f00:1]', '[::ffff:0:7f00:1]', '[64:ff9b:1::7f00:1]', '[::ffff:7f00:1]', '[2002:7f00:1::1]']) {
+        expectProblem(await strict.post('/v1/webhook-endpoints', { url: `http://${literal}/hooks`, events: ['consent.changed'] }), 422, 'url');
+      }
       expectProblem(await strict.post('/v1/webhook-endpoints', { url: 'ftp://example.com/x', events: ['consent.changed'] }), 400, 'url');
       expectProblem(await strict.post('/v1/webhook-endpoints', { url: 'https://example.com/x', events: ['consent.everything'] }), 400, 'events');
       expectProblem(await strict.post('/v1/webhook-endpoints', { url: 'https://example.com/x', events: [] }), 400, 'events');

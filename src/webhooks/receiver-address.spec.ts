@@ -10,7 +10,28 @@ describe('ReceiverPolicy', () => {
     expect(() => strict.check('example.com', address)).toThrow(ReceiverRefused);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700::1111'])('accepts the public address %s', (address) => {
+  // IPv6 forms that carry an IPv4 address (or are no global unicast at all): each must be read
+  // for what it reaches, not for what its first bits look like.
+  it.each([
+    ['::7f00:1', 'IPv4-compatible 127.0.0.1'],
+    ['::ffff:7f00:1', 'IPv4-mapped 127.0.0.1, written in hex'],
+    ['::ffff:0:7f00:1', 'SIIT (RFC 6145) 127.0.0.1'],
+    ['64:ff9b::7f00:1', 'NAT64 (RFC 6052) 127.0.0.1'],
+    ['64:ff9b:1::7f00:1', 'local-use NAT64 (RFC 8215) 127.0.0.1'],
+    ['2002:7f00:1::1', '6to4 of 127.0.0.1'],
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'Teredo'],
+    ['::a00:1', 'IPv4-compatible 10.0.0.1'],
+    ['fec0::1', 'deprecated site-local'],
+    ['100::1', 'discard-only'],
+    ['2001:db8::1', 'documentation'],
+    ['5f00::1', 'segment routing'],
+    ['192.88.99.1', '6to4 relay anycast'],
+    ['255.255.255.255', 'broadcast'],
+  ])('refuses %s (%s)', (address) => {
+    expect(() => strict.check('example.com', address)).toThrow(ReceiverRefused);
+  });
+
+  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700::1111', '2a00:1450:4007:80e::200e'])('accepts the public address %s', (address) => {
     expect(() => strict.check('example.com', address)).not.toThrow();
   });
 

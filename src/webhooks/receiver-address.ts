@@ -1,20 +1,28 @@
 /**
- * Where webhooks may go: not to private, loopback, link-local or otherwise internal addresses
- * (SSRF), unless WEBHOOK_ALLOW_HOSTS names the host, the address or a range holding it. Checked
- * when an endpoint is registered and again on every delivery, against what the name resolves
- * to then; the connection goes to the address that was checked (no DNS rebinding in between).
+ * Where webhooks may go: only to global unicast addresses (no private, loopback, link-local,
+ * reserved or otherwise internal ones: SSRF), unless WEBHOOK_ALLOW_HOSTS names the host, the
+ * address or a range holding it. Addresses are read with ipaddr.js, which knows the special
+ * ranges, and IPv6 forms that carry an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo)
+ * are refused or read as the IPv4 address they reach. Checked when an endpoint is registered
+ * and again on every delivery, against what the name resolves to then; the connection goes to
+ * the address that was checked (no DNS rebinding in between).
  */
 import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
-const INTERNAL = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
-  ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) INTERNAL.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32], ['64:ff9b::', 96]] as const) {
-  INTERNAL.addSubnet(net, prefix, 'ipv6');
+/** IPv6 global unicast (RFC 4291): what is not in it is not on the public internet. */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+
+/** The address as it will be reached: an IPv4-mapped IPv6 address is the IPv4 address. */
+function normalised(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  return ipaddr.process(address);
+}
+
+/** Global unicast: for IPv4 no special range at all, for IPv6 inside 2000::/3 and no special range there. */
+function isGlobalUnicast(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  if (address.range() !== 'unicast') return false;
+  return address.kind() === 'ipv4' || (address as ipaddr.IPv6).match(GLOBAL_UNICAST_V6 as [ipaddr.IPv6, number]);
 }
 
 export class ReceiverRefused extends Error {}
@@ -35,13 +43,11 @@ export class ReceiverPolicy {
 
   /** Throws ReceiverRefused when `address` (resolved from `host`) may not receive webhooks. */
   check(host: string, address: string): void {
-    const family: 'ipv4' | 'ipv6' = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    // IPv4-mapped IPv6 (::ffff:10.0.0.1) is the IPv4 address.
-    const mapped = family === 'ipv6' ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] : undefined;
-    const [a, f]: [string, 'ipv4' | 'ipv6'] = mapped ? [mapped, 'ipv4'] : [address, family];
-    if (!INTERNAL.check(a, f)) return;
-    if (this.hosts.has(host.toLowerCase()) || this.allowed.check(a, f)) return;
-    throw new ReceiverRefused(`${host} resolves to ${address}, a private, loopback or link-local address (allow it with WEBHOOK_ALLOW_HOSTS)`);
+    if (!isIP(address)) throw new ReceiverRefused(`${host} resolves to ${address}, which is not an IP address`);
+    const reached = normalised(address);
+    if (isGlobalUnicast(reached)) return;
+    if (this.hosts.has(host.toLowerCase()) || this.allowed.check(reached.toString(), reached.kind())) return;
+    throw new ReceiverRefused(`${host} resolves to ${address}, a private, loopback or link-local address or another that is not global unicast (allow it with WEBHOOK_ALLOW_HOSTS)`);
   }
 
   /** Resolves `host` and checks every address it has. */
