@@ -139,6 +139,14 @@ describe('consents, customers and campaigns', () => {
       expectProblem(await t.get('/v1/customers/hal/history', { query: { limit: '0' } }), 400, 'limit');
       expectProblem(await t.get('/v1/customers/hal/history', { query: { limit: 'many' } }), 400, 'limit');
       expectProblem(await t.get('/v1/customers/hal/history', { query: { cursor: 'abc' } }), 400, 'cursor');
+      // Past the largest bigint: a 400 naming the cursor, not a database error.
+      for (const cursor of ['9999999999999999999', '9223372036854775808']) {
+        expectProblem(await t.get('/v1/customers/hal/history', { query: { cursor } }), 400, 'cursor');
+        expectProblem(await t.get('/v1/audit/events', { query: { cursor } }), 400, 'cursor');
+        expectProblem(await t.get('/v1/webhook-endpoints/00000000-0000-4000-8000-000000000000/deliveries', { query: { cursor } }), 400, 'cursor');
+      }
+      // The largest bigint is a cursor like any other (newest first: everything is older).
+      expect((await t.get('/v1/customers/hal/history', { query: { cursor: '9223372036854775807' } })).body.items).toHaveLength(5);
     });
 
     it('an opt-out is accepted on a channel the campaign does not use; an opt-in is a 422', async () => {

@@ -88,12 +88,25 @@ export function IsInstant(options?: ValidationOptions) {
     });
 }
 
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+/** A position in a bigint sequence: digits, at most PostgreSQL's largest bigint. */
+export function isPageCursor(value: unknown): boolean {
+  return typeof value === 'string' && /^[0-9]{1,19}$/.test(value) && BigInt(value) <= MAX_BIGINT;
+}
+
 /** An optional `cursor` query parameter: the `nextCursor` of a previous page (a ledger position). */
 export function IsPageCursor() {
   return applyDecorators(
-    ApiPropertyOptional({ description: 'nextCursor from the previous page' }),
+    ApiPropertyOptional({ description: 'nextCursor from the previous page', pattern: '^[0-9]{1,19}$' }),
     IsOptional(),
-    IsString(),
-    Matches(/^[0-9]{1,19}$/, { message: 'must be a cursor returned by a previous page' }),
+    ((object: object, propertyName: string) =>
+      registerDecorator({
+        name: 'isPageCursor',
+        target: object.constructor,
+        propertyName,
+        options: { message: `${propertyName} must be a cursor returned by a previous page` },
+        validator: { validate: isPageCursor },
+      })) as PropertyDecorator,
   );
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { ConsentEventDto } from '../consents/consent.dto';
+import { IsPageCursor } from '../common/validators';
 
 export const WEBHOOK_EVENT_TYPES = ['consent.changed', 'consent.reconfirmation_requested', 'consent.lapsed'] as const;
 
@@ -44,8 +45,7 @@ export class DeliveriesQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @IsString() @Matches(/^\d{1,19}$/, { message: 'cursor must be a cursor from a previous page' })
+  @IsPageCursor()
   cursor?: string;
 }
 
