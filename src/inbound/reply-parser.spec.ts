@@ -1,4 +1,6 @@
-import { defaultKeywordIntent, Intent, keywordKey, normaliseReply, OptOutScope, parseReply } from './reply-parser';
+import fc from 'fast-check';
+import { MAX_INBOUND_BODY } from './inbound.dto';
+import { defaultKeywordIntent, Intent, keywordKey, normaliseReply, OptOutScope, parserVocabulary, parseReply } from './reply-parser';
 
 type Case = [body: string, intent: Intent, scope?: OptOutScope | null, rulePrefix?: string];
 
@@ -101,6 +103,8 @@ const OPT_OUT: Case[] = [
   ["ne m'envoyez plus rien", 'opt_out', 'sender', 'sentence.fr.ne_plus'],
   ["Ne m’écrivez plus", 'opt_out', 'sender', 'sentence.fr.ne_plus'],
   ['plus de messages svp', 'opt_out', 'sender', 'sentence.fr.ne_plus'],
+  // "plus" twice: what follows the first is what counts ("ne ... plus" then "sms" later).
+  ["n'envoyez plus sms plus", 'opt_out', 'sender', 'sentence.fr.ne_plus'],
   ["arrêtez de m'envoyer des messages", 'opt_out', 'sender', 'sentence.fr.arretez'],
   ['arretez les sms', 'opt_out', 'sender', 'sentence.fr.arretez'],
   ['désinscrivez-moi', 'opt_out', 'sender', 'sentence.fr.desinscrire'],
@@ -292,5 +296,51 @@ describe('normaliseReply', () => {
   it('compares keywords without spaces or hyphens', () => {
     expect(keywordKey('Opt-Out')).toBe('optout');
     expect(keywordKey('STOP ALL')).toBe('stopall');
+  });
+});
+
+describe('cost: any reply of the largest size is read in linear time', () => {
+  // A webhook body is at most MAX_INBOUND_BODY characters. Bodies built to make a backtracking
+  // pattern retry at every position (a run of one rule's words, apostrophes inside a word) must
+  // cost about what an ordinary body costs: under 10 ms of CPU each, best of three runs.
+  const fill = (unit: string, prefix = '', suffix = '') => (prefix + unit.repeat(Math.ceil(MAX_INBOUND_BODY / unit.length))).slice(0, MAX_INBOUND_BODY - suffix.length) + suffix;
+  const cpuMs = (body: string) => {
+    parseReply(body);
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const started = process.cpuUsage();
+      parseReply(body);
+      const used = process.cpuUsage(started);
+      best = Math.min(best, (used.user + used.system) / 1000);
+    }
+    return best;
+  };
+  const words = parserVocabulary();
+  const bodies: [string, string][] = [
+    ['apostrophes', fill("'")], ['apostrophes inside a word', fill("'", 'a', 'b')], ['spaces', fill(' ')], ['punctuation', fill('!?')],
+    ['combining accents', fill('e\u0301')], ['emoji', fill('😀')], ['one long word', fill('x')], ['digits', fill('1')], ["n'n'n'", fill("n'")],
+    ...words.flatMap((w): [string, string][] => [
+      [`"${w} " repeated`, fill(`${w} `)], [`"${w}'" repeated`, fill(`${w}'`)], [`"${w}" repeated`, fill(w)], [`"${w} x x x " repeated`, fill(`${w} x x x `)],
+      [`"not ${w} " repeated`, fill(`not ${w} `)], [`"ne ${w} " repeated`, fill(`ne ${w} `)], [`"${w}" then apostrophes`, fill("'", w)],
+    ]),
+  ];
+
+  it(`covers the rules' own words (${words.length})`, () => {
+    expect(words).toEqual(expect.arrayContaining(['stop', 'plus', 'ne', 'mas', 'remove', 'baja']));
+  });
+
+  it('every pathological body takes under 10 ms', () => {
+    const slow = bodies.map(([name, body]) => ({ name, ms: cpuMs(body) })).filter((b) => b.ms >= 10);
+    expect(slow).toEqual([]);
+  });
+
+  it('bodies mixing the rules\' words at random take under 10 ms', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...words), fc.constantFrom(' ', "'", '', '. ', ' not ', ' ne ')), { minLength: 1, maxLength: 40 }), (parts) => {
+        const unit = parts.map(([w, sep]) => w + sep).join('');
+        expect(cpuMs(fill(unit))).toBeLessThan(10);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

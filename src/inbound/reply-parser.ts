@@ -86,15 +86,24 @@ const ALL_WORDS = new Set(['all', 'everything', 'tout', 'tous', 'todo', 'todos',
  * apostrophes (punctuation, emoji, symbols) turned into spaces, spaces collapsed.
  */
 export function normaliseReply(body: string): string {
-  return body
+  const words = body
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[\u2018\u2019\u02bc`´]/g, "'")
     .replace(/[^\p{L}\p{N}']+/gu, ' ')
-    .replace(/(^|\s)'+|'+(?=\s|$)/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+    .split(' ');
+  // Quotes around a word ('stop') go; apostrophes inside one (don't) stay. By index: a pattern
+  // for "apostrophes at a word's edge" backtracks over a long run of them at every position.
+  const out: string[] = [];
+  for (const word of words) {
+    let start = 0;
+    let end = word.length;
+    while (start < end && word[start] === "'") start++;
+    while (end > start && word[end - 1] === "'") end--;
+    if (end > start) out.push(start === 0 && end === word.length ? word : word.slice(start, end));
+  }
+  return out.join(' ');
 }
 
 /** Keywords are compared without spaces: "OPT OUT", "opt-out" and "optout" are one keyword. */
@@ -102,10 +111,19 @@ export function keywordKey(text: string): string {
   return normaliseReply(text).replace(/[\s']/g, '');
 }
 
+/**
+ * A rule over the normalised reply. Patterns must stay linear in the reply's length (a reply
+ * may be 5,000 characters; the spec feeds every rule's words in runs): words start where a word
+ * starts (`(?<![\w'])`, never inside one), repeats are bounded, and "X, then later Y" is written
+ * as `pattern` X and `then` Y, Y being looked for once after X's first match, rather than as
+ * `X.*Y`, which scans the rest of the reply again after every X. (X's repeats are lazy: its
+ * first match is then its shortest, leaving Y the most text, as `X.*Y` would.)
+ */
 interface SentenceRule {
   name: string;
   language: string;
   pattern: RegExp;
+  then?: RegExp;
   scope?: OptOutScope;
 }
 
@@ -121,7 +139,8 @@ const OPT_OUT_SENTENCES: SentenceRule[] = [
   { name: 'sentence.en.unsubscribe', language: 'en', pattern: /\b(?:unsubscribe|unsub|unenroll|opt ?out|opt me out|revoke)\b/ },
   { name: 'sentence.en.remove_me', language: 'en', pattern: /\b(?:remove|delete|take|drop|get) (?:me|my number|this number|my (?:phone|mobile|cell)(?: number)?)\b(?: \w+){0,3} (?:list|off|from)\b|\b(?:take|get) me off\b|\b(?:delete|remove|lose|erase) (?:my|this) number\b/ },
   { name: 'sentence.en.leave_alone', language: 'en', pattern: /\b(?:leave me alone|wrong number|who is this stop|lose my number)\b/ },
-  { name: 'sentence.fr.ne_plus', language: 'fr', pattern: /\b(?:ne|n') ?(?:[\w']+ ){0,3}plus\b.*\b(?:recevoir|messages?|sms|textos?|mails?|contacter|envoy\w*|ecri\w*|appel\w*)\b|\bne m'(?:envoy|ecri|appel|contact)\w* plus\b|\bplus (?:de|aucun) (?:messages?|sms|textos?|mails?|notifications?|pub|publicites?)\b/ },
+  { name: 'sentence.fr.ne_plus', language: 'fr', pattern: /(?<![\w'])(?:ne|n') ?(?:[\w']+ ){0,3}?plus\b/, then: /\b(?:recevoir|messages?|sms|textos?|mails?|contacter|envoy\w*|ecri\w*|appel\w*)\b/ },
+  { name: 'sentence.fr.ne_plus', language: 'fr', pattern: /\bne m'(?:envoy|ecri|appel|contact)\w* plus\b|\bplus (?:de|aucun) (?:messages?|sms|textos?|mails?|notifications?|pub|publicites?)\b/ },
   { name: 'sentence.fr.arretez', language: 'fr', pattern: /\b(?:arrete[rz]?|stoppe[rz]?|cesse[rz]?) (?:de |d'|les |vos |ces |tout|m'|moi|svp)/ },
   { name: 'sentence.fr.desinscrire', language: 'fr', pattern: /\b(?:desinscri\w*|desabonn\w*|retire[rz]? (?:moi|mon numero)|supprime[rz]? (?:moi|mon numero)|laissez moi tranquille)\b/ },
   { name: 'sentence.es.no_mas', language: 'es', pattern: /\bno (?:\w+ ){0,3}mas\b|\bya no (?:quiero|me)\b|\bno quiero (?:recibir|mensajes|sms|mas)\b/ },
@@ -195,24 +214,68 @@ export function defaultKeywordIntent(word: string): KeywordIntent | null {
 function matchKeyword(tokens: string[], index: Map<string, KeywordEntry>): { entry: KeywordEntry; all: boolean } | null {
   const whole = index.get(tokens.join('').replace(/'/g, ''));
   if (whole) return { entry: whole, all: false };
-  // Try every run of up to three tokens as the keyword ("opt out", "darme de baja") with filler around it.
-  for (let start = 0; start < tokens.length; start++) {
-    for (let len = Math.min(3, tokens.length - start); len >= 1; len--) {
+  // The keyword is a run of up to three tokens ("opt out", "darme de baja") and every other
+  // token is filler (or, for an opt-out, "all"): so the run covers every token that is neither.
+  // Counting those once keeps this linear however long the reply.
+  let first = -1;
+  let last = -1;
+  let allWords = 0; // "all" words anywhere
+  let allNotFiller = 0; // of which not filler either ("tout" is both)
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (ALL_WORDS.has(t)) {
+      allWords++;
+      if (!FILLER.has(t)) allNotFiller++;
+    } else if (!FILLER.has(t)) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  if (first >= 0 && last - first >= 3) return null;
+  const from = first < 0 ? 0 : Math.max(0, last - 2);
+  const to = first < 0 ? tokens.length - 1 : first;
+  for (let start = from; start <= to; start++) {
+    for (let len = Math.min(3, tokens.length - start); len >= 1 && start + len > last; len--) {
       const entry = index.get(tokens.slice(start, start + len).join('').replace(/'/g, ''));
       if (!entry) continue;
-      const rest = [...tokens.slice(0, start), ...tokens.slice(start + len)];
-      let all = false;
-      if (rest.every((t) => (entry.intent === 'opt_out' && ALL_WORDS.has(t) && (all = true)) || FILLER.has(t))) return { entry, all };
+      let allInRun = 0;
+      let allNotFillerInRun = 0;
+      for (let i = start; i < start + len; i++) {
+        if (ALL_WORDS.has(tokens[i])) {
+          allInRun++;
+          if (!FILLER.has(tokens[i])) allNotFillerInRun++;
+        }
+      }
+      if (entry.intent === 'opt_out') return { entry, all: allWords - allInRun > 0 };
+      if (allNotFiller - allNotFillerInRun === 0) return { entry, all: false };
     }
   }
   return null;
 }
 
+function matches(rule: SentenceRule, text: string): boolean {
+  if (!rule.then) return rule.pattern.test(text);
+  const head = rule.pattern.exec(text);
+  return head !== null && rule.then.test(text.slice(head.index + head[0].length));
+}
+
 function firstMatch(rules: SentenceRule[], text: string): SentenceRule | undefined {
-  return rules.find((r) => r.pattern.test(text));
+  return rules.find((r) => matches(r, text));
 }
 
 const MESSAGE: ParsedReply = { intent: 'message', scope: null, matched: 'none', language: null };
+
+/**
+ * Every word the rules look for (keywords, filler, and the words in the sentence patterns): the
+ * material of bodies built to make a pattern backtrack, for the parser's cost test.
+ */
+export function parserVocabulary(): string[] {
+  const words = new Set<string>([...DEFAULT_INDEX.keys(), ...FILLER, ...ALL_WORDS]);
+  for (const rule of [...OPT_OUT_SENTENCES, ...NEGATED_SPANS, ...GUARDS, ...REVOCATION_WORDS, ...OPT_IN_SENTENCES]) {
+    for (const word of `${rule.pattern.source} ${rule.then?.source ?? ''}`.match(/[a-z']{2,}/g) ?? []) words.add(word);
+  }
+  return [...words].sort();
+}
 
 export function parseReply(body: string, senderKeywords?: SenderKeywords): ParsedReply {
   const text = normaliseReply(body);
