@@ -21,6 +21,7 @@ import { TWILIO_BODY_LIMIT, TWILIO_WEBHOOK_PATH } from './inbound/inbound.contro
 import { parseForm } from './inbound/twilio-signature';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { addDuration } from './common/duration';
 
 const frameworkLogger = new Logger('Router');
 
@@ -93,10 +94,12 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
     if (notOn(TWILIO_WEBHOOK_PATH, request, done)) return;
     done(null, parseForm(body as string));
   });
-  // Import files are streamed to the handler (never buffered), up to IMPORT_MAX_BYTES.
+  // Import files are streamed to the handler (never buffered), up to IMPORT_MAX_BYTES, and
+  // must have arrived within IMPORT_TIMEOUT.
+  const importDeadlineMs = addDuration(new Date(0), config.importTimeout).getTime();
   fastify.addContentTypeParser([...IMPORT_MEDIA_TYPES], (request, payload, done) => {
     if (notOn(IMPORTS_PATH, request, done)) return;
-    done(null, limitBytes(payload, config.importMaxBytes));
+    done(null, limitUpload(payload, config.importMaxBytes, importDeadlineMs, config.importTimeoutText));
   });
   return app;
 }
@@ -111,8 +114,12 @@ function notOn(path: string, request: FastifyRequest, done: (error: Error | null
   return true;
 }
 
-/** The stream, failing with a 413 once more than `max` bytes came through. */
-function limitBytes(input: Readable, max: number): Readable {
+/**
+ * The stream, failing with a 413 once more than `max` bytes came through, and with a 408 when
+ * it has not ended `deadlineMs` after it began: a client trickling a byte now and then (under
+ * the idle timeout) cannot hold a socket, and an import slot, for ever.
+ */
+function limitUpload(input: Readable, max: number, deadlineMs: number, deadlineText: string): Readable {
   let seen = 0;
   const limited = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -121,6 +128,17 @@ function limitBytes(input: Readable, max: number): Readable {
       else callback(null, chunk);
     },
   });
+  const deadline = setTimeout(() => {
+    limited.destroy(new Problem(408, 'IMPORT.UPLOAD_TIMEOUT', 'Request timeout',
+      `The file did not arrive within ${deadlineText} (IMPORT_TIMEOUT). What was committed stays: post the file again with the same Idempotency-Key to resume.`,
+      undefined, { connection: 'close' }));
+    input.unpipe(limited);
+    input.resume(); // whatever still comes is read and dropped until the answer closes the connection
+  }, deadlineMs);
+  deadline.unref();
+  const done = () => clearTimeout(deadline);
+  input.once('end', done);
+  limited.once('close', done);
   input.on('error', (error) => limited.destroy(error));
   return input.pipe(limited);
 }

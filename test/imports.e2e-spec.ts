@@ -227,3 +227,55 @@ describe('bulk import (POST /v1/imports)', () => {
     });
   });
 });
+
+describe('imports that hold a connection', () => {
+  let t: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    t = await TestApp.start({ IMPORT_TIMEOUT: 'PT2S', IMPORT_CONCURRENCY: '1' });
+    await t.app.listen(0, '127.0.0.1');
+    ({ port } = t.app.getHttpServer().address() as AddressInfo);
+  });
+  afterAll(() => t.close());
+
+  /** An upload that sends its header and a line, then a byte now and then, never ending. */
+  const trickle = (key: string, apiKey = ADMIN_KEY) => {
+    let timer: NodeJS.Timeout | undefined;
+    const response = new Promise<{ status: number; body: Record<string, unknown>; at: number }>((resolve, reject) => {
+      const req = httpRequest({ port, method: 'POST', path: '/v1/imports', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'text/csv', 'idempotency-key': key } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text), at: Date.now() }));
+      });
+      req.on('error', reject);
+      req.write('phone_number\n+14155550100\n');
+      timer = setInterval(() => req.write(' '), 300);
+    }).finally(() => clearInterval(timer));
+    return response;
+  };
+
+  it('stops an upload still running after IMPORT_TIMEOUT with a 408; what it committed stays resumable', async () => {
+    const started = Date.now();
+    const res = await trickle('slow-1');
+    expect(res.status).toBe(408);
+    expect(res.body).toMatchObject({ status: 408, code: 'IMPORT.UPLOAD_TIMEOUT' });
+    expect(res.at - started).toBeGreaterThanOrEqual(1900);
+    expect(res.at - started).toBeLessThan(6000);
+    const [row] = (await t.get('/v1/imports', { query: { idempotencyKey: 'slow-1' } })).body;
+    expect(row === undefined || row.status === 'interrupted').toBe(true);
+  });
+
+  it('runs IMPORT_CONCURRENCY imports per API key at once; more is a 429, other keys are not affected', async () => {
+    const other = (await t.post('/v1/api-keys', { name: 'other importer', scopes: ['consents:write'] })).body.secret as string;
+    const slow = trickle('slow-2');
+    await new Promise((r) => setTimeout(r, 300));
+    const refused = await t.post('/v1/imports', '+14155550101\n', { headers: { 'content-type': 'text/csv' } });
+    expectProblem(refused, 429);
+    expect(refused.body.code).toBe('IMPORT.TOO_MANY');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await t.post('/v1/imports', '+14155550102\n', { key: other, headers: { 'content-type': 'text/csv' } })).body).toMatchObject({ status: 'completed', rowsWritten: 1 });
+    expect((await slow).status).toBe(408);
+    // The slot is free again once the slow one has stopped.
+    expect((await t.post('/v1/imports', '+14155550103\n', { headers: { 'content-type': 'text/csv' } })).body).toMatchObject({ status: 'completed', rowsWritten: 1 });
+  });
+});

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Pseudonyms } from '../audit/pseudonyms';
 import { Principal } from '../auth/scopes';
 import { CampaignRow, CampaignsRepository } from '../campaigns/campaigns.repository';
@@ -58,6 +59,8 @@ class Chunk {
 export class ImportsService {
   private readonly logger = new Logger('Imports');
   private readonly pipe = createValidationPipe();
+  /** Imports running on this replica, per API key (IMPORT_CONCURRENCY each). */
+  private readonly running = new Map<string, number>();
 
   constructor(
     private readonly imports: ImportsRepository,
@@ -67,6 +70,7 @@ export class ImportsService {
     private readonly pseudonyms: Pseudonyms,
     private readonly db: Db,
     private readonly metrics: Metrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -74,6 +78,30 @@ export class ImportsService {
    * an import already completed, which comes back as it was; nothing is read or written.
    */
   async run(
+    input: Readable,
+    format: ImportFormat,
+    defaults: { channel?: Channel; action?: 'opt_in' | 'opt_out'; campaignId?: string; occurredAt?: string },
+    principal: Principal,
+    key: string | null,
+  ): Promise<{ row: ImportRow; replayed: boolean }> {
+    // Each import holds a socket and, chunk by chunk, a database connection: a key gets a few at once.
+    const running = this.running.get(principal.id) ?? 0;
+    if (running >= this.config.importConcurrency) {
+      throw new Problem(429, 'IMPORT.TOO_MANY', 'Too many requests',
+        `This API key already runs ${running} import(s) on this replica (IMPORT_CONCURRENCY ${this.config.importConcurrency}); wait for one to finish.`,
+        undefined, { 'retry-after': '10', connection: 'close' });
+    }
+    this.running.set(principal.id, running + 1);
+    try {
+      return await this.start(input, format, defaults, principal, key);
+    } finally {
+      const left = (this.running.get(principal.id) ?? 1) - 1;
+      if (left > 0) this.running.set(principal.id, left);
+      else this.running.delete(principal.id);
+    }
+  }
+
+  private async start(
     input: Readable,
     format: ImportFormat,
     defaults: { channel?: Channel; action?: 'opt_in' | 'opt_out'; campaignId?: string; occurredAt?: string },
