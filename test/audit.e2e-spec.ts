@@ -70,15 +70,16 @@ describe('tamper-evident ledger', () => {
 
   it('seals every event shortly after its write: the ledger verifies, nothing escapes, and the head only grows', async () => {
     const before = await t.get('/v1/audit/head');
-    expect(before.body).toMatchObject({ treeSize: '14', blocks: 1, pending: 0, ledgerRoot: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(await verify(t)).toMatchObject({ ok: true, events: 14, blocks: 1, head: { treeSize: '14', ledgerRoot: before.body.ledgerRoot } });
+    // 13 consent events, the campaign's creation and the API key's.
+    expect(before.body).toMatchObject({ treeSize: '15', blocks: 1, pending: 0, ledgerRoot: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(await verify(t)).toMatchObject({ ok: true, events: 15, blocks: 1, head: { treeSize: '15', ledgerRoot: before.body.ledgerRoot } });
 
     // A write is queued in its own transaction and waits for nothing; the next seal takes it.
     await t.post('/v1/consents', { customerId: 'cust-0', channel: 'sms', action: 'opt_out', source: 'api' });
-    expect((await t.get('/v1/audit/head')).body).toMatchObject({ treeSize: '14', pending: 2 }); // the event and the verify call's own record
+    expect((await t.get('/v1/audit/head')).body).toMatchObject({ treeSize: '15', pending: 2 }); // the event and the verify call's own record
     await seal(t);
     const after = (await t.get('/v1/audit/head')).body;
-    expect(after).toMatchObject({ treeSize: '16', blocks: 2, pending: 0 });
+    expect(after).toMatchObject({ treeSize: '17', blocks: 2, pending: 0 });
     const { rows } = await t.sql.query(`select count(*)::int as n from consent_event e where not exists (select 1 from ledger_leaf l where l.stream = 'consent' and l.event_id = e.id)`);
     expect(rows[0].n).toBe(0);
 
@@ -110,12 +111,12 @@ describe('tamper-evident ledger', () => {
 
   it('records API key changes, verifications and reads in the ledger too', async () => {
     const { rows } = await t.sql.query(`select type, actor from system_event order by id`);
-    expect(rows).toEqual([{ type: 'api_key.created', actor: 'admin' }]);
+    expect(rows).toEqual([{ type: 'campaign.created', actor: 'admin' }, { type: 'api_key.created', actor: 'admin' }]);
     await verify(t);
     await t.get('/v1/audit/events?limit=5');
     await t.get('/v1/customers/cust-1/history');
     const types = (await t.sql.query(`select type, subject from system_event order by id`)).rows;
-    expect(types.map((r) => r.type)).toEqual(['api_key.created', 'audit.verified', 'audit.read', 'history.read']);
+    expect(types.map((r) => r.type)).toEqual(['campaign.created', 'api_key.created', 'audit.verified', 'audit.read', 'history.read']);
     expect(JSON.stringify(types)).not.toContain('cust-1'); // named by a keyed hash
   });
 
@@ -246,7 +247,7 @@ describe('audit export', () => {
          from generate_series(1, ${N}) i`,
       [JSON.stringify(EVIDENCE)],
     );
-    expect((await seal(t)).events).toBe(N);
+    expect((await seal(t)).events).toBe(N + 1); // and the campaign's creation
   }, 120_000);
   afterAll(() => t.close());
 
@@ -274,10 +275,10 @@ describe('audit export', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('application/x-ndjson');
     const { rows, proof } = parseNdjson(res.text);
-    expect(proof).toMatchObject({ mode: 'blocks', rows: rows.length, head: { blocks: 20 } });
+    expect(proof).toMatchObject({ mode: 'blocks', rows: rows.length, head: { blocks: 21 } }); // 100,001 entries, 5,000 a block
     expectRoundTrip(rows, await stored());
     expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1)); // oldest first, every position
-    expect(check(rows, proof)).toMatchObject({ ok: true, complete: true, rows: rows.length, blocks: 20 });
+    expect(check(rows, proof)).toMatchObject({ ok: true, complete: true, rows: rows.length, blocks: 21 });
     // The head in the file is the one the service publishes.
     const head = (await t.get('/v1/audit/head')).body;
     expect(proof.head).toEqual({ blocks: head.blocks, ledgerRoot: head.ledgerRoot });
@@ -325,7 +326,8 @@ describe('audit export', () => {
   });
 
   it('exports a time range as whole blocks and filters by channel, campaign and type', async () => {
-    const { rows: [mid] } = await t.sql.query(`select ${US('recorded_at')} as at from consent_event order by id limit 1`);
+    // Before the first entry (the campaign's creation), nothing.
+    const { rows: [mid] } = await t.sql.query(`select ${US('recorded_at')} as at from system_event order by id limit 1`);
     const range = parseNdjson((await t.get(`/v1/audit/export?from=2000-01-01T00:00:00Z&to=${encodeURIComponent(mid.at)}`)).text);
     expect(range.rows.length).toBe(0);
     const all = parseNdjson((await t.get(`/v1/audit/export?from=2000-01-01T00:00:00Z`)).text);

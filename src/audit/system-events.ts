@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
 
-export const SYSTEM_EVENT_TYPES = ['api_key.created', 'api_key.revoked', 'customer.erased', 'audit.exported', 'audit.read', 'audit.verified', 'history.read'] as const;
+export const SYSTEM_EVENT_TYPES = [
+  'api_key.created', 'api_key.revoked', 'customer.erased', 'audit.exported', 'audit.read', 'audit.verified', 'history.read',
+  // Changes that redirect personal data or change what consent means: details are {before, after}.
+  'campaign.created', 'campaign.changed', 'sender.created', 'sender.changed', 'sender.deleted', 'webhook_endpoint.created', 'webhook_endpoint.deleted',
+] as const;
 export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
 
 /**
@@ -14,6 +18,15 @@ export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
 export class SystemEvents {
   constructor(private readonly db: Db) {}
 
+  /**
+   * A configuration change as {before, after} (null for what did not exist), recorded only when
+   * something changed: the caller passes what the API shows, without timestamps or secrets.
+   */
+  async recordChange(type: SystemEventType, actor: string, subject: string, before: object | null, after: object | null): Promise<void> {
+    if (before !== null && after !== null && canonicalJson(before) === canonicalJson(after)) return;
+    await this.record(type, actor, subject, { before, after });
+  }
+
   async record(type: SystemEventType, actor: string, subject: string | null, details: Record<string, unknown>): Promise<string> {
     const [row] = await this.db.query<{ id: string }>(
       `insert into system_event (type, actor, subject, details) values ($1, $2, $3, $4) returning id::text`,
@@ -21,4 +34,13 @@ export class SystemEvents {
     );
     return row.id;
   }
+}
+
+/** JSON with object keys sorted, to compare two values. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }

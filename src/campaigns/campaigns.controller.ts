@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireScopes } from '../auth/scopes';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { Principal, RequireScopes } from '../auth/scopes';
 import { CampaignDto, CampaignParams, PutCampaignDto } from './campaign.dto';
 import { CampaignsService } from './campaigns.service';
 
@@ -18,9 +19,10 @@ export class CampaignsController {
   async put(
     @Param() params: CampaignParams,
     @Body() body: PutCampaignDto,
+    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CampaignDto> {
-    const { campaign, created } = await this.campaigns.put(params.campaignId, body);
+    const { campaign, created } = await this.campaigns.put(params.campaignId, body, principal);
     reply.status(created ? 201 : 200);
     return campaign;
   }

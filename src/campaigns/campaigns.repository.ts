@@ -54,6 +54,11 @@ export class CampaignsRepository {
     return this.db.query<CampaignRow>(`select ${COLUMNS} from campaign where reconfirm_every is not null or consent_ttl is not null or double_opt_in order by id`);
   }
 
+  /** The campaign as it stands, locked until the transaction ends (what a change replaces). */
+  async findForUpdate(id: string): Promise<CampaignRow | undefined> {
+    return (await this.db.query<CampaignRow>(`select ${COLUMNS} from campaign where id = $1 for update`, [id]))[0];
+  }
+
   async findById(id: string): Promise<CampaignRow | undefined> {
     return (await this.db.query<CampaignRow>(`select ${COLUMNS} from campaign where id = $1`, [id]))[0];
   }

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { SystemEvents } from '../audit/system-events';
+import { Principal } from '../auth/scopes';
 import { Channel } from '../common/channels';
 import { Problem } from '../common/problem';
 import { Db } from '../database/db';
@@ -21,18 +23,26 @@ export function toCampaignDto(row: CampaignRow): CampaignDto {
   };
 }
 
+/** A campaign as the ledger records a change to it: what the API shows, without timestamps. */
+function recorded(row: CampaignRow): Omit<CampaignDto, 'createdAt' | 'updatedAt'> {
+  const { createdAt: _c, updatedAt: _u, ...definition } = toCampaignDto(row);
+  return definition;
+}
+
 @Injectable()
 export class CampaignsService {
   constructor(
     private readonly repository: CampaignsRepository,
     private readonly db: Db,
+    private readonly systemEvents: SystemEvents,
   ) {}
 
-  put(id: string, body: PutCampaignDto): Promise<{ campaign: CampaignDto; created: boolean }> {
+  put(id: string, body: PutCampaignDto, by: Principal): Promise<{ campaign: CampaignDto; created: boolean }> {
     if (body.reconfirmGrace !== undefined && body.reconfirmEvery === undefined) {
       throw Problem.field('reconfirmGrace', 'needs reconfirmEvery: a grace period follows a re-confirmation due date');
     }
     return this.db.transaction(async () => {
+      const before = await this.repository.findForUpdate(id);
       const { row, created } = await this.repository.upsert({
         id,
         name: body.name,
@@ -44,6 +54,7 @@ export class CampaignsService {
         consent_ttl: body.consentTtl ?? null,
         jurisdictions: body.jurisdictions ?? [],
       });
+      await this.systemEvents.recordChange(created ? 'campaign.created' : 'campaign.changed', by.actor, `campaign:${id}`, before ? recorded(before) : null, recorded(row));
       return { campaign: toCampaignDto(row), created };
     });
   }

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireScopes } from '../auth/scopes';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { Principal, RequireScopes } from '../auth/scopes';
 import { KeywordSetDto, PutSenderDto, ReplyTextsDto, SenderDto, SenderParams } from './sender.dto';
 import { SendersService } from './senders.service';
 
@@ -16,8 +17,8 @@ export class SendersController {
   @RequireScopes('campaigns:write')
   @ApiOkResponse({ type: SenderDto, description: 'Updated.' })
   @ApiCreatedResponse({ type: SenderDto, description: 'Created.' })
-  async put(@Param() params: SenderParams, @Body() body: PutSenderDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<SenderDto> {
-    const { sender, created } = await this.senders.put(params.address, body);
+  async put(@Param() params: SenderParams, @Body() body: PutSenderDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<SenderDto> {
+    const { sender, created } = await this.senders.put(params.address, body, principal);
     reply.status(created ? 201 : 200);
     return sender;
   }
@@ -40,7 +41,7 @@ export class SendersController {
   @HttpCode(204)
   @RequireScopes('campaigns:write')
   @ApiNoContentResponse({ description: 'Deleted: a STOP to this sender now covers the whole channel.' })
-  delete(@Param() params: SenderParams): Promise<void> {
-    return this.senders.delete(params.address);
+  delete(@Param() params: SenderParams, @CurrentPrincipal() principal: Principal): Promise<void> {
+    return this.senders.delete(params.address, principal);
   }
 }

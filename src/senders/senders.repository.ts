@@ -42,8 +42,14 @@ export class SendersRepository {
     return this.db.query<SenderRow>(`select ${COLUMNS} from sender order by address`);
   }
 
-  async delete(address: string): Promise<boolean> {
-    return (await this.db.query(`delete from sender where address = $1 returning address`, [address])).length > 0;
+  /** The sender as it stands, locked until the transaction ends (what a change replaces). */
+  async findForUpdate(address: string): Promise<SenderRow | undefined> {
+    return (await this.db.query<SenderRow>(`select ${COLUMNS} from sender where address = $1 for update`, [address]))[0];
+  }
+
+  /** The deleted sender, or undefined when there was none. */
+  async delete(address: string): Promise<SenderRow | undefined> {
+    return (await this.db.query<SenderRow>(`delete from sender where address = $1 returning ${COLUMNS}`, [address]))[0];
   }
 
   /** The ids among `ids` that name no campaign. */

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { SystemEvents } from '../audit/system-events';
+import { Principal } from '../auth/scopes';
 import { AddressNormaliser } from '../common/address-normaliser';
 import { FieldError, Problem } from '../common/problem';
 import { isLanguageTag, isPlainObject } from '../common/validators';
@@ -64,15 +66,23 @@ function languageEntries(raw: Record<string, unknown>, field: string, errors: Fi
   return out;
 }
 
+/** A sender as the ledger records a change to it: what the API shows, without timestamps. */
+function recorded(row: SenderRow | undefined): Omit<SenderDto, 'createdAt' | 'updatedAt'> | null {
+  if (!row) return null;
+  const { createdAt: _c, updatedAt: _u, ...settings } = toSenderDto(row);
+  return settings;
+}
+
 @Injectable()
 export class SendersService {
   constructor(
     private readonly repository: SendersRepository,
     private readonly addresses: AddressNormaliser,
     private readonly db: Db,
+    private readonly systemEvents: SystemEvents,
   ) {}
 
-  async put(rawAddress: string, dto: PutSenderDto): Promise<{ sender: SenderDto; created: boolean }> {
+  async put(rawAddress: string, dto: PutSenderDto, by: Principal): Promise<{ sender: SenderDto; created: boolean }> {
     const address = this.addresses.sender(rawAddress, 'address');
     const keywords = this.checkKeywords(dto.keywords ?? {});
     const replies = this.checkReplies(dto.replies ?? {});
@@ -85,9 +95,11 @@ export class SendersService {
           missing.map((id) => ({ field: `campaignIds.${dto.campaignIds.indexOf(id)}`, message: 'names no campaign' })),
         );
       }
+      const before = await this.repository.findForUpdate(address);
       const { row, created } = await this.repository.upsert({
         address, campaign_ids: dto.campaignIds, keywords, replies, language: dto.language ?? 'en',
       });
+      await this.systemEvents.recordChange(created ? 'sender.created' : 'sender.changed', by.actor, `sender:${address}`, recorded(before), recorded(row));
       return { sender: toSenderDto(row), created };
     });
   }
@@ -103,9 +115,13 @@ export class SendersService {
     return (await this.repository.list()).map(toSenderDto);
   }
 
-  async delete(rawAddress: string): Promise<void> {
+  async delete(rawAddress: string, by: Principal): Promise<void> {
     const address = this.addresses.sender(rawAddress, 'address');
-    if (!(await this.repository.delete(address))) throw Problem.notFound('SENDER.NOT_FOUND', `No sender is configured for "${address}".`);
+    await this.db.transaction(async () => {
+      const deleted = await this.repository.delete(address);
+      if (!deleted) throw Problem.notFound('SENDER.NOT_FOUND', `No sender is configured for "${address}".`);
+      await this.systemEvents.recordChange('sender.deleted', by.actor, `sender:${address}`, recorded(deleted), null);
+    });
   }
 
   /**

@@ -49,8 +49,8 @@ export class WebhooksController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Receives nothing more; pending deliveries are given up; the delivery log stays.' })
-  delete(@Param('id', uuid) id: string): Promise<void> {
-    return this.webhooks.delete(id);
+  delete(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    return this.webhooks.delete(id, principal);
   }
 
   @Get(':id/deliveries')

@@ -59,13 +59,13 @@ export class WebhooksRepository {
     return (await this.db.query<WebhookEndpointRow>(`select ${ENDPOINT_COLUMNS} from webhook_endpoint where id = $1 and deleted_at is null`, [id]))[0];
   }
 
-  /** Stops deliveries to it; its log stays. False when there was no such endpoint. */
-  async deleteEndpoint(id: string): Promise<boolean> {
-    const rows = await this.db.query(`update webhook_endpoint set deleted_at = now() where id = $1 and deleted_at is null returning id`, [id]);
-    if (rows.length) {
+  /** Stops deliveries to it; its log stays. The endpoint as it was, or undefined when there was none. */
+  async deleteEndpoint(id: string): Promise<WebhookEndpointRow | undefined> {
+    const [row] = await this.db.query<WebhookEndpointRow>(`update webhook_endpoint set deleted_at = now() where id = $1 and deleted_at is null returning ${ENDPOINT_COLUMNS}`, [id]);
+    if (row) {
       await this.db.query(`update webhook_delivery set status = 'failed', last_error = 'endpoint deleted' where endpoint_id = $1 and status = 'pending'`, [id]);
     }
-    return rows.length > 0;
+    return row;
   }
 
   /** The delivery log of an endpoint, newest first, keyset-paginated by id. */

@@ -3,7 +3,9 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SystemEvents } from '../audit/system-events';
 import { Principal } from '../auth/scopes';
+import { Db } from '../database/db';
 import { addDuration } from '../common/duration';
 import { Problem } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -19,6 +21,15 @@ const CONCURRENCY = 10;
 
 function toEndpointDto(row: WebhookEndpointRow): WebhookEndpointDto {
   return { id: row.id, url: row.url, events: row.events, createdAt: row.created_at.toISOString(), createdBy: row.created_by };
+}
+
+/**
+ * An endpoint as the ledger records it: where data goes and what, never the signing secret.
+ * The query string is left out: receivers sometimes put a token there.
+ */
+function recorded(row: WebhookEndpointRow): { url: string; events: string[] } {
+  const url = new URL(row.url);
+  return { url: `${url.origin}${url.pathname}`, events: row.events };
 }
 
 function toDeliveryDto(row: DeliveryRow): DeliveryDto {
@@ -56,6 +67,8 @@ export class WebhooksService {
 
   constructor(
     private readonly repository: WebhooksRepository,
+    private readonly db: Db,
+    private readonly systemEvents: SystemEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.receivers = new ReceiverPolicy(config.webhookAllowHosts);
@@ -72,7 +85,11 @@ export class WebhooksService {
       }
       throw error;
     }
-    const row = await this.repository.createEndpoint({ id: randomUUID(), url: dto.url, events: dto.events, secret: newWebhookSecret(), created_by: principal.actor });
+    const row = await this.db.transaction(async () => {
+      const created = await this.repository.createEndpoint({ id: randomUUID(), url: dto.url, events: dto.events, secret: newWebhookSecret(), created_by: principal.actor });
+      await this.systemEvents.recordChange('webhook_endpoint.created', principal.actor, `webhook_endpoint:${created.id}`, null, recorded(created));
+      return created;
+    });
     return { ...toEndpointDto(row), secret: row.secret };
   }
 
@@ -86,8 +103,12 @@ export class WebhooksService {
     return toEndpointDto(row);
   }
 
-  async delete(id: string): Promise<void> {
-    if (!(await this.repository.deleteEndpoint(id))) throw Problem.notFound('WEBHOOK_ENDPOINT.NOT_FOUND', `No webhook endpoint has id ${id}.`);
+  async delete(id: string, by: Principal): Promise<void> {
+    await this.db.transaction(async () => {
+      const deleted = await this.repository.deleteEndpoint(id);
+      if (!deleted) throw Problem.notFound('WEBHOOK_ENDPOINT.NOT_FOUND', `No webhook endpoint has id ${id}.`);
+      await this.systemEvents.recordChange('webhook_endpoint.deleted', by.actor, `webhook_endpoint:${id}`, recorded(deleted), null);
+    });
   }
 
   async deliveries(id: string, cursor: string | undefined, limit = 50): Promise<DeliveryPageDto> {
