@@ -44,7 +44,7 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
     onConstructorPoisoning: 'error',
     // Path segments are checked by the validation pipe (which names them); the router only
     // refuses what no id could be: percent-encoded sender addresses stay well under this.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     // Malformed URLs and over-long segments, refused before routing, as problem+json too.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       const id = requestIdOf(request.headers);
