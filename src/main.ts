@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
-import { resolveDatabase } from './config/resolve-database';
+import { resolveDatabase } from './database/resolve-database';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ExportProof, ExportRow, rowFromFields } from '../src/audit/export-format';
 import { ExportVerifier, ExportVerdict } from '../src/audit/export-verifier';
-import { US } from '../src/audit/ledger.repository';
+import { US } from '../src/ledger/ledger.repository';
 import { expectProblem, snapshotCounts, TestApp } from './support/test-app';
 
 const seal = async (t: TestApp) => {

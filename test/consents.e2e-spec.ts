@@ -257,7 +257,7 @@ describe('consents, customers and campaigns', () => {
     });
 
     it('expired keys are purged after the retention period, never before', async () => {
-      const { IdempotencyRetention } = await import('../src/idempotency/idempotency.module');
+      const { IdempotencyRetention } = await import('../src/idempotency/idempotency-retention');
       await t.post('/v1/consents', body, { headers: { 'idempotency-key': 'idem-old' } });
       const retention = t.app.get(IdempotencyRetention);
       await retention.purgeExpired();

@@ -11,6 +11,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { createRowPublishTrigger } from '../migrations/sql/row-publish-trigger';
 import { TestApp } from './support/test-app';
+import { ENTITIES } from '../src/entities';
 
 const ACTIONS = ['opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired', 'reconfirmation_requested', 'service_window'];
 // Customer k0 owns a0 and a1 on sms, k1 owns a2; a3 has no owner.
@@ -137,7 +138,7 @@ describe('the statement-level publish trigger', () => {
 
   it('reverting the migration puts the row trigger back, and running it again removes it', async () => {
     const other = await TestApp.start();
-    const ds = new DataSource(dataSourceOptions(other.config.databaseUrl!, { poolMax: 1, statementTimeoutMs: 60_000, connectTimeoutMs: 10_000 }));
+    const ds = new DataSource(dataSourceOptions(other.config.databaseUrl!, ENTITIES, { poolMax: 1, statementTimeoutMs: 60_000, connectTimeoutMs: 10_000 }));
     const triggers = async () =>
       (await other.sql.query(`select tgname from pg_trigger where tgrelid = 'consent_event'::regclass and tgname like '%publish' order by 1`)).rows.map((r) => r.tgname);
     try {

@@ -1,15 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import type { AuthenticatedRequest } from '../auth/scopes';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, RequireScopes } from '../auth/scopes';
-import { Problem } from '../common/problem';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { ApiKeysService } from './api-keys.service';
+import { uuidParam } from '../common/pipes';
 
-export const uuid = new ParseUUIDPipe({ exceptionFactory: () => Problem.field('id', 'must be a UUID') });
 
 @ApiTags('api-keys')
 @ApiBearerAuth()
@@ -50,7 +49,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked (or already revoked).' })
-  async revoke(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+  async revoke(@Param('id', uuidParam) id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     await this.apiKeys.revoke(id, principal);
   }
 }

@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { Principal, SCOPES, Scope } from '../auth/scopes';
 import { Problem } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { SystemEvents } from '../audit/system-events';
+import { SystemEvents } from '../ledger/system-events';
 import { Db } from '../database/db';
 import { ApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { ApiKeyRow, ApiKeysRepository } from './api-keys.repository';

@@ -1,22 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import type { AuthenticatedRequest } from '../auth/scopes';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, RequireScopes } from '../auth/scopes';
 import { withoutIdleTimeout } from '../common/http-limits';
-import { CustomerParams } from '../customers/customer.dto';
-import { IdempotencyService } from '../idempotency/idempotency.service';
-import {
-  AuditEventsQuery, AuditExportQuery, AuditVerifyQuery, ErasureDto, ErasureResultDto, LedgerHeadDto, LedgerPageDto, VerifyResultDto,
-} from './audit.dto';
+import { AuditEventsQuery, AuditExportQuery, AuditVerifyQuery, LedgerHeadDto, LedgerPageDto, VerifyResultDto } from './audit.dto';
 import { AuditService } from './audit.service';
-import { ErasureService } from './erasure.service';
 import { ExportProof } from './export-format';
-import { LedgerHead, LedgerService, VerifyResult } from './ledger.service';
-import { SystemEvents } from './system-events';
+import { LedgerHead, LedgerService, VerifyResult } from '../ledger/ledger.service';
+import { SystemEvents } from '../ledger/system-events';
+import { uuidParam } from '../common/pipes';
 
-const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -69,32 +64,7 @@ export class AuditController {
 
   @Get('exports/:id/proof')
   @ApiOkResponse({ description: 'The proof of a completed export (what the NDJSON file ends with).', schema: { type: 'object' } })
-  proof(@Param('id', uuid) id: string): Promise<ExportProof> {
+  proof(@Param('id', uuidParam) id: string): Promise<ExportProof> {
     return this.audit.proof(id);
-  }
-}
-
-@ApiTags('audit')
-@ApiBearerAuth()
-@RequireScopes('admin')
-@Controller('v1/customers')
-export class ErasureController {
-  constructor(
-    private readonly erasure: ErasureService,
-    private readonly idempotency: IdempotencyService,
-  ) {}
-
-  @Post(':customerId/erasure')
-  @HttpCode(201)
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key replays the first answer.' })
-  @ApiCreatedResponse({ type: ErasureResultDto })
-  erase(
-    @Param() params: CustomerParams,
-    @Body() body: ErasureDto,
-    @CurrentPrincipal() principal: Principal,
-    @Req() request: AuthenticatedRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ErasureResultDto> {
-    return this.idempotency.execute(request, reply, () => this.erasure.erase(params.customerId, body.reason, principal));
   }
 }

@@ -5,8 +5,8 @@ import { CHANNELS, Channel, MAX_ADDRESS_LENGTH } from '../common/channels';
 import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
 import { OptionalBody } from '../common/validation';
 import { IsInstant, IsPageCursor } from '../common/validators';
-import { EVENT_ACTIONS } from '../consents/consent.dto';
-import { SYSTEM_EVENT_TYPES } from './system-events';
+import { EVENT_ACTIONS } from '../events/consent-event.dto';
+import { SYSTEM_EVENT_TYPES } from '../ledger/system-events';
 
 export const ENTRY_TYPES = [...EVENT_ACTIONS, ...SYSTEM_EVENT_TYPES] as const;
 
@@ -137,19 +137,4 @@ export class LedgerEntryDto {
 export class LedgerPageDto {
   @ApiProperty({ type: LedgerEntryDto, isArray: true }) items: LedgerEntryDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
-
-export class ErasureResultDto {
-  @ApiProperty({ description: 'The keyed hash that now stands for the customer id in the ledger.' }) pseudonym: string;
-  @ApiProperty({ description: 'Ledger events pseudonymised.' }) events: number;
-  @ApiProperty({ description: 'Contact points put on the suppression list.' }) suppressed: number;
-  @ApiProperty({ description: 'Rows deleted from other tables (customer, contact points, preferences, sends, inbound messages, lifecycle, stored responses).' }) deleted: number;
-  @ApiProperty({ description: 'The erasure\'s own ledger entry (system event id).' }) eventId: string;
-}
-
-@OptionalBody()
-export class ErasureDto {
-  @ApiPropertyOptional({ maxLength: 500, description: 'Why (a ticket reference); kept in the erasure\'s ledger entry, so no personal data.' })
-  @IsOptional() @IsString() @Length(1, 500)
-  reason?: string;
 }

@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { Principal } from '../auth/scopes';
-import { AddressNormaliser } from '../common/address-normaliser';
+import { AddressNormaliser } from '../customers/address-normaliser';
 import { Problem } from '../common/problem';
 import { Db, ReadSnapshot } from '../database/db';
 import { AuditEventsQuery, AuditExportQuery, AuditFilterQuery, LedgerPageDto } from './audit.dto';
+import { AuditRepository, EntryFilter, ExportSelection } from './audit.repository';
 import { CSV_HEADER, ExportMode, ExportProof } from './export-format';
-import { BlockHeader, MerkleTree } from './ledger-format';
-import { HEADER_COLUMNS, LEDGER_ENTRIES, LEDGER_LINES, LedgerLine, LedgerRepository, StoredRecord } from './ledger.repository';
-import { LedgerService } from './ledger.service';
-import { Pseudonyms } from './pseudonyms';
-import { SystemEvents } from './system-events';
+import { BlockHeader, MerkleTree } from '../ledger/ledger-format';
+import { LedgerRepository, StoredRecord } from '../ledger/ledger.repository';
+import { LedgerService } from '../ledger/ledger.service';
+import { Pseudonyms } from '../ledger/pseudonyms';
+import { SystemEvents } from '../ledger/system-events';
 
 /** Rows per cursor fetch: small batches keep a million-row export under ~120 MB above the process's baseline. */
 const EXPORT_BATCH = 500;
@@ -43,6 +44,7 @@ export class AuditService {
 
   constructor(
     private readonly db: Db,
+    private readonly audit: AuditRepository,
     private readonly ledger: LedgerService,
     private readonly ledgerRepository: LedgerRepository,
     private readonly systemEvents: SystemEvents,
@@ -60,25 +62,10 @@ export class AuditService {
     };
   }
 
-  /** SQL conditions on LEDGER_ENTRIES for the filter; parameters start after `params`. */
-  private where(f: AuditFilterQuery, params: unknown[]): string[] {
-    const p = (value: unknown) => `$${params.push(value)}`;
-    const conditions: string[] = [];
-    if (f.from) conditions.push(`coalesce(e.recorded_at, s.recorded_at) >= ${p(f.from)}::timestamptz`);
-    if (f.to) conditions.push(`coalesce(e.recorded_at, s.recorded_at) < ${p(f.to)}::timestamptz`);
-    if (f.customerId) {
-      const c = p(f.customerId);
-      conditions.push(`(e.customer_id = ${c} or exists (select 1 from contact_point cp
-        where cp.customer_id = ${c} and cp.channel_group = e.channel_group and cp.address = e.address))`);
-    }
-    if (f.address) {
-      const channel = f.channel ?? (f.address.includes('@') ? 'email' : 'sms');
-      conditions.push(`e.address = ${p(this.normaliser.normalise(channel, f.address, 'address', true))}`);
-    }
-    if (f.channel) conditions.push(`e.channel = ${p(f.channel)}`);
-    if (f.campaignId) conditions.push(`e.campaign_id = ${p(f.campaignId)}`);
-    if (f.types?.length) conditions.push(`coalesce(e.action, s.type) = any(${p(f.types)}::text[])`);
-    return conditions;
+  /** The filter as the repository takes it: the address normalised (a 400 naming it otherwise). */
+  private entryFilter(f: AuditFilterQuery): EntryFilter {
+    const address = f.address ? this.normaliser.normalise(f.channel ?? (f.address.includes('@') ? 'email' : 'sms'), f.address, 'address', true) : undefined;
+    return { from: f.from, to: f.to, customerId: f.customerId, address, channel: f.channel, campaignId: f.campaignId, types: f.types };
   }
 
   private checkRange(f: AuditFilterQuery): void {
@@ -89,12 +76,10 @@ export class AuditService {
   async events(q: AuditEventsQuery, principal: Principal): Promise<LedgerPageDto> {
     this.checkRange(q);
     const limit = q.limit ?? 100;
-    const params: unknown[] = [q.cursor ?? '0'];
-    const where = ['l.seq > $1', ...this.where(q, params)];
-    params.push(limit + 1);
+    const filter = this.entryFilter(q);
     const rows = await this.db.transaction(async () => {
       await this.systemEvents.record('audit.read', principal.actor, null, { filter: this.recordedFilter(q), cursor: q.cursor ?? null, limit });
-      return this.db.query<StoredRecord>(`${LEDGER_ENTRIES(where.join(' and '))} limit $${params.length}`, params);
+      return this.audit.entriesPage(filter, q.cursor ?? '0', limit + 1);
     });
     const page = rows.slice(0, limit);
     return { items: page.map(toEntry), nextCursor: rows.length > limit ? page[page.length - 1].seq : null };
@@ -109,8 +94,7 @@ export class AuditService {
     this.checkRange(q);
     const format = q.format ?? 'ndjson';
     const mode: ExportMode = q.customerId || q.address || q.channel || q.campaignId || q.types?.length ? 'filtered' : 'blocks';
-    const params: unknown[] = [];
-    const conditions = this.where(q, params); // validates the address before anything is written
+    const entryFilter = this.entryFilter(q); // validates the address before anything is written
     if (q.headBlocks !== undefined) {
       const blocks = Number((await this.ledgerRepository.head()).header?.blockNo ?? 0);
       if (q.headBlocks > blocks) throw Problem.field('headBlocks', `must be at most the current number of blocks (${blocks})`);
@@ -120,12 +104,12 @@ export class AuditService {
     const id = randomUUID();
     const filter = this.recordedFilter(q);
     await this.db.transaction(async () => {
-      await this.db.query(`insert into audit_export (id, principal, format, filter) values ($1, $2, $3, $4)`, [id, principal.actor, format, { ...filter, mode }]);
+      await this.audit.recordExport(id, principal.actor, format, { ...filter, mode });
       await this.systemEvents.record('audit.exported', principal.actor, `export:${id}`, { format, mode, filter });
     });
     const snapshot = await this.db.snapshot();
     try {
-      const plan = await this.plan(snapshot, { ...q, format }, mode, conditions, params);
+      const plan = await this.plan(snapshot, { ...q, format }, mode, entryFilter);
       // One chunk (EXPORT_BATCH rows) buffered at a time: memory stays flat whatever the size.
       const stream = Readable.from(this.rows(snapshot, plan, { id, format, mode, filter }), { objectMode: false, highWaterMark: 1 });
       return {
@@ -140,32 +124,27 @@ export class AuditService {
     }
   }
 
-  /** The head the export is proven against, and the SQL of its rows. */
-  private async plan(snapshot: ReadSnapshot, q: AuditExportQuery & { format: 'csv' | 'ndjson' }, mode: ExportMode, conditions: string[], params: unknown[]) {
-    const [top] = await snapshot.query<BlockHeader>(`select ${HEADER_COLUMNS} from ledger_block order by block_no desc limit 1`);
+  /** The head the export is proven against, and which rows it holds. */
+  private async plan(snapshot: ReadSnapshot, q: AuditExportQuery & { format: 'csv' | 'ndjson' }, mode: ExportMode, filter: EntryFilter) {
+    const top = await this.audit.lastBlock(snapshot);
     const blocks = top ? Number(top.blockNo) : 0;
     const headBlocks = Math.min(q.headBlocks ?? blocks, blocks);
-    let sql: string;
+    let selection: ExportSelection;
+    let headers: BlockHeader[] = [];
     if (mode === 'blocks') {
-      const [span] = await snapshot.query<{ lo: string | null; hi: string | null }>(
-        `select min(block_no)::text as lo, max(block_no)::text as hi from ledger_block
-          where block_no <= $1 and ($2::timestamptz is null or last_recorded_at >= $2) and ($3::timestamptz is null or first_recorded_at < $3)`,
-        [headBlocks, q.from ?? null, q.to ?? null],
-      );
-      params.length = 0;
-      sql = LEDGER_LINES(q.format, span.lo ? `l.block_no between $${params.push(span.lo)} and $${params.push(span.hi)}` : 'false');
+      const span = await this.audit.blockSpan(snapshot, headBlocks, q.from ?? null, q.to ?? null);
+      selection = { blocks: span };
+      // A whole-block export knows its blocks up front: no query interrupts the rows' cursor.
+      if (span) headers = await this.audit.blocksBetween(snapshot, span.from, span.to);
     } else {
-      const [last] = await snapshot.query<{ size: string | null }>(`select (first_seq + size - 1)::text as size from ledger_block where block_no = $1`, [headBlocks]);
-      sql = LEDGER_LINES(q.format, [`l.seq <= $${params.push(last?.size ?? '0')}`, ...conditions].join(' and '));
+      selection = { filter, upToSeq: await this.audit.lastSeqOf(snapshot, headBlocks) };
     }
-    // A whole-block export knows its blocks up front: no query interrupts the rows' cursor.
-    const headers = mode === 'blocks' && params.length === 2 ? await snapshot.query<BlockHeader>(`select ${HEADER_COLUMNS} from ledger_block where block_no between $1 and $2 order by block_no`, params) : [];
-    return { sql, params, headers, head: { blocks: headBlocks, ledgerRoot: await this.ledger.ledgerRoot(headBlocks, snapshot) } };
+    return { selection, headers, head: { blocks: headBlocks, ledgerRoot: await this.ledger.ledgerRoot(headBlocks, snapshot) } };
   }
 
   private async *rows(
     snapshot: ReadSnapshot,
-    plan: { sql: string; params: unknown[]; headers: BlockHeader[]; head: ExportProof['head'] },
+    plan: { selection: ExportSelection; headers: BlockHeader[]; head: ExportProof['head'] },
     meta: { id: string; format: 'csv' | 'ndjson'; mode: ExportMode; filter: Record<string, unknown> },
   ): AsyncGenerator<string> {
     const csv = meta.format === 'csv';
@@ -175,7 +154,7 @@ export class AuditService {
     let count = 0;
     try {
       if (csv) yield CSV_HEADER;
-      for await (const batch of snapshot.cursor<LedgerLine>(plan.sql, plan.params, EXPORT_BATCH, meta.mode === 'blocks')) {
+      for await (const batch of this.audit.exportLines(snapshot, meta.format, plan.selection, EXPORT_BATCH, meta.mode === 'blocks')) {
         let chunk = '';
         for (const r of batch) {
           if (!r.present) throw new Error(`ledger entry ${r.seq} has no event: run GET /v1/audit/verify`);
@@ -184,7 +163,7 @@ export class AuditService {
             header = known.get(r.block)!;
             headers.push(header);
           } else if (header?.blockNo !== r.block) {
-            [header] = await snapshot.query<BlockHeader>(`select ${HEADER_COLUMNS} from ledger_block where block_no = $1`, [r.block]);
+            header = await this.audit.block(snapshot, r.block);
             headers.push(header);
             tree = meta.mode === 'filtered' ? new MerkleTree(await this.ledgerRepository.leafHashes(snapshot, r.block)) : null;
           }
@@ -207,7 +186,7 @@ export class AuditService {
         version: 'consent-ledger-export/1', exportId: meta.id, exportedAt: new Date().toISOString(), mode: meta.mode, filter: meta.filter,
         rows: count, head: plan.head, blocks: headers, paths,
       };
-      await this.db.query(`update audit_export set completed_at = now(), rows = $2, proof = $3 where id = $1`, [meta.id, count, proof]);
+      await this.audit.completeExport(meta.id, count, proof);
       if (meta.format === 'ndjson') yield `${JSON.stringify({ proof })}\n`;
     } finally {
       await snapshot.close();
@@ -216,7 +195,7 @@ export class AuditService {
 
   /** The proof of a completed export (a CSV file's is not in the file). */
   async proof(id: string): Promise<ExportProof> {
-    const [row] = await this.db.query<{ proof: ExportProof | null; completed_at: Date | null }>(`select proof, completed_at from audit_export where id = $1`, [id]);
+    const row = await this.audit.findExport(id);
     if (!row) throw Problem.notFound('EXPORT.NOT_FOUND', `No export has id ${id}.`);
     if (!row.proof) throw Problem.conflict('EXPORT.INCOMPLETE', `Export ${id} has not finished streaming (or was interrupted): its proof does not exist.`);
     return row.proof;

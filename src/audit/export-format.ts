@@ -1,4 +1,4 @@
-import { BlockHeader, LedgerRecord } from './ledger-format';
+import { BlockHeader, LedgerRecord } from '../ledger/ledger-format';
 
 /**
  * The export file formats (`GET /v1/audit/export`), written by the service and read back by

@@ -1,5 +1,5 @@
 import { ExportProof, ExportRow } from './export-format';
-import { BlockHeader, MerkleTree, blockHash, entryProblem, rootFromProof, treeSizeOf } from './ledger-format';
+import { BlockHeader, MerkleTree, blockHash, entryProblem, rootFromProof, treeSizeOf } from '../ledger/ledger-format';
 
 export interface ExportVerdict {
   ok: boolean;

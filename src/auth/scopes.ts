@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 
 export const SCOPES = [
   'consents:write',
@@ -21,6 +22,9 @@ export interface Principal {
   /** What the ledger writes in `recorded_by`. */
   actor: string;
 }
+
+/** A request past the API key guard: the principal it authenticated (none on public routes). */
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 export const SCOPES_KEY = 'required_scopes';
 export const PUBLIC_KEY = 'public_route';

@@ -21,12 +21,12 @@ import { createInterface } from 'node:readline';
 import { NestFactory } from '@nestjs/core';
 import { parse as parseCsv } from 'csv-parse';
 import { AppModule } from '../app.module';
-import { LedgerService } from '../audit/ledger.service';
-import { SystemEvents } from '../audit/system-events';
+import { LedgerService } from '../ledger/ledger.service';
+import { SystemEvents } from '../ledger/system-events';
 import { ExportProof, rowFromFields } from '../audit/export-format';
 import { ExportVerdict, ExportVerifier } from '../audit/export-verifier';
 import { ConfigError, loadConfig } from '../config/app-config';
-import { resolveDatabase } from '../config/resolve-database';
+import { resolveDatabase } from '../database/resolve-database';
 
 class UsageError extends Error {}
 

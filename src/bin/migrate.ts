@@ -2,14 +2,15 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/app-config';
-import { resolveDatabase } from '../config/resolve-database';
+import { resolveDatabase } from '../database/resolve-database';
 import { dataSourceOptions } from '../database/data-source-options';
 import { runMigrationsLocked } from '../database/migrator';
+import { ENTITIES } from '../entities';
 
 (async () => {
   const { config, embedded } = await resolveDatabase(loadConfig());
   const dataSource = new DataSource(
-    dataSourceOptions(config.databaseUrl!, { poolMax: 2, statementTimeoutMs: 3_600_000, connectTimeoutMs: 10_000 }),
+    dataSourceOptions(config.databaseUrl!, ENTITIES, { poolMax: 2, statementTimeoutMs: 3_600_000, connectTimeoutMs: 10_000 }),
   );
   await dataSource.initialize();
   try {

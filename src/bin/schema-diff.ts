@@ -6,12 +6,13 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config';
-import { resolveDatabase } from '../config/resolve-database';
+import { resolveDatabase } from '../database/resolve-database';
 import { dataSourceOptions } from '../database/data-source-options';
 import { runMigrationsLocked } from '../database/migrator';
+import { ENTITIES } from '../entities';
 
 export async function pendingSchemaChanges(url: string): Promise<string[]> {
-  const dataSource = new DataSource(dataSourceOptions(url, { poolMax: 2, statementTimeoutMs: 60_000, connectTimeoutMs: 10_000 }));
+  const dataSource = new DataSource(dataSourceOptions(url, ENTITIES, { poolMax: 2, statementTimeoutMs: 60_000, connectTimeoutMs: 10_000 }));
   await dataSource.initialize();
   try {
     await runMigrationsLocked(dataSource);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SystemEvents } from '../audit/system-events';
+import { SystemEvents } from '../ledger/system-events';
 import { Principal } from '../auth/scopes';
 import { Channel } from '../common/channels';
 import { Problem } from '../common/problem';

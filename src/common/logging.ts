@@ -8,10 +8,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import type { AppConfig } from '../config/app-config';
-import { requestIdOf } from './problem.filter';
+import { requestIdOf } from './request-id';
 
-const PINO_LEVELS: Record<AppConfig['logLevel'], string> = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
+/** What the logs are configured by (AppConfig's LOG_* settings). */
+export interface LogSettings {
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  logPii: boolean;
+  logRequests: boolean;
+}
+
+const PINO_LEVELS: Record<LogSettings['logLevel'], string> = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
 
 /** Path segments that are route words, not ids; every other segment is logged as `:id`. */
 const ROUTE_WORDS = new Set([
@@ -28,7 +34,7 @@ export function loggablePath(url: string | undefined, pii = false): string {
   return path.split('/').map((segment) => (segment === '' || ROUTE_WORDS.has(segment) ? segment : ':id')).join('/');
 }
 
-export function loggingParams(config: AppConfig, destination?: DestinationStream): Params {
+export function loggingParams(config: LogSettings, destination?: DestinationStream): Params {
   const options = {
     level: PINO_LEVELS[config.logLevel],
     // The caller's X-Request-Id when it is a plain token, else a new UUID; kept on the request

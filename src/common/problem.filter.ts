@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from './database-errors';
 import { loggablePath } from './logging';
 import { Problem, PROBLEM_CONTENT_TYPE } from './problem';
+import { requestIdOf } from './request-id';
 
 const HTTP_CODES: Record<number, [string, string]> = {
   400: ['BAD_REQUEST', 'Bad request'],
@@ -70,13 +70,6 @@ export function sendProblem(reply: FastifyReply, problem: Problem, instance?: st
   reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.body(instance, requestId));
 }
 
-const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** The caller's X-Request-Id when it is a plain token, else a new UUID (never raw header text in logs). */
-export function requestIdOf(headers: Record<string, string | string[] | undefined>): string {
-  const given = headers['x-request-id'];
-  return typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomUUID();
-}
 
 @Catch()
 export class ProblemFilter implements ExceptionFilter {

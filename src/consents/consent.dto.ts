@@ -1,64 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsIn, IsInt, IsIP, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateNested,
-} from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CHANNELS, Channel, isChannel } from '../common/channels';
 import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN, isId } from '../common/identifiers';
 import { FastPath } from '../common/validation';
 import { IsInstant, IsLanguageTag, isLanguageTag, IsPageCursor, isPlainObject, parseInstant } from '../common/validators';
+import { CONSENT_SOURCES, ConsentEventDto, ConsentSource, EVENT_SOURCES, EvidenceDto } from '../events/consent-event.dto';
 
 /** What a client may record: `confirm` confirms a pending double opt-in, or renews a consent due for re-confirmation. */
 export const CONSENT_ACTIONS = ['opt_in', 'opt_out', 'confirm'] as const;
 export type ConsentAction = (typeof CONSENT_ACTIONS)[number];
-/** Events that state where consent stands; the newest covering one decides (with the campaign's policy). */
-export const CONSENT_STATE_ACTIONS = ['opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired'] as const;
-/** Every action the ledger holds: consent actions, and facts recorded by the service itself. */
-export const EVENT_ACTIONS = [...CONSENT_STATE_ACTIONS, 'service_window', 'reconfirmation_requested', 'preferences_changed', 'message_sent'] as const;
-export const CONSENT_SOURCES = ['web_form', 'api', 'keyword', 'import', 'verbal', 'conversation', 'agent'] as const;
-export type ConsentSource = (typeof CONSENT_SOURCES)[number];
-/** `system`: recorded by the service itself (sweeps); not accepted from clients. */
-export const EVENT_SOURCES = [...CONSENT_SOURCES, 'system'] as const;
-
-/** How the consent was collected (ISO/IEC TS 27560, Kantara Consent Receipt). All optional. */
-export class EvidenceDto {
-  @ApiPropertyOptional({ description: 'Version of the form or notice shown', maxLength: 100 })
-  @IsOptional() @IsString() @Length(1, 100)
-  noticeVersion?: string;
-
-  @ApiPropertyOptional({ description: 'Hash of the notice text shown (hex)', maxLength: 128 })
-  @IsOptional() @IsString() @Matches(/^[0-9a-fA-F]{32,128}$/, { message: 'must be a hexadecimal hash' })
-  noticeTextHash?: string;
-
-  @ApiPropertyOptional({ description: 'Page where consent was collected', maxLength: 2048 })
-  @IsOptional() @IsString() @Length(1, 2048) @IsUrl({ require_tld: false, require_protocol: true })
-  pageUrl?: string;
-
-  @ApiPropertyOptional({ description: 'IP address of the person' })
-  @IsOptional() @IsIP()
-  ip?: string;
-
-  @ApiPropertyOptional({ maxLength: 512 })
-  @IsOptional() @IsString() @Length(1, 512)
-  userAgent?: string;
-
-  @ApiPropertyOptional({ description: 'Provider message id (keyword, conversation)', maxLength: 128 })
-  @IsOptional() @IsString() @Length(1, 128)
-  messageId?: string;
-
-  @ApiPropertyOptional({ description: 'Agent who took a verbal consent', maxLength: 128 })
-  @IsOptional() @IsString() @Length(1, 128)
-  agentId?: string;
-
-  @ApiPropertyOptional({ description: 'Wording the person agreed to, or the message they sent', maxLength: 2000 })
-  @IsOptional() @IsString() @Length(1, 2000)
-  text?: string;
-
-  @ApiPropertyOptional({ description: 'Reference of a call recording', maxLength: 2048 })
-  @IsOptional() @IsString() @Length(1, 2048)
-  recordingRef?: string;
-}
-
 const str = (v: unknown, max: number) => typeof v === 'string' && v.length >= 1 && v.length <= max;
 const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)$/;
 /** Evidence keys the quick check understands (pageUrl and IPv6 go through class-validator). */
@@ -138,24 +89,6 @@ export class RecordConsentDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'When it happened; default now. At most 5 minutes in the future.' })
   @IsOptional() @IsInstant()
   occurredAt?: string;
-}
-
-export class ConsentEventDto {
-  @ApiProperty({ description: 'Ledger sequence number; orders events as recorded.' }) id: string;
-  @ApiProperty({ nullable: true, type: String }) customerId: string | null;
-  @ApiProperty({ description: 'A channel, or * for a change of preferences (all channels).' }) channel: string;
-  @ApiProperty({ nullable: true, type: String }) address: string | null;
-  @ApiProperty({ nullable: true, type: String }) campaignId: string | null;
-  @ApiProperty({ enum: EVENT_ACTIONS, description: 'All but service_window and reconfirmation_requested state where consent stands; service_window records a conversation the customer started.' }) action: string;
-  @ApiProperty({ enum: EVENT_SOURCES }) source: string;
-  @ApiProperty({ type: EvidenceDto, description: 'For keyword and conversation events: provider, messageId, text (what the customer wrote), sender, matched (the parser rule).' })
-  evidence: Record<string, unknown>;
-  @ApiProperty({ nullable: true, type: String }) language: string | null;
-  @ApiProperty({ nullable: true, type: String }) jurisdiction: string | null;
-  @ApiProperty({ format: 'date-time' }) occurredAt: string;
-  @ApiProperty({ format: 'date-time' }) recordedAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Service windows: when the window closes.' }) expiresAt: string | null;
-  @ApiProperty() recordedBy: string;
 }
 
 export class ConsentStateDto {

@@ -1,11 +1,11 @@
-import { Pseudonyms } from '../audit/pseudonyms';
-import { SystemEvents } from '../audit/system-events';
+import { Pseudonyms } from '../ledger/pseudonyms';
+import { SystemEvents } from '../ledger/system-events';
 import { Metrics } from '../metrics/metrics';
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/scopes';
 import { CampaignRow } from '../campaigns/campaigns.repository';
 import { CampaignsService } from '../campaigns/campaigns.service';
-import { AddressNormaliser } from '../common/address-normaliser';
+import { AddressNormaliser } from '../customers/address-normaliser';
 import { channelGroup } from '../common/channels';
 import { Problem } from '../common/problem';
 import { notInFuture, parseInstant } from '../common/validators';
@@ -13,30 +13,12 @@ import { CustomersRepository } from '../customers/customers.repository';
 import { CustomersService } from '../customers/customers.service';
 import { Db } from '../database/db';
 import { DecisionsService } from '../decisions/decisions.service';
-import { ConsentEventDto, ConsentStateDto, ConsentStateQuery, HistoryPageDto, RecordConsentDto, RecordedConsentDto } from './consent.dto';
-import { ConsentEventRow, ConsentEventsRepository, NewConsentEvent } from './consent-events.repository';
+import { ConsentStateDto, ConsentStateQuery, HistoryPageDto, RecordConsentDto, RecordedConsentDto } from './consent.dto';
+import { toEventDto } from '../events/consent-event.dto';
+import { ConsentEventRow, ConsentEventsRepository, NewConsentEvent } from '../events/consent-events.repository';
 
 /** Double opt-in applies to consent collected where anyone could have typed the address in. */
 const DOUBLE_OPT_IN_SOURCES: ReadonlySet<string> = new Set(['web_form', 'import']);
-
-export function toEventDto(row: ConsentEventRow): ConsentEventDto {
-  return {
-    id: row.id,
-    customerId: row.customer_id,
-    channel: row.channel,
-    address: row.address,
-    campaignId: row.campaign_id,
-    action: row.action,
-    source: row.source,
-    evidence: row.evidence,
-    language: row.language,
-    jurisdiction: row.jurisdiction,
-    occurredAt: row.occurred_at.toISOString(),
-    recordedAt: row.recorded_at.toISOString(),
-    expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
-    recordedBy: row.recorded_by,
-  };
-}
 
 /**
  * What an opt-in to a campaign records (single writes and imports): `pending_confirmation`
@@ -150,11 +132,7 @@ export class ConsentsService {
    * forgotten), nor can an opt-in dated before the erasure.
    */
   private async suppressed(group: string, address: string, source: string): Promise<Problem> {
-    const [s] = await this.db.query<{ suppressed_at: Date }>(
-      `select suppressed_at from suppression where channel_group = $1 and address_hash = $2`,
-      [group, this.pseudonyms.addressHash(group, address)],
-    );
-    const since = s.suppressed_at.toISOString();
+    const since = (await this.events.suppressedSince(group, this.pseudonyms.addressHash(group, address)))!.toISOString();
     if (source === 'import') {
       return Problem.conflict('CONSENT.SUPPRESSED', `This address belonged to an erased customer and is suppressed since ${since}; an import cannot opt it back in. Record the person's new, explicit opt-in instead (web_form, keyword, verbal, agent or api, with evidence).`, [
         { field: 'source', message: 'import cannot opt in a suppressed address' },

@@ -1,6 +1,6 @@
-import { Pseudonyms } from '../audit/pseudonyms';
+import { Pseudonyms } from '../ledger/pseudonyms';
 import { Injectable } from '@nestjs/common';
-import { AddressNormaliser } from '../common/address-normaliser';
+import { AddressNormaliser } from './address-normaliser';
 import { Channel, channelGroup } from '../common/channels';
 import { Problem } from '../common/problem';
 import { Db } from '../database/db';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities';
+import { ENTITIES } from '../entities';
 
 /**
  * Migrations live in `migrations/` at the project root as TypeScript; the build compiles
@@ -19,11 +19,14 @@ export interface PoolSettings {
   connectTimeoutMs: number;
 }
 
-export function dataSourceOptions(url: string, pool: PoolSettings): DataSourceOptions {
+/** The tables the service owns (src/entities.ts, given by the composition root: features sit above the database layer). */
+export type EntityList = NonNullable<DataSourceOptions['entities']>;
+
+export function dataSourceOptions(url: string, entities: EntityList, pool: PoolSettings): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: [migrationsGlob()],
     migrationsTableName: 'schema_migration',
     synchronize: false,

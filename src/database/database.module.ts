@@ -1,7 +1,7 @@
-import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, EntityList } from './data-source-options';
 import { Db } from './db';
 import { runMigrationsLocked } from './migrator';
 
@@ -29,24 +29,30 @@ export class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+/** PostgreSQL for every feature (global): `entities` are the tables the service owns (src/entities.ts). */
 @Global()
-@Module({
-  providers: [
-    {
-      provide: DataSource,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new DataSource(
-          dataSourceOptions(config.databaseUrl ?? 'postgres://unset@127.0.0.1/unset', {
-            poolMax: config.dbPoolMax,
-            statementTimeoutMs: config.dbStatementTimeoutMs,
-            connectTimeoutMs: config.requestTimeoutMs,
-          }),
-        ),
-    },
-    Db,
-    DatabaseLifecycle,
-  ],
-  exports: [DataSource, Db],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static forRoot(entities: EntityList): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        {
+          provide: DataSource,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) =>
+            new DataSource(
+              dataSourceOptions(config.databaseUrl ?? 'postgres://unset@127.0.0.1/unset', entities, {
+                poolMax: config.dbPoolMax,
+                statementTimeoutMs: config.dbStatementTimeoutMs,
+                connectTimeoutMs: config.requestTimeoutMs,
+              }),
+            ),
+        },
+        Db,
+        DatabaseLifecycle,
+      ],
+      exports: [DataSource, Db],
+    };
+  }
+}

@@ -1,34 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Purpose } from '../campaigns/campaign.dto';
-import { AddressNormaliser } from '../common/address-normaliser';
+import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { Channel, channelGroup, channelReaches } from '../common/channels';
 import { withDeadline } from '../common/deadline';
+import { Duration, parseDuration } from '../common/duration';
 import { Problem } from '../common/problem';
 import { parseInstant } from '../common/validators';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { ConsentEventsRepository, CoveringEventsRow } from '../consents/consent-events.repository';
-import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequestDto } from './decision.dto';
-import { parseRecipients, Recipient } from './recipients';
-import { CampaignPolicy, CoveringEvent, Decision, decideSend, NO_POLICY, ServiceWindow } from './send-decision.policy';
-import { applyPreferences, countryOf, isChannelDisabled, PreferenceDecision, timeRules } from '../preferences/preference-policy';
-import { Cap, capHorizon, capsFor, checkCaps } from '../preferences/caps';
-import { SendsRepository } from '../preferences/sends.repository';
-import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { AddressNormaliser } from '../customers/address-normaliser';
 import { Db } from '../database/db';
-import { Duration, parseDuration } from '../common/duration';
-import { Pseudonyms } from '../audit/pseudonyms';
+import { Pseudonyms } from '../ledger/pseudonyms';
 import { Metrics } from '../metrics/metrics';
-
-function toCovering(row: CoveringEventsRow): CoveringEvent | null {
-  if (row.action === null) return null;
-  return { id: row.id, action: row.action!, campaignId: row.campaign_id, occurredAt: row.occurred_at!, recordedAt: row.recorded_at! };
-}
-
-function toWindow(row: CoveringEventsRow): ServiceWindow | null {
-  if (row.window_id === null) return null;
-  return { id: row.window_id, occurredAt: row.window_occurred_at!, recordedAt: row.window_recorded_at!, expiresAt: row.window_expires_at! };
-}
+import { SendsRepository } from '../preferences/sends.repository';
+import { DecisionFactsRepository, RecipientRecord } from './decision-facts.repository';
+import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequestDto } from './decision.dto';
+import { CampaignFacts, decide, needsRecentSends, NeedsRecentSends, RecipientFacts, RuleMemo } from './decision.rules';
+import type { PreferenceDecision } from './preference-policy';
+import { parseRecipients, Recipient } from './recipients';
+import { CampaignPolicy, NO_POLICY } from './send-decision.policy';
 
 const parsedDurations = new Map<string, Duration>();
 function duration(text: string | null): Duration | null {
@@ -42,15 +32,21 @@ function duration(text: string | null): Duration | null {
   return parsed;
 }
 
-export function campaignPolicy(row: { reconfirm_every: string | null; reconfirm_grace: string | null; consent_ttl: string | null }): CampaignPolicy {
-  if (row.reconfirm_every === null && row.consent_ttl === null) return NO_POLICY;
-  return { reconfirmEvery: duration(row.reconfirm_every), reconfirmGrace: duration(row.reconfirm_grace), consentTtl: duration(row.consent_ttl) };
+export function campaignPolicy(row: { reconfirmEvery: string | null; reconfirmGrace: string | null; consentTtl: string | null }): CampaignPolicy {
+  if (row.reconfirmEvery === null && row.consentTtl === null) return NO_POLICY;
+  return { reconfirmEvery: duration(row.reconfirmEvery), reconfirmGrace: duration(row.reconfirmGrace), consentTtl: duration(row.consentTtl) };
 }
 
+/**
+ * "May I send?": fetches the facts of each recipient (DecisionFactsRepository, one statement),
+ * asks the rule book (decision.rules.ts) and, for the recipients whose frequency caps apply,
+ * reads their recent sends in one more statement and asks again. Fails closed: no answer
+ * within REQUEST_TIMEOUT_MS is a 503, never an "allowed".
+ */
 @Injectable()
 export class DecisionsService {
   constructor(
-    private readonly events: ConsentEventsRepository,
+    private readonly facts: DecisionFactsRepository,
     private readonly addresses: AddressNormaliser,
     private readonly sends: SendsRepository,
     private readonly campaigns: CampaignsRepository,
@@ -92,7 +88,7 @@ export class DecisionsService {
     const at = this.replayInstant(dto.at);
     const campaign = await this.campaigns.findById(dto.campaignId);
     if (!campaign) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${dto.campaignId}".`);
-    const preferred = dto.customerId ? ((await this.events.preferencesAt(dto.customerId, at))?.preferredChannels ?? []) : [];
+    const preferred = dto.customerId ? ((await this.facts.preferencesAt(dto.customerId, at))?.preferredChannels ?? []) : [];
     const candidates = ([...preferred.filter((c) => campaign.channels.includes(c)), ...campaign.channels.filter((c) => !preferred.includes(c))] as Channel[])
       .filter((c) => dto.address === undefined || channelReaches(c, dto.address));
     const decided: DecisionDto[] = [];
@@ -177,94 +173,37 @@ export class DecisionsService {
     return at;
   }
 
-  /** Fails closed: no answer within REQUEST_TIMEOUT_MS is a 503, never an "allowed". */
+  /** The decisions for the recipients (see the class comment). */
   private async decide(channel: Channel, campaignId: string, at: Date | null, recipients: Recipient[]): Promise<{ decisions: PreferenceDecision[]; purpose: Purpose }> {
     const ms = this.config.requestTimeoutMs;
     const unavailable = () => Problem.unavailable(`No decision could be made within ${ms} ms; nothing is allowed. Retry later.`);
-    const query = { campaignId, channelGroup: channelGroup(channel), channel, at };
-    let campaign: CoveringEventsRow | undefined;
-    // Per recipient: the row with its covering event and open window; undefined when it has neither.
-    let found: (CoveringEventsRow | undefined)[];
+    const group = channelGroup(channel);
+    let read;
     for (;;) {
-      const hashes = this.addressHashes(query.channelGroup, recipients);
-      found = new Array(recipients.length);
-      if (recipients.length === 1) {
-        [campaign] = await withDeadline(this.events.findLatestCoveringEvent({ ...query, recipient: recipients[0], suppressed: hashes !== null, addressHash: hashes?.[0] ?? null }), ms, unavailable);
-        found[0] = campaign;
-      } else {
-        const rows = await withDeadline(this.events.findLatestCoveringEvents({ ...query, recipients, addressHashes: hashes }), ms, unavailable);
-        campaign = rows[0]?.ord === 0 ? rows[0] : undefined;
-        for (let i = 1; i < rows.length; i++) found[rows[i].ord! - 1] = rows[i];
-      }
-      if (hashes || !campaign?.has_suppressions) break;
-      this.suppressedGroups.add(query.channelGroup); // the first decision after the first erasure: again, with hashes
+      const hashes = this.addressHashes(group, recipients);
+      read = await withDeadline(this.facts.read({ campaignId, channelGroup: group, channel, at, recipients, addressHashes: hashes }), ms, unavailable);
+      if (hashes || !read.hasSuppressions) break;
+      this.suppressedGroups.add(group); // the first decision after the first erasure: again, with hashes
     }
-    if (!campaign) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${campaignId}".`);
-    const facts = { purpose: campaign.purpose as Purpose, campaignChannels: campaign.channels!, channel, policy: campaignPolicy(campaign), at: at ?? new Date() };
-    // Recipients with nothing on record all get the same (immutable) answer: decide it once.
-    let uncovered: Decision | undefined;
-    const jurisdictions = campaign.jurisdictions ?? [];
-    // Time rules depend on the zone(s), quiet hours and jurisdictions only: evaluate each set once per call.
-    const windows = new Map<string, PreferenceDecision>();
-    const decisions: PreferenceDecision[] = new Array(recipients.length);
-    for (let i = 0; i < recipients.length; i++) {
-      const row = found[i];
-      const latest = row ? toCovering(row) : null;
-      const window = row ? toWindow(row) : null;
-      const consent = latest || window ? decideSend({ ...facts, latest, window }) : (uncovered ??= decideSend({ ...facts, latest: null }));
-      const preferences = row?.preferences ?? null;
-      if (!consent.allowed || (!preferences && !jurisdictions.length)) {
-        decisions[i] = consent;
-        continue;
-      }
-      const pf = { purpose: facts.purpose, channel, jurisdictions, preferences, timeZone: row?.timezone ?? null, address: recipients[i].address, at: facts.at };
-      // A switched-off channel depends on the customer alone: answer it before the shared time rules.
-      if (isChannelDisabled(preferences, channel)) {
-        decisions[i] = applyPreferences(consent, pf, []);
-        continue;
-      }
-      const zoneKey = pf.timeZone ?? countryOf(pf.address) ?? '';
-      const key = `${zoneKey}|${facts.purpose === 'marketing' ? JSON.stringify(preferences?.quietHours ?? null) : ''}|${consent.reason}`;
-      let answer = windows.get(key);
-      if (!answer) {
-        answer = applyPreferences(consent, pf, timeRules(pf));
-        windows.set(key, answer);
-      }
-      decisions[i] = answer.outcome === 'defer' ? { ...answer, basis: consent.basis } : consent;
-    }
-    await this.applyCaps(decisions, found, recipients, { id: campaignId, purpose: facts.purpose, jurisdictions, channel, at: facts.at }, ms, unavailable);
-    return { decisions, purpose: facts.purpose };
-  }
-
-  /**
-   * Frequency caps, for the recipients still allowed that have one: their recent sends in one
-   * more statement whatever their number, then a defer until the cap frees up.
-   */
-  private async applyCaps(
-    decisions: PreferenceDecision[], found: (CoveringEventsRow | undefined)[], recipients: Recipient[],
-    campaign: { id: string; purpose: string; jurisdictions: string[]; channel: Channel; at: Date }, ms: number, unavailable: () => Problem,
-  ): Promise<void> {
-    // The campaign's own caps are the same for everyone; a customer's add to them.
-    const campaignCaps = capsFor(campaign.purpose, campaign.jurisdictions, null);
-    const capped: { i: number; caps: Cap[] }[] = [];
-    for (let i = 0; i < decisions.length; i++) {
-      if (!decisions[i].allowed) continue;
-      const own = found[i]?.preferences?.maxMessages;
-      const caps = own ? capsFor(campaign.purpose, campaign.jurisdictions, own) : campaignCaps;
-      if (caps.length) capped.push({ i, caps });
-    }
-    if (!capped.length) return;
-    const horizon = new Date(Math.min(...capped.map((c) => capHorizon(c.caps, campaign.at).getTime())));
-    const keys = capped.map(({ i }) => (recipients[i].customerId ? { customerId: recipients[i].customerId, address: null } : { customerId: null, address: recipients[i].address }));
-    const sent = await withDeadline(this.sends.recent(keys, channelGroup(campaign.channel), horizon, campaign.at), ms, unavailable);
-    capped.forEach(({ i, caps }, k) => {
-      const check = checkCaps(caps, sent.get(k) ?? [], campaign.at, campaign);
-      if (!check.allowed) {
-        decisions[i] = {
-          allowed: false, outcome: 'defer', reason: 'frequency_cap', basis: decisions[i].basis,
-          nextAllowedAt: check.nextAllowedAt.toISOString(), blockedBy: check.blockedBy,
-        };
-      }
+    const row = read.campaign;
+    if (!row) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${campaignId}".`);
+    const campaign: CampaignFacts = { id: campaignId, purpose: row.purpose as Purpose, channels: row.channels, policy: campaignPolicy(row), jurisdictions: row.jurisdictions };
+    const when = at ?? new Date();
+    const factsOf = (record: RecipientRecord, i: number): RecipientFacts => ({
+      campaign, channel, at: when, covering: record.covering, window: record.window, preferences: record.preferences, timeZone: record.timeZone,
+      address: recipients[i].address,
     });
+    const memo = new RuleMemo();
+    const verdicts = read.recipients.map((record, i) => decide(factsOf(record, i), memo));
+    // Rule 4 for those it applies to: their recent sends, in one more statement whatever their number.
+    const waiting: number[] = [];
+    for (let i = 0; i < verdicts.length; i++) if (needsRecentSends(verdicts[i])) waiting.push(i);
+    if (waiting.length) {
+      const since = new Date(Math.min(...waiting.map((i) => (verdicts[i] as NeedsRecentSends).since.getTime())));
+      const keys = waiting.map((i) => (recipients[i].customerId ? { customerId: recipients[i].customerId, address: null } : { customerId: null, address: recipients[i].address }));
+      const sent = await withDeadline(this.sends.recent(keys, group, since, when), ms, unavailable);
+      waiting.forEach((i, k) => (verdicts[i] = decide({ ...factsOf(read.recipients[i], i), recentSends: sent.get(k) ?? [] }, memo)));
+    }
+    return { decisions: verdicts as PreferenceDecision[], purpose: campaign.purpose };
   }
 }

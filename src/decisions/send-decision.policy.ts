@@ -1,6 +1,6 @@
 /**
- * The rules of "may I send?" (issue 2, DOMAIN.md section 3), as one pure function.
- * Inputs are facts read from the ledger; the output is the answer and the event it rests on.
+ * Rule 1 of "may I send?" (decision.rules.ts): consent, from the newest event covering the
+ * message, the campaign's purpose and policy, and an open service window. Pure.
  */
 import type { Purpose } from '../campaigns/campaign.dto';
 import { addDuration, Duration, parseDuration } from '../common/duration';
@@ -65,9 +65,8 @@ export interface DecisionFacts {
   campaignChannels: readonly string[];
   channel: string;
   /**
-   * The newest event covering the message (rules 1 and 2: on the contact point or its
-   * customer, channel-wide or on this campaign; newest by occurredAt, ties to the later
-   * recorded), as ConsentEventsRepository.findLatestCoveringEvents selects it; null if none.
+   * The newest event covering the message (on the contact point or its customer, channel-wide
+   * or on this campaign; decision.rules.ts `newest` picks it); null if none.
    */
   latest: CoveringEvent | null;
   /** The service window open at the instant asked about, on this channel; looked up for conversational campaigns only. */

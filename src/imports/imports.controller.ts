@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import type { AuthenticatedRequest } from '../auth/scopes';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, RequireScopes } from '../auth/scopes';
 import { Problem } from '../common/problem';
@@ -11,8 +11,8 @@ import { IMPORT_MEDIA_TYPES, mediaTypeFormat } from './import-media';
 import { ImportDto, ImportListQuery, ImportQuery } from './import.dto';
 import { IMPORT_REJECTIONS_KEPT, ImportsService } from './imports.service';
 import { ImportRejection, ImportRow, ImportsRepository } from './imports.repository';
+import { uuidParam } from '../common/pipes';
 
-const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('imports')
 @ApiBearerAuth()
@@ -62,7 +62,7 @@ export class ImportsController {
   @Get(':id')
   @RequireScopes('consents:write', 'consents:read')
   @ApiOkResponse({ type: ImportDto, description: 'Progress, committed chunk by chunk while the import runs.' })
-  async get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal): Promise<ImportDto> {
+  async get(@Param('id', uuidParam) id: string, @CurrentPrincipal() principal: Principal): Promise<ImportDto> {
     const row = await this.imports.find(this.owner(principal), id);
     if (!row) throw Problem.notFound('IMPORT.NOT_FOUND', `No import ${id} of yours.`);
     return (await this.toDtos([row]))[0];

@@ -1,10 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import type { AuthenticatedRequest } from '../auth/scopes';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, Public, RequireScopes } from '../auth/scopes';
-import { AddressNormaliser } from '../common/address-normaliser';
+import { AddressNormaliser } from '../customers/address-normaliser';
 import { Channel } from '../common/channels';
 import { FieldError, Problem } from '../common/problem';
 import { notInFuture, parseInstant } from '../common/validators';

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { CHANNELS, Channel } from '../common/channels';
 import { IsInstant } from '../common/validators';
-import { ConsentEventDto } from '../consents/consent.dto';
+import { ConsentEventDto } from '../events/consent-event.dto';
 
 export const MAX_INBOUND_BODY = 5000;
 export const INTENTS = ['opt_out', 'opt_in', 'help', 'message'] as const;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { CONSENT_ACTIONS_SQL, ConsentEventRow, EVENT_COLUMNS } from '../consents/consent-events.repository';
+import { CONSENT_ACTIONS_SQL, ConsentEventRow, EVENT_COLUMNS } from '../events/consent-events.repository';
 import { Db } from '../database/db';
-import type { SenderSettings } from '../senders/senders.repository';
+import type { SenderSettings } from './senders.repository';
 
 /** What inbound_message.result holds: the answer, with the events it wrote by id. */
 export interface StoredInboundResult {

@@ -1,17 +1,17 @@
 import { Metrics } from '../metrics/metrics';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Pseudonyms } from '../audit/pseudonyms';
+import { Pseudonyms } from '../ledger/pseudonyms';
 import { Inject, Injectable } from '@nestjs/common';
 import { addDuration } from '../common/duration';
 import { Channel, channelGroup } from '../common/channels';
 import { Problem } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { ConsentEventsRepository } from '../consents/consent-events.repository';
-import { toEventDto } from '../consents/consents.service';
-import { parserKeywords, parserReplies } from '../senders/senders.service';
+import { ConsentEventsRepository } from '../events/consent-events.repository';
+import { toEventDto } from '../events/consent-event.dto';
+import { parserKeywords, parserReplies } from './senders.service';
 import { InboundResultDto } from './inbound.dto';
 import { InboundEvents, InboundRecord, InboundRepository, PreviousInbound, VersionedSender } from './inbound.repository';
-import type { SenderSettings } from '../senders/senders.repository';
+import type { SenderSettings } from './senders.repository';
 import { replyText } from './replies';
 import { KeywordIntent, parseReply, ParsedReply } from './reply-parser';
 

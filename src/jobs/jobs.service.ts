@@ -3,8 +3,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { Problem } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { IdempotencyRetention } from '../idempotency/idempotency.module';
-import { LedgerService } from '../audit/ledger.service';
+import { IdempotencyRetention } from '../idempotency/idempotency-retention';
+import { LedgerService } from '../ledger/ledger.service';
 import { Metrics } from '../metrics/metrics';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
@@ -90,11 +90,15 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     this.track(job, this.work(job)).catch((error: Error) => this.logger.warn(`${job} failed: ${error.message}`));
   }
 
+  /** Every schedule of the service, here and nowhere else. */
   onApplicationBootstrap(): void {
     if (!this.scheduler) return; // schedules off (tests, one-off commands)
-    this.scheduler.addCronJob('reconfirmation', CronJob.from({ cronTime: this.config.reconfirmationCron, onTick: () => this.scheduled('reconfirmation'), start: true }));
-    this.scheduler.addInterval('webhooks', setInterval(() => this.scheduled('webhooks'), this.config.webhookPollMs));
-    this.scheduler.addInterval('seal', setInterval(() => this.scheduled('seal'), this.config.sealIntervalMs));
+    const cron = (job: JobName, cronTime: string) => this.scheduler!.addCronJob(job, CronJob.from({ cronTime, onTick: () => this.scheduled(job), start: true }));
+    const every = (job: JobName, ms: number) => this.scheduler!.addInterval(job, setInterval(() => this.scheduled(job), ms));
+    cron('reconfirmation', this.config.reconfirmationCron);
+    every('webhooks', this.config.webhookPollMs);
+    every('seal', this.config.sealIntervalMs);
+    cron('idempotency-retention', '0 * * * *');
   }
 
   /**

@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { Pool } from 'pg';
-import { Db } from '../database/db';
+import { MetricsRepository } from './metrics.repository';
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -36,22 +36,18 @@ export class Metrics {
     labelNames: ['job', 'result'], buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300], registers: [this.registry],
   });
 
-  constructor(db: Db, dataSource: DataSource) {
+  constructor(lags: MetricsRepository, dataSource: DataSource) {
     const registry = this.registry;
-    const lag = async (sql: string): Promise<number> => {
-      const [row] = await db.query<{ s: number | null }>(sql);
-      return row?.s ?? 0;
-    };
     new Gauge({
       name: 'consent_seal_lag_seconds', help: 'Age of the oldest event not sealed into the audit ledger yet (0: none).', registers: [registry],
       async collect() {
-        this.set(await lag(`select extract(epoch from clock_timestamp() - min(queued_at))::float8 as s from seal_queue`).catch(() => NaN));
+        this.set(await lags.sealLagSeconds().catch(() => NaN));
       },
     });
     new Gauge({
       name: 'consent_outbox_lag_seconds', help: 'Age of the oldest webhook delivery still pending (0: none).', registers: [registry],
       async collect() {
-        this.set(await lag(`select extract(epoch from clock_timestamp() - min(o.created_at))::float8 as s from webhook_delivery d join outbox_event o on o.id = d.outbox_id where d.status = 'pending'`).catch(() => NaN));
+        this.set(await lags.outboxLagSeconds().catch(() => NaN));
       },
     });
     const pool = () => (dataSource.isInitialized ? ((dataSource.driver as PostgresDriver).master as Pool | undefined) : undefined);

@@ -5,10 +5,10 @@ import { isPlainObject } from '../common/validators';
 import { parseDuration } from '../common/duration';
 import { FieldError, Problem } from '../common/problem';
 import { PURPOSES } from '../campaigns/campaign.dto';
-import { ConsentEventsRepository } from '../consents/consent-events.repository';
+import { ConsentEventsRepository } from '../events/consent-events.repository';
 import { CustomersService } from '../customers/customers.service';
 import { Db } from '../database/db';
-import { parseClock } from './local-time';
+import { parseClock } from '../jurisdictions/local-time';
 import { PreferencesDto, PutPreferencesDto } from './preferences.dto';
 import { PreferenceRow, PreferencesRepository } from './preferences.repository';
 

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
-import type { SentMessage } from './caps';
+/** A message as frequency caps count it. */
+export interface SentMessage {
+  sentAt: Date;
+  campaignId: string;
+  purpose: string;
+}
 
 export interface SendRow {
   id: string;

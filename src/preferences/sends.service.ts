@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/scopes';
 import { CampaignsService } from '../campaigns/campaigns.service';
-import { AddressNormaliser } from '../common/address-normaliser';
+import { AddressNormaliser } from '../customers/address-normaliser';
 import { channelGroup } from '../common/channels';
 import { Problem } from '../common/problem';
 import { notInFuture, parseInstant } from '../common/validators';
-import { ConsentEventsRepository } from '../consents/consent-events.repository';
+import { ConsentEventsRepository } from '../events/consent-events.repository';
 import { CustomersRepository } from '../customers/customers.repository';
 import { Db } from '../database/db';
 import { RecordSendDto, SendDto } from './sends.dto';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Db } from '../database/db';
+import { RateLimitRepository } from './rate-limit.repository';
 
 interface Counter {
   window: number;
@@ -38,7 +38,7 @@ export class SharedWindowStorage implements ThrottlerStorage, OnModuleInit, OnAp
   private failing = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly shared: RateLimitRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -93,12 +93,7 @@ export class SharedWindowStorage implements ThrottlerStorage, OnModuleInit, OnAp
         hits.push(c.pending);
       }
       if (keys.length) {
-        const rows = await this.db.query<{ key: string; window_start: string; hits: number }>(
-          `insert into rate_limit_window as w (key, window_start, hits) select * from unnest($1::text[], $2::bigint[], $3::int[])
-           on conflict (key, window_start) do update set hits = w.hits + excluded.hits
-           returning key, window_start, hits`,
-          [keys, windows, hits],
-        );
+        const rows = await this.shared.addHits(keys, windows, hits);
         // One window per key was sent; a counter that moved on to the next window meanwhile keeps its count.
         const sent = new Map(keys.map((k, i) => [k, hits[i]]));
         for (const row of rows) {
@@ -110,7 +105,7 @@ export class SharedWindowStorage implements ThrottlerStorage, OnModuleInit, OnAp
       }
       if (now - this.lastCleanup > 60_000) {
         this.lastCleanup = now;
-        await this.db.query(`delete from rate_limit_window where window_start < $1`, [now - 2 * this.config.rateLimitWindowMs - 60_000]);
+        await this.shared.forgetWindowsBefore(now - 2 * this.config.rateLimitWindowMs - 60_000);
       }
       if (this.failing) this.logger.log('rate limit counts are shared again');
       this.failing = false;

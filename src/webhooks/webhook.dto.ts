@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { ConsentEventDto } from '../consents/consent.dto';
+import { ConsentEventDto } from '../events/consent-event.dto';
 import { IsPageCursor } from '../common/validators';
 
 export const WEBHOOK_EVENT_TYPES = ['consent.changed', 'consent.reconfirmation_requested', 'consent.lapsed'] as const;

@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { uuid } from '../api-keys/api-keys.controller';
-import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import type { AuthenticatedRequest } from '../auth/scopes';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, RequireScopes } from '../auth/scopes';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { CreatedWebhookEndpointDto, CreateWebhookEndpointDto, DeliveriesQuery, DeliveryPageDto, WebhookEndpointDto, WebhookPayloadDto } from './webhook.dto';
 import { WebhooksService } from './webhooks.service';
+import { uuidParam } from '../common/pipes';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -42,20 +42,20 @@ export class WebhooksController {
 
   @Get(':id')
   @ApiOkResponse({ type: WebhookEndpointDto })
-  get(@Param('id', uuid) id: string): Promise<WebhookEndpointDto> {
+  get(@Param('id', uuidParam) id: string): Promise<WebhookEndpointDto> {
     return this.webhooks.get(id);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Receives nothing more; pending deliveries are given up; the delivery log stays.' })
-  delete(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+  delete(@Param('id', uuidParam) id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     return this.webhooks.delete(id, principal);
   }
 
   @Get(':id/deliveries')
   @ApiOkResponse({ type: DeliveryPageDto, description: 'The delivery log, newest first.' })
-  deliveries(@Param('id', uuid) id: string, @Query() query: DeliveriesQuery): Promise<DeliveryPageDto> {
+  deliveries(@Param('id', uuidParam) id: string, @Query() query: DeliveriesQuery): Promise<DeliveryPageDto> {
     return this.webhooks.deliveries(id, query.cursor, query.limit);
   }
 }

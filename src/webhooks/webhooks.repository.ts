@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConsentEventRow, EVENT_COLUMNS } from '../consents/consent-events.repository';
+import { ConsentEventRow, EVENT_COLUMNS } from '../events/consent-events.repository';
 import { Db } from '../database/db';
 
 export interface WebhookEndpointRow {

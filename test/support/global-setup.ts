@@ -12,6 +12,7 @@ import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { runMigrationsLocked } from '../../src/database/migrator';
 import { adminQuery, assertTestDatabaseUrl, TEMPLATE_DB, withDatabase } from './test-database';
 import { freePort } from './free-port';
+import { ENTITIES } from '../../src/entities';
 
 
 export default async function globalSetup(): Promise<void> {
@@ -26,7 +27,7 @@ export default async function globalSetup(): Promise<void> {
   }
   await adminQuery(serverUrl, `drop database if exists ${TEMPLATE_DB} with (force)`);
   await adminQuery(serverUrl, `create database ${TEMPLATE_DB}`);
-  const dataSource = new DataSource(dataSourceOptions(withDatabase(serverUrl, TEMPLATE_DB), { poolMax: 2, statementTimeoutMs: 60_000, connectTimeoutMs: 10_000 }));
+  const dataSource = new DataSource(dataSourceOptions(withDatabase(serverUrl, TEMPLATE_DB), ENTITIES, { poolMax: 2, statementTimeoutMs: 60_000, connectTimeoutMs: 10_000 }));
   await dataSource.initialize();
   await runMigrationsLocked(dataSource);
   await dataSource.destroy();

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Db } from '../database/db';
+import { LedgerRepository } from './ledger.repository';
 import { ERASED_PREFIX } from './ledger-format';
 
 /**
@@ -15,7 +15,7 @@ export class Pseudonyms implements OnApplicationBootstrap {
   private key?: Buffer;
 
   constructor(
-    private readonly db: Db,
+    private readonly ledger: LedgerRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -28,9 +28,7 @@ export class Pseudonyms implements OnApplicationBootstrap {
     // Every replica must use the same key, and it must survive restarts: generated once, kept.
     // (Refused in production by the configuration: a backup would hold it beside the hashes.)
     new Logger('Pseudonyms').warn('PSEUDONYM_KEY is not set: the key of erased customers\' pseudonyms is kept in the database, so a database backup can undo erasures. Set PSEUDONYM_KEY (required with NODE_ENV=production).');
-    await this.db.query(`insert into service_secret (name, value) values ('pseudonym-key', $1) on conflict (name) do nothing`, [randomBytes(32).toString('hex')]);
-    const [row] = await this.db.query<{ value: string }>(`select value from service_secret where name = 'pseudonym-key'`);
-    this.key = Buffer.from(row.value, 'utf8');
+    this.key = Buffer.from(await this.ledger.keptPseudonymKey(randomBytes(32).toString('hex')), 'utf8');
   }
 
   private hash(kind: string, value: string): string {

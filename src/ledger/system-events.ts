@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db } from '../database/db';
+import { LedgerRepository } from './ledger.repository';
 
 export const SYSTEM_EVENT_TYPES = [
   'api_key.created', 'api_key.revoked', 'customer.erased', 'audit.exported', 'audit.read', 'audit.verified', 'history.read',
@@ -16,7 +16,7 @@ export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
  */
 @Injectable()
 export class SystemEvents {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly ledger: LedgerRepository) {}
 
   /**
    * A configuration change as {before, after} (null for what did not exist), recorded only when
@@ -28,11 +28,7 @@ export class SystemEvents {
   }
 
   async record(type: SystemEventType, actor: string, subject: string | null, details: Record<string, unknown>): Promise<string> {
-    const [row] = await this.db.query<{ id: string }>(
-      `insert into system_event (type, actor, subject, details) values ($1, $2, $3, $4) returning id::text`,
-      [type, actor, subject, details],
-    );
-    return row.id;
+    return this.ledger.insertSystemEvent(type, actor, subject, details);
   }
 }
 

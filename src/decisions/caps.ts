@@ -4,7 +4,10 @@
  * (Florida: 3 per 24 hours on the same campaign). Pure: counts sends given to it.
  */
 import { addDuration, Duration, parseDuration } from '../common/duration';
-import { JURISDICTION_CAPS, Jurisdiction } from './send-window';
+import { JURISDICTION_CAPS, Jurisdiction } from '../jurisdictions/send-window';
+import type { SentMessage } from '../preferences/sends.repository';
+
+export type { SentMessage };
 
 export interface Cap {
   name: string;
@@ -12,12 +15,6 @@ export interface Cap {
   per: Duration;
   /** `purpose`: sends of campaigns with this purpose; `campaign`: sends of this campaign. */
   scope: 'purpose' | 'campaign';
-}
-
-export interface SentMessage {
-  sentAt: Date;
-  campaignId: string;
-  purpose: string;
 }
 
 export function capsFor(purpose: string, jurisdictions: readonly string[], maxMessages: Record<string, { count: number; per: string }> | null | undefined): Cap[] {

@@ -3,7 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 /**
  * The ledger's tables besides consent_event (migration 1764190000000-AuditLedger holds the
  * triggers that make them append-only). TypeORM describes them for the schema-drift check;
- * the service reads and writes them with SQL (src/audit/audit.repository.ts).
+ * the service reads and writes them with SQL (src/ledger/ledger.repository.ts and the repositories that use them).
  */
 
 /** Something the service recorded besides consent: API key changes, erasures, audit reads. */
@@ -133,34 +133,6 @@ export class SuppressionEntity {
 
   @Column({ name: 'suppressed_at', type: 'timestamptz' })
   suppressedAt: Date;
-}
-
-/** One audit export: its filter, and once complete the proof a CSV file is verified with. */
-@Entity('audit_export')
-export class AuditExportEntity {
-  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_audit_export' })
-  id: string;
-
-  @Column({ type: 'varchar', length: 200 })
-  principal: string;
-
-  @Column({ type: 'varchar', length: 8 })
-  format: string;
-
-  @Column({ type: 'jsonb' })
-  filter: Record<string, unknown>;
-
-  @CreateDateColumn({ name: 'started_at', type: 'timestamptz' })
-  startedAt: Date;
-
-  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
-  completedAt: Date | null;
-
-  @Column({ type: 'bigint', nullable: true })
-  rows: string | null;
-
-  @Column({ type: 'jsonb', nullable: true })
-  proof: Record<string, unknown> | null;
 }
 
 /** Secrets the service generates for itself when none is configured (the pseudonym key). */

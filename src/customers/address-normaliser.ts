@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Channel, InvalidAddressError, normaliseAddress, normaliseAddressForLookup, normaliseSenderAddress } from './channels';
-import { Problem } from './problem';
+import { Channel, InvalidAddressError, normaliseAddress, normaliseAddressForLookup, normaliseSenderAddress } from '../common/channels';
+import { Problem } from '../common/problem';
 
 /** normaliseAddress with the configured default region, failing as a 400 naming the field. */
 @Injectable()

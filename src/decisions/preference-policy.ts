@@ -1,15 +1,14 @@
 /**
- * "May I send now?" beyond consent (issue 6, DOMAIN.md section 7): a channel the customer
- * switched off is a deny; quiet hours and jurisdiction windows are a defer with the next
- * allowed instant. Consent outranks preference: only an allowed decision is looked at here.
- * Pure, apart from reading a phone number's country.
+ * Rules 2 and 3 of "may I send?" (decision.rules.ts) beyond consent: a channel the customer
+ * switched off, and the time rules of one recipient (quiet hours, jurisdiction windows) in
+ * their local time. Pure, apart from reading a phone number's country.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Purpose } from '../campaigns/campaign.dto';
-import type { StoredPreferences } from '../consents/consent-events.repository';
-import type { Decision } from '../decisions/send-decision.policy';
-import { parseClock } from './local-time';
-import { Jurisdiction, jurisdictionRule, quietHoursRule, recipientZones, sendWindow, TimeRule } from './send-window';
+import type { StoredPreferences } from './decision-facts.repository';
+import type { Decision } from './send-decision.policy';
+import { parseClock } from '../jurisdictions/local-time';
+import { Jurisdiction, jurisdictionRule, quietHoursRule, recipientZones, TimeRule } from '../jurisdictions/send-window';
 
 export interface PreferenceFacts {
   purpose: Purpose;
@@ -61,18 +60,3 @@ export function timeRules(f: Omit<PreferenceFacts, 'at' | 'channel'>): TimeRule[
 export function isChannelDisabled(preferences: PreferenceFacts['preferences'], channel: string): boolean {
   return preferences?.channels?.[channel]?.enabled === false;
 }
-
-export function applyPreferences(consent: Decision, f: PreferenceFacts, rules: TimeRule[] = timeRules(f)): PreferenceDecision {
-  if (!consent.allowed) return consent;
-  if (isChannelDisabled(f.preferences, f.channel)) {
-    return { allowed: false, outcome: 'deny', reason: 'channel_disabled', basis: consent.basis };
-  }
-  if (!rules.length) return consent;
-  const window = sendWindow(rules, f.at);
-  if (window.allowed) return consent;
-  return {
-    allowed: false, outcome: 'defer', reason: 'quiet_hours', basis: consent.basis,
-    nextAllowedAt: window.nextAllowedAt?.toISOString() ?? null, blockedBy: window.blockedBy,
-  };
-}
-

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { SystemEvents } from '../audit/system-events';
+import { SystemEvents } from '../ledger/system-events';
 import { Principal } from '../auth/scopes';
-import { AddressNormaliser } from '../common/address-normaliser';
+import { AddressNormaliser } from '../customers/address-normaliser';
 import { FieldError, Problem } from '../common/problem';
 import { isLanguageTag, isPlainObject } from '../common/validators';
 import { Db } from '../database/db';
-import type { ReplyTexts } from '../inbound/replies';
-import { defaultKeywordIntent, KeywordIntent, keywordKey, SenderKeywords } from '../inbound/reply-parser';
+import type { ReplyTexts } from './replies';
+import { defaultKeywordIntent, KeywordIntent, keywordKey, SenderKeywords } from './reply-parser';
 import {
   KeywordSetDto, MAX_KEYWORD_LANGUAGES, MAX_KEYWORD_LENGTH, MAX_KEYWORDS_PER_INTENT, MAX_REPLY_LENGTH, PutSenderDto, ReplyTextsDto, SenderDto,
 } from './sender.dto';

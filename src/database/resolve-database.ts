@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded-postgres';
-import { AppConfig } from './app-config';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
+import { AppConfig } from '../config/app-config';
 
 /** With DATABASE_URL, use it; without, start the embedded server and point the config at it. */
 export async function resolveDatabase(config: AppConfig): Promise<{ config: AppConfig; embedded?: EmbeddedDatabase }> {

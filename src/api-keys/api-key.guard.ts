@@ -1,11 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
-import { ApiKeysService } from '../api-keys/api-keys.service';
+import { AuthenticatedRequest, hasScope, PUBLIC_KEY, SCOPES_KEY, Scope } from '../auth/scopes';
 import { Problem } from '../common/problem';
-import { PUBLIC_KEY, Principal, SCOPES_KEY, Scope, hasScope } from './scopes';
-
-export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+import { ApiKeysService } from './api-keys.service';
 
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,512})\s*$/i;
 

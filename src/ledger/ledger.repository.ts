@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Db, ReadSnapshot } from '../database/db';
-import { EXPORT_COLUMNS } from './export-format';
 import { BlockHeader, LedgerRecord, NodeKey, NodeLookup, Stream } from './ledger-format';
 
 export class MissingNodeError extends Error {
@@ -16,12 +15,12 @@ export const US = (column: string) => `to_char(${column} at time zone 'UTC', 'YY
  * An entry's fields as a LedgerRecord, for a consent event `e` or a system event `s` (one of
  * them null), so that the sealer, the verifier and the export read entries the same way.
  */
-const RECORD_COLUMNS = `coalesce(e.id, s.id) is not null as "present",
+export const RECORD_COLUMNS = `coalesce(e.id, s.id) is not null as "present",
   e.customer_id as "customerId", e.address, e.channel, e.channel_group as "channelGroup", e.campaign_id as "campaignId",
   coalesce(e.action, s.type) as action, e.source, coalesce(e.evidence, s.details) as evidence, e.language, e.jurisdiction,
   ${US('e.occurred_at')} as "occurredAt", ${US('coalesce(e.recorded_at, s.recorded_at)')} as "recordedAt", ${US('e.expires_at')} as "expiresAt",
   coalesce(e.recorded_by, s.actor) as "recordedBy", s.subject`;
-const JOIN_EVENTS = (alias: string) => `
+export const JOIN_EVENTS = (alias: string) => `
   left join consent_event e on ${alias}.stream = 'consent' and e.id = ${alias}.event_id
   left join system_event s on ${alias}.stream = 'system' and s.id = ${alias}.event_id`;
 
@@ -35,50 +34,6 @@ export type QueuedRecord = Omit<StoredRecord, 'seq' | 'block' | 'salt' | 'commit
 export const LEDGER_ENTRIES = (where: string) => `
   select l.seq::text, l.block_no::text as block, l.stream, l.event_id::text as "eventId", l.salt, l.commitment, l.leaf_hash as "leafHash",
          ${RECORD_COLUMNS}
-    from ledger_leaf l ${JOIN_EVENTS('l')}
-   where ${where}
-   order by l.seq`;
-
-/**
- * The export's rows, formatted by PostgreSQL (a million rows would otherwise spend most of
- * their time being parsed into objects and serialised again in Node): each line without its
- * last field (`proof`), which the export appends. Fields as in export-format.ts; the verifier
- * reads them back with any JSON or CSV parser.
- */
-/**
- * Per field: its SQL, and whether its text is safe to write as is (digits, hex, the fixed
- * timestamp format, 'consent'/'system': no quote, comma, backslash or line break can occur).
- * Everything else is escaped (to_json for NDJSON; always quoted for CSV, quotes doubled).
- * Concatenation costs about half of json_build_object, which dominated a large export.
- */
-const SQL_OF: Record<Exclude<(typeof EXPORT_COLUMNS)[number], 'proof'>, { sql: string; safe?: true; json?: true }> = {
-  seq: { sql: 'l.seq::text', safe: true }, block: { sql: 'l.block_no::text', safe: true }, stream: { sql: 'l.stream', safe: true },
-  eventId: { sql: 'l.event_id::text', safe: true }, customerId: { sql: 'e.customer_id' }, address: { sql: 'e.address' },
-  channel: { sql: 'e.channel' }, channelGroup: { sql: 'e.channel_group' }, campaignId: { sql: 'e.campaign_id' },
-  action: { sql: 'coalesce(e.action, s.type)' }, source: { sql: 'e.source' }, evidence: { sql: 'coalesce(e.evidence, s.details)::text', json: true },
-  language: { sql: 'e.language' }, jurisdiction: { sql: 'e.jurisdiction' }, occurredAt: { sql: US('e.occurred_at'), safe: true },
-  recordedAt: { sql: US('coalesce(e.recorded_at, s.recorded_at)'), safe: true }, expiresAt: { sql: US('e.expires_at'), safe: true },
-  recordedBy: { sql: 'coalesce(e.recorded_by, s.actor)' }, subject: { sql: 's.subject' }, salt: { sql: 'l.salt::text', safe: true },
-  commitment: { sql: 'l.commitment::text', safe: true }, leafHash: { sql: 'l.leaf_hash::text', safe: true },
-};
-/** In the file's column order, proof (last) excepted. */
-const LINE_FIELDS = EXPORT_COLUMNS.filter((c) => c !== 'proof').map((c) => [c, SQL_OF[c as keyof typeof SQL_OF]] as const);
-const JSON_VALUE = (f: { sql: string; safe?: true; json?: true }) =>
-  f.json ? f.sql : f.safe ? `coalesce('"' || ${f.sql} || '"', 'null')` : `coalesce(to_json(${f.sql})::text, 'null')`;
-const CSV_VALUE = (f: { sql: string; safe?: true; json?: true }) =>
-  f.safe ? `coalesce(${f.sql}, '')` : `coalesce('"' || replace(${f.sql}, '"', '""') || '"', '')`;
-const LINE = {
-  ndjson: `'{' || ${LINE_FIELDS.map(([k, f], i) => `'${i ? ',' : ''}"${k}":' || ${JSON_VALUE(f)}`).join(' || ')} || '}'`,
-  csv: LINE_FIELDS.map(([, f]) => CSV_VALUE(f)).join(` || ',' || `),
-};
-export interface LedgerLine {
-  seq: string;
-  block: string;
-  present: boolean;
-  line: string;
-}
-export const LEDGER_LINES = (format: 'ndjson' | 'csv', where: string) => `
-  select l.seq::text, l.block_no::text as block, coalesce(e.id, s.id) is not null as present, ${LINE[format]} as line
     from ledger_leaf l ${JOIN_EVENTS('l')}
    where ${where}
    order by l.seq`;
@@ -206,6 +161,22 @@ export class LedgerRepository {
        limit 1`,
     );
     return row ?? null;
+  }
+
+  /** A system entry (who did or read what): sealed like any event; joins the caller's transaction. */
+  async insertSystemEvent(type: string, actor: string, subject: string | null, details: Record<string, unknown>): Promise<string> {
+    const [row] = await this.db.query<{ id: string }>(
+      `insert into system_event (type, actor, subject, details) values ($1, $2, $3, $4) returning id::text`,
+      [type, actor, subject, details],
+    );
+    return row.id;
+  }
+
+  /** The pseudonym key kept in the database: `candidate` if none was kept yet, else the one kept (every replica gets the same). */
+  async keptPseudonymKey(candidate: string): Promise<string> {
+    await this.db.query(`insert into service_secret (name, value) values ('pseudonym-key', $1) on conflict (name) do nothing`, [candidate]);
+    const [row] = await this.db.query<{ value: string }>(`select value from service_secret where name = 'pseudonym-key'`);
+    return row.value;
   }
 
   async leafHashes(snapshot: ReadSnapshot, blockNo: string): Promise<string[]> {

@@ -1,0 +1,10 @@
+/** The vocabulary of the consent event store: the actions the ledger holds, and where they come from. */
+
+/** Events that state where consent stands; the newest covering one decides (with the campaign's policy). */
+export const CONSENT_STATE_ACTIONS = ['opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired'] as const;
+/** Every action the ledger holds: consent actions, and facts recorded by the service itself. */
+export const EVENT_ACTIONS = [...CONSENT_STATE_ACTIONS, 'service_window', 'reconfirmation_requested', 'preferences_changed', 'message_sent'] as const;
+export const CONSENT_SOURCES = ['web_form', 'api', 'keyword', 'import', 'verbal', 'conversation', 'agent'] as const;
+export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+/** `system`: recorded by the service itself (sweeps); not accepted from clients. */
+export const EVENT_SOURCES = [...CONSENT_SOURCES, 'system'] as const;
