@@ -5,7 +5,7 @@ import { Principal, SCOPES, Scope } from '../auth/scopes';
 import { Problem } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SystemEvents } from '../ledger/system-events';
-import { Db } from '../database/db';
+import { Transactions } from '../database/transactions';
 import { ApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { ApiKeyRow, ApiKeysRepository } from './api-keys.repository';
 
@@ -52,7 +52,7 @@ export class ApiKeysService {
 
   constructor(
     private readonly repository: ApiKeysRepository,
-    private readonly db: Db,
+    private readonly transactions: Transactions,
     private readonly systemEvents: SystemEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -89,7 +89,7 @@ export class ApiKeysService {
   async create(name: string, scopes: Scope[], createdBy: Principal): Promise<CreatedApiKeyDto> {
     const secret = `csk_${randomBytes(24).toString('base64url')}`;
     // The key and its ledger record commit together (never the secret or its hash).
-    const row = await this.db.transaction(async () => {
+    const row = await this.transactions.run(async () => {
       const inserted = await this.repository.insert({
         name,
         prefix: secret.slice(0, 12),
@@ -109,7 +109,7 @@ export class ApiKeysService {
   }
 
   async revoke(id: string, by: Principal): Promise<void> {
-    const revoked = await this.db.transaction(async () => {
+    const revoked = await this.transactions.run(async () => {
       const row = await this.repository.revoke(id);
       if (row) await this.systemEvents.record('api_key.revoked', by.actor, `api_key:${id}`, { name: row.name });
       return row;

@@ -4,7 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Principal } from '../auth/scopes';
 import { AddressNormaliser } from '../customers/address-normaliser';
 import { Problem } from '../common/problem';
-import { Db, ReadSnapshot } from '../database/db';
+import { Transactions, ReadSnapshot } from '../database/transactions';
 import { AuditEventsQuery, AuditExportQuery, AuditFilterQuery, LedgerPageDto } from './audit.dto';
 import { AuditRepository, EntryFilter, ExportSelection } from './audit.repository';
 import { CSV_HEADER, ExportMode, ExportProof } from './export-format';
@@ -43,7 +43,7 @@ export class AuditService {
   private readonly logger = new Logger('Audit');
 
   constructor(
-    private readonly db: Db,
+    private readonly transactions: Transactions,
     private readonly audit: AuditRepository,
     private readonly ledger: LedgerService,
     private readonly ledgerRepository: LedgerRepository,
@@ -77,7 +77,7 @@ export class AuditService {
     this.checkRange(q);
     const limit = q.limit ?? 100;
     const filter = this.entryFilter(q);
-    const rows = await this.db.transaction(async () => {
+    const rows = await this.transactions.run(async () => {
       await this.systemEvents.record('audit.read', principal.actor, null, { filter: this.recordedFilter(q), cursor: q.cursor ?? null, limit });
       return this.audit.entriesPage(filter, q.cursor ?? '0', limit + 1);
     });
@@ -103,11 +103,11 @@ export class AuditService {
     await this.ledger.sealPending().catch((error: Error) => this.logger.warn(`seal before export failed: ${error.message}`));
     const id = randomUUID();
     const filter = this.recordedFilter(q);
-    await this.db.transaction(async () => {
+    await this.transactions.run(async () => {
       await this.audit.recordExport(id, principal.actor, format, { ...filter, mode });
       await this.systemEvents.record('audit.exported', principal.actor, `export:${id}`, { format, mode, filter });
     });
-    const snapshot = await this.db.snapshot();
+    const snapshot = await this.transactions.snapshot();
     try {
       const plan = await this.plan(snapshot, { ...q, format }, mode, entryFilter);
       // One chunk (EXPORT_BATCH rows) buffered at a time: memory stays flat whatever the size.

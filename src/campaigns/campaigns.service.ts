@@ -3,7 +3,7 @@ import { SystemEvents } from '../ledger/system-events';
 import { Principal } from '../auth/scopes';
 import { Channel } from '../common/channels';
 import { Problem } from '../common/problem';
-import { Db } from '../database/db';
+import { Transactions } from '../database/transactions';
 import { CampaignDto, Purpose, PutCampaignDto } from './campaign.dto';
 import { CampaignRow, CampaignsRepository } from './campaigns.repository';
 
@@ -33,7 +33,7 @@ function recorded(row: CampaignRow): Omit<CampaignDto, 'createdAt' | 'updatedAt'
 export class CampaignsService {
   constructor(
     private readonly repository: CampaignsRepository,
-    private readonly db: Db,
+    private readonly transactions: Transactions,
     private readonly systemEvents: SystemEvents,
   ) {}
 
@@ -41,7 +41,7 @@ export class CampaignsService {
     if (body.reconfirmGrace !== undefined && body.reconfirmEvery === undefined) {
       throw Problem.field('reconfirmGrace', 'needs reconfirmEvery: a grace period follows a re-confirmation due date');
     }
-    return this.db.transaction(async () => {
+    return this.transactions.run(async () => {
       const before = await this.repository.findForUpdate(id);
       const { row, created } = await this.repository.upsert({
         id,

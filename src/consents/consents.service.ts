@@ -11,7 +11,7 @@ import { Problem } from '../common/problem';
 import { notInFuture, parseInstant } from '../common/validators';
 import { CustomersRepository } from '../customers/customers.repository';
 import { CustomersService } from '../customers/customers.service';
-import { Db } from '../database/db';
+import { Transactions } from '../database/transactions';
 import { DecisionsService } from '../decisions/decisions.service';
 import { ConsentStateDto, ConsentStateQuery, HistoryPageDto, RecordConsentDto, RecordedConsentDto } from './consent.dto';
 import { toEventDto } from '../events/consent-event.dto';
@@ -78,7 +78,7 @@ export class ConsentsService {
     private readonly customersService: CustomersService,
     private readonly campaigns: CampaignsService,
     private readonly addresses: AddressNormaliser,
-    private readonly db: Db,
+    private readonly transactions: Transactions,
     private readonly decisions: DecisionsService,
     private readonly pseudonyms: Pseudonyms,
     private readonly systemEvents: SystemEvents,
@@ -123,7 +123,7 @@ export class ConsentsService {
       this.metrics.events.inc({ action: row.action, source: row.source });
       return { event: toEventDto(row), state: states.map(toStateDto) };
     };
-    return dto.action === 'confirm' ? this.db.transaction(work) : work();
+    return dto.action === 'confirm' ? this.transactions.run(work) : work();
   }
 
   /**
@@ -169,7 +169,7 @@ export class ConsentsService {
   async history(customerId: string, cursor: string | undefined, limit: number | undefined, by: Principal): Promise<HistoryPageDto> {
     limit ??= 50;
     await this.customersService.require(customerId);
-    const rows = await this.db.transaction(async () => {
+    const rows = await this.transactions.run(async () => {
       await this.systemEvents.record('history.read', by.actor, this.pseudonyms.customerRef(customerId), { cursor: cursor ?? null, limit });
       return this.events.findHistoryPage(customerId, cursor ?? null, limit! + 1);
     });

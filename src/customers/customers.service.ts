@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AddressNormaliser } from './address-normaliser';
 import { Channel, channelGroup } from '../common/channels';
 import { Problem } from '../common/problem';
-import { Db } from '../database/db';
+import { Transactions } from '../database/transactions';
 import { CustomerDto, PutCustomerDto } from './customer.dto';
 import { ContactPointRow, CustomerRow, CustomersRepository } from './customers.repository';
 
@@ -23,7 +23,7 @@ export class CustomersService {
   constructor(
     private readonly repository: CustomersRepository,
     private readonly addresses: AddressNormaliser,
-    private readonly db: Db,
+    private readonly transactions: Transactions,
     private readonly pseudonyms: Pseudonyms,
   ) {}
 
@@ -40,7 +40,7 @@ export class CustomersService {
       if (seen.has(key)) throw Problem.field(`contactPoints.${i}`, `repeats contactPoints.${seen.get(key)}`);
       seen.set(key, i);
     });
-    return this.db.transaction(async () => {
+    return this.transactions.run(async () => {
       const { row, created } = await this.repository.upsert({ id, timezone: body.timezone ?? null, locale: body.locale ?? null });
       const owners = await this.repository.findContactPointOwners(points);
       const taken = owners.filter((o) => o.customer_id !== id);

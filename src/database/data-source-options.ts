@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { ENTITIES } from '../entities';
 
 /**
  * Migrations live in `migrations/` at the project root as TypeScript; the build compiles

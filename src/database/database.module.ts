@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { dataSourceOptions, EntityList } from './data-source-options';
 import { Db } from './db';
+import { Transactions } from './transactions';
 import { runMigrationsLocked } from './migrator';
 
 /** Connects when the application initialises (never merely when it is constructed, so the
@@ -50,9 +51,10 @@ export class DatabaseModule {
             ),
         },
         Db,
+        Transactions,
         DatabaseLifecycle,
       ],
-      exports: [DataSource, Db],
+      exports: [DataSource, Db, Transactions],
     };
   }
 }

@@ -9,7 +9,7 @@ import { Problem } from '../common/problem';
 import { parseInstant } from '../common/validators';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AddressNormaliser } from '../customers/address-normaliser';
-import { Db } from '../database/db';
+import { Transactions } from '../database/transactions';
 import { Pseudonyms } from '../ledger/pseudonyms';
 import { Metrics } from '../metrics/metrics';
 import { SendsRepository } from '../preferences/sends.repository';
@@ -50,7 +50,7 @@ export class DecisionsService {
     private readonly addresses: AddressNormaliser,
     private readonly sends: SendsRepository,
     private readonly campaigns: CampaignsRepository,
-    private readonly db: Db,
+    private readonly transactions: Transactions,
     private readonly pseudonyms: Pseudonyms,
     private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -120,7 +120,7 @@ export class DecisionsService {
     const decisionId = randomUUID();
     const decide = () => this.decide(dto.channel, dto.campaignId, at, [recipient]);
     const decision = dto.reserve
-      ? await this.db.transaction(async () => {
+      ? await this.transactions.run(async () => {
           // One reservation at a time per recipient: the count below sees every one made before.
           await this.sends.lockRecipient(recipient, channelGroup(dto.channel));
           const { decisions: [d], purpose } = await decide();

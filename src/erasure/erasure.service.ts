@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/scopes';
 import { Problem } from '../common/problem';
-import { Db } from '../database/db';
+import { Transactions } from '../database/transactions';
 import { ErasureResultDto } from './erasure.dto';
 import { ErasureRepository } from './erasure.repository';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -26,7 +26,7 @@ import { SystemEvents } from '../ledger/system-events';
 @Injectable()
 export class ErasureService {
   constructor(
-    private readonly db: Db,
+    private readonly transactions: Transactions,
     private readonly erasure: ErasureRepository,
     private readonly ledger: LedgerRepository,
     private readonly pseudonyms: Pseudonyms,
@@ -35,7 +35,7 @@ export class ErasureService {
 
   async erase(customerId: string, reason: string | undefined, by: Principal): Promise<ErasureResultDto> {
     const pseudonym = this.pseudonyms.erasedCustomerId(customerId);
-    return this.db.transaction(async () => {
+    return this.transactions.run(async () => {
       // A sealer reading these events right now would seal them with salts that the update
       // below cannot see: wait for it (erasures are rare; writers never take this lock).
       await this.ledger.waitSealLock();

@@ -4,7 +4,7 @@ import { Public } from '../auth/scopes';
 import { withDeadline } from '../common/deadline';
 import { Problem } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Db } from '../database/db';
+import { Transactions } from '../database/transactions';
 
 class HealthDto {
   status: 'ok';
@@ -15,7 +15,7 @@ class HealthDto {
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly db: Db,
+    private readonly transactions: Transactions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -33,7 +33,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'The database does not answer.' })
   async ready(): Promise<HealthDto> {
     const unavailable = () => Problem.unavailable('The database does not answer.', 5);
-    await withDeadline(this.db.ping(), this.config.requestTimeoutMs, unavailable).catch(() => {
+    await withDeadline(this.transactions.ping(), this.config.requestTimeoutMs, unavailable).catch(() => {
       throw unavailable();
     });
     return { status: 'ok' };

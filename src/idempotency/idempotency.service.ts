@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/scopes';
 import { Problem } from '../common/problem';
-import { Db } from '../database/db';
+import { Transactions } from '../database/transactions';
 import { IdempotencyRepository } from './idempotency.repository';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -35,7 +35,7 @@ function canonical(value: unknown): string {
 @Injectable()
 export class IdempotencyService {
   constructor(
-    private readonly db: Db,
+    private readonly transactions: Transactions,
     private readonly records: IdempotencyRepository,
   ) {}
 
@@ -55,7 +55,7 @@ export class IdempotencyService {
     const raw = idempotencyKeyOf(request.headers)!;
     const principal = request.principal!.id;
     const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${canonical(request.body)}`).digest('hex');
-    return this.db.transaction(async () => {
+    return this.transactions.run(async () => {
       await this.records.lockKey(principal, raw);
       const previous = await this.records.find(principal, raw);
       if (previous) {

@@ -13,7 +13,7 @@ import { notInFuture, parseInstant } from '../common/validators';
 import { isPlainValidConsent, RecordConsentDto } from '../consents/consent.dto';
 import { ConsentEventsRepository, NewConsentEvent } from '../events/consent-events.repository';
 import { eventOf, optInAction } from '../consents/consents.service';
-import { Db } from '../database/db';
+import { Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { ImportFormat, importRecords, ImportRecord, MalformedImport } from './import-reader';
 import { ImportOptions, ImportRejection, ImportRow, ImportsRepository } from './imports.repository';
@@ -68,7 +68,7 @@ export class ImportsService {
     private readonly campaigns: CampaignsRepository,
     private readonly addresses: AddressNormaliser,
     private readonly pseudonyms: Pseudonyms,
-    private readonly db: Db,
+    private readonly transactions: Transactions,
     private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -220,7 +220,7 @@ export class ImportsService {
   }
 
   private async commit(row: ImportRow, chunk: Chunk, from: number, to: number, prefixHash: string, principal: Principal): Promise<void> {
-    await this.db.transaction(async () => {
+    await this.transactions.run(async () => {
       const { written, refused } = chunk.events.length ? await this.events.recordMany(chunk.events, 'import', principal.actor) : { written: 0, refused: [] };
       const rejections = [...chunk.rejections];
       for (const i of refused) {

@@ -12,11 +12,8 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { InboundMessageDto, InboundResultDto, MAX_INBOUND_BODY } from './inbound.dto';
 import { InboundService, ProviderOptOutType } from './inbound.service';
-import { FormParams, isValidTwilioSignature } from './twilio-signature';
+import { FormParams, isValidTwilioSignature, TWILIO_WEBHOOK_PATH } from './twilio-signature';
 
-export const TWILIO_WEBHOOK_PATH = '/v1/inbound/twilio';
-/** Twilio's bodies are small; anything larger is not Twilio. */
-export const TWILIO_BODY_LIMIT = 64 * 1024;
 
 /** Twilio writes the channel as a prefix of the address: `whatsapp:+1...`, `rcs:+1...`, `messenger:123`. */
 const TWILIO_CHANNELS: Record<string, Channel> = { whatsapp: 'whatsapp', rcs: 'rcs', messenger: 'messenger', sms: 'sms', mms: 'mms' };

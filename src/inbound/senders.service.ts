@@ -4,7 +4,7 @@ import { Principal } from '../auth/scopes';
 import { AddressNormaliser } from '../customers/address-normaliser';
 import { FieldError, Problem } from '../common/problem';
 import { isLanguageTag, isPlainObject } from '../common/validators';
-import { Db } from '../database/db';
+import { Transactions } from '../database/transactions';
 import type { ReplyTexts } from './replies';
 import { defaultKeywordIntent, KeywordIntent, keywordKey, SenderKeywords } from './reply-parser';
 import {
@@ -78,7 +78,7 @@ export class SendersService {
   constructor(
     private readonly repository: SendersRepository,
     private readonly addresses: AddressNormaliser,
-    private readonly db: Db,
+    private readonly transactions: Transactions,
     private readonly systemEvents: SystemEvents,
   ) {}
 
@@ -86,7 +86,7 @@ export class SendersService {
     const address = this.addresses.sender(rawAddress, 'address');
     const keywords = this.checkKeywords(dto.keywords ?? {});
     const replies = this.checkReplies(dto.replies ?? {});
-    return this.db.transaction(async () => {
+    return this.transactions.run(async () => {
       const missing = await this.repository.missingCampaigns(dto.campaignIds);
       if (missing.length) {
         throw Problem.unprocessable(
@@ -117,7 +117,7 @@ export class SendersService {
 
   async delete(rawAddress: string, by: Principal): Promise<void> {
     const address = this.addresses.sender(rawAddress, 'address');
-    await this.db.transaction(async () => {
+    await this.transactions.run(async () => {
       const deleted = await this.repository.delete(address);
       if (!deleted) throw Problem.notFound('SENDER.NOT_FOUND', `No sender is configured for "${address}".`);
       await this.systemEvents.recordChange('sender.deleted', by.actor, `sender:${address}`, recorded(deleted), null);

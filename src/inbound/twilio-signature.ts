@@ -5,6 +5,11 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+/** Where Twilio posts inbound messages (the only route that takes form bodies). */
+export const TWILIO_WEBHOOK_PATH = '/v1/inbound/twilio';
+/** Twilio's bodies are small; anything larger is not Twilio. */
+export const TWILIO_BODY_LIMIT = 64 * 1024;
+
 export type FormParams = Record<string, string | string[]>;
 
 export function twilioSignature(authToken: string, url: string, params: FormParams): string {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Db, ReadSnapshot } from '../database/db';
+import { Transactions, ReadSnapshot } from '../database/transactions';
 import {
   BlockHeader, ERASED_PREFIX, MerkleTree, ZERO_HASH, blockHash, checkChain, commitment, entryProblem, leafHash, newSalt, treeSizeOf, nodesRead, nodesToAdd,
   treeHash, treePath,
@@ -69,7 +69,7 @@ export class LedgerService {
   private readonly logger = new Logger('Ledger');
 
   constructor(
-    private readonly db: Db,
+    private readonly transactions: Transactions,
     private readonly ledger: LedgerRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -79,7 +79,7 @@ export class LedgerService {
     let blocks = 0;
     let events = 0;
     for (; blocks < maxBlocks; blocks++) {
-      const sealed = await this.db.transaction(() => this.sealOne());
+      const sealed = await this.transactions.run(() => this.sealOne());
       if (sealed === null) break;
       events += sealed;
       if (sealed < this.config.sealBatchSize) {
@@ -154,7 +154,7 @@ export class LedgerService {
    */
   async verify(range: { fromBlock?: number; toBlock?: number; known?: { blocks: number; ledgerRoot: string } } = {}): Promise<VerifyResult> {
     const { pending, oldestPendingAt } = await this.ledger.head();
-    const snapshot = await this.db.snapshot();
+    const snapshot = await this.transactions.snapshot();
     let events = 0;
     let blocks = 0;
     let head = headOf(null, new MerkleTree([]).root, pending, oldestPendingAt);

@@ -7,7 +7,7 @@ import { FieldError, Problem } from '../common/problem';
 import { PURPOSES } from '../campaigns/campaign.dto';
 import { ConsentEventsRepository } from '../events/consent-events.repository';
 import { CustomersService } from '../customers/customers.service';
-import { Db } from '../database/db';
+import { Transactions } from '../database/transactions';
 import { parseClock } from '../jurisdictions/local-time';
 import { PreferencesDto, PutPreferencesDto } from './preferences.dto';
 import { PreferenceRow, PreferencesRepository } from './preferences.repository';
@@ -34,7 +34,7 @@ export class PreferencesService {
     private readonly repository: PreferencesRepository,
     private readonly customers: CustomersService,
     private readonly events: ConsentEventsRepository,
-    private readonly db: Db,
+    private readonly transactions: Transactions,
   ) {}
 
   async get(customerId: string): Promise<PreferencesDto> {
@@ -51,7 +51,7 @@ export class PreferencesService {
       if (start === undefined || end === undefined) throw Problem.field('quietHours', 'start and end must be times between 00:00 and 24:00');
       if (start === end) throw Problem.field('quietHours.end', 'must differ from start');
     }
-    return this.db.transaction(async () => {
+    return this.transactions.run(async () => {
       await this.customers.require(customerId);
       const row = await this.repository.upsert({
         customer_id: customerId,

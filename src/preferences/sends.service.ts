@@ -7,7 +7,7 @@ import { Problem } from '../common/problem';
 import { notInFuture, parseInstant } from '../common/validators';
 import { ConsentEventsRepository } from '../events/consent-events.repository';
 import { CustomersRepository } from '../customers/customers.repository';
-import { Db } from '../database/db';
+import { Transactions } from '../database/transactions';
 import { RecordSendDto, SendDto } from './sends.dto';
 import { SendRow, SendsRepository } from './sends.repository';
 
@@ -31,7 +31,7 @@ export class SendsService {
     private readonly customers: CustomersRepository,
     private readonly events: ConsentEventsRepository,
     private readonly addresses: AddressNormaliser,
-    private readonly db: Db,
+    private readonly transactions: Transactions,
   ) {}
 
   async record(dto: RecordSendDto, principal: Principal): Promise<{ send: SendDto; created: boolean }> {
@@ -39,7 +39,7 @@ export class SendsService {
     const address = dto.address === undefined ? null : this.addresses.normalise(dto.channel, dto.address, 'address');
     const sentAt = notInFuture(parseInstant(dto.sentAt)!, 'sentAt');
     const group = channelGroup(dto.channel);
-    return this.db.transaction(async () => {
+    return this.transactions.run(async () => {
       const campaign = await this.campaigns.require(dto.campaignId);
       if (dto.customerId !== undefined) await this.customers.ensureExists(dto.customerId);
       const owners = dto.customerId === undefined && address ? await this.customers.findOwnerIds(group, address) : [];

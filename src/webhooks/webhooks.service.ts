@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SystemEvents } from '../ledger/system-events';
 import { Principal } from '../auth/scopes';
-import { Db } from '../database/db';
+import { Transactions } from '../database/transactions';
 import { addDuration } from '../common/duration';
 import { Problem } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -67,7 +67,7 @@ export class WebhooksService {
 
   constructor(
     private readonly repository: WebhooksRepository,
-    private readonly db: Db,
+    private readonly transactions: Transactions,
     private readonly systemEvents: SystemEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -85,7 +85,7 @@ export class WebhooksService {
       }
       throw error;
     }
-    const row = await this.db.transaction(async () => {
+    const row = await this.transactions.run(async () => {
       const created = await this.repository.createEndpoint({ id: randomUUID(), url: dto.url, events: dto.events, secret: newWebhookSecret(), created_by: principal.actor });
       await this.systemEvents.recordChange('webhook_endpoint.created', principal.actor, `webhook_endpoint:${created.id}`, null, recorded(created));
       return created;
@@ -104,7 +104,7 @@ export class WebhooksService {
   }
 
   async delete(id: string, by: Principal): Promise<void> {
-    await this.db.transaction(async () => {
+    await this.transactions.run(async () => {
       const deleted = await this.repository.deleteEndpoint(id);
       if (!deleted) throw Problem.notFound('WEBHOOK_ENDPOINT.NOT_FOUND', `No webhook endpoint has id ${id}.`);
       await this.systemEvents.recordChange('webhook_endpoint.deleted', by.actor, `webhook_endpoint:${id}`, recorded(deleted), null);
