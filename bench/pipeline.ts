@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { createApp } from '../src/app.setup';
 import { loadConfig } from '../src/config/app-config';
 
-(async () => {
+void (async () => {
   const app = await createApp(loadConfig({ ...process.env, LOG_LEVEL: 'error', ADMIN_API_KEY: 'bench-admin-key-0123456789abcdef' }), { schedule: false, logger: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -24,8 +24,7 @@ import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { twilioSignature } from '../src/inbound/twilio-signature';
 import { freePort } from '../test/support/free-port';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon');
+import autocannon from 'autocannon';
 
 const ROOT = resolve(__dirname, '..');
 const YARDSTICK = resolve(ROOT, '..', 'shared', 'bench', 'yardstick.mjs');
@@ -70,17 +69,21 @@ function spawnAndWait(cmd: string, args: string[], env: Record<string, string>, 
     let out = '';
     let done = false;
     const succeed = () => {
-      if (!done) (done = true), res(child);
+      if (done) return;
+      done = true;
+      res(child);
     };
     const onData = (d: Buffer) => {
       if (done) process.stderr.write(d); // warnings and errors once running (LOG_LEVEL=warn)
       out += d.toString();
       if (ready instanceof RegExp && ready.test(out)) succeed();
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('exit', (code, signal) => {
-      if (!done) (done = true), rej(new Error(`${cmd} ${args.join(' ')} exited ${code ?? signal}:\n${out.slice(-2000)}`));
+      if (done) return;
+      done = true;
+      rej(new Error(`${cmd} ${args.join(' ')} exited ${code ?? signal}:\n${out.slice(-2000)}`));
     });
     if (typeof ready === 'string') {
       const poll = async () => {
@@ -108,7 +111,7 @@ async function seed(url: string): Promise<void> {
   const sql = new Client({ connectionString: url });
   await sql.connect();
   try {
-    const { rows } = await sql.query(`select count(*)::int as n from consent_event`);
+    const { rows } = await sql.query<{ n: number }>(`select count(*)::int as n from consent_event`);
     if (rows[0].n >= ROWS) return;
     console.log(`seeding ${ROWS.toLocaleString()} consent events...`);
     const started = Date.now();
@@ -193,7 +196,7 @@ async function load(url: string, options: { connections: number; bodies: string[
     connections: options.connections,
     duration: SECONDS,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${url.includes('/decide') ? 'yardstick' : KEY}` },
-    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: options.bodies[n++ % options.bodies.length] }) }],
+    requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: options.bodies[n++ % options.bodies.length] }) }],
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
@@ -210,7 +213,7 @@ async function loadWebhooks(base: string, connections: number, round: number): P
     connections,
     duration: SECONDS,
     requests: [{
-      setupRequest: (req: Record<string, unknown>) => {
+      setupRequest: (req: autocannon.Request) => {
         const i = n++;
         return { ...req, ...twilioWebhook(base, `SMr${round}n${i}`, realNumber(2 + (round % 7), i), i % 2 ? 'STOP' : 'Stop please') };
       },
@@ -275,7 +278,7 @@ async function writesWithSealing(base: string): Promise<{ rps: number; p50: numb
     duration: WRITE_SECONDS,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
     requests: [{
-      setupRequest: (req: Record<string, unknown>) => {
+      setupRequest: (req: autocannon.Request) => {
         const i = n++;
         return {
           ...req,
@@ -312,7 +315,7 @@ async function mixedLoad(base: string, seconds: number, rate: number, bodies: st
     duration: seconds,
     ...(rate > 0 ? { overallRate: rate } : {}),
     requests: [{
-      setupRequest: (req: Record<string, unknown>) => {
+      setupRequest: (req: autocannon.Request) => {
         const i = n++;
         const slot = i % 100;
         if (slot < 90) return { ...req, method: 'POST', path: '/v1/decisions', headers: json, body: bodies[i % bodies.length] };
@@ -362,7 +365,7 @@ async function sealSeeded(url: string, base: string, pid: number): Promise<{ eve
     const started = Date.now();
     for (;;) {
       await fetch(`${base}/v1/admin/jobs/seal/run`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` } });
-      const { rows } = await sql.query(`select count(*)::int as n from seal_queue`);
+      const { rows } = await sql.query<{ n: number }>(`select count(*)::int as n from seal_queue`);
       if (rows[0].n === 0) break;
     }
     return { events: rowCount ?? 0, seconds: (Date.now() - started) / 1000, rssBefore, rssPeak };

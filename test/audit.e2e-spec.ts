@@ -212,7 +212,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
     return { code: 0, out: JSON.parse(stdout), err: stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
-    let out: Record<string, unknown> | null = null;
+    let out: Record<string, unknown> | null;
     try {
       out = JSON.parse(e.stdout);
     } catch {
@@ -300,14 +300,14 @@ describe('audit export', () => {
     const res = await t.get('/v1/audit/export?format=csv');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
-    const records = parseCsv(res.text, { columns: true, relax_quotes: false, skip_empty_lines: true }) as Record<string, string>[];
+    const records = parseCsv<Record<string, string>>(res.text, { columns: true, relax_quotes: false, skip_empty_lines: true });
     const rows = records.map(rowFromFields);
     expectRoundTrip(rows, await stored());
     const link = String(res.headers.link).match(/^<([^>]+)>; rel="proof"$/)![1];
     const proof = (await t.get(link)).body as ExportProof;
     expect(check(rows, proof)).toMatchObject({ ok: true, complete: true });
     // Recorded: who exported, when, which filter.
-    const { rows: recorded } = await t.sql.query(`select actor, details from system_event where type = 'audit.exported' and subject = $1`, [`export:${res.headers['x-export-id']}`]);
+    const { rows: recorded } = await t.sql.query(`select actor, details from system_event where type = 'audit.exported' and subject = $1`, [`export:${String(res.headers['x-export-id'])}`]);
     expect(recorded).toEqual([{ actor: 'admin', details: { format: 'csv', mode: 'blocks', filter: { format: 'csv' } } }]);
   }, 120_000);
 

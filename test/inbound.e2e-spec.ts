@@ -262,7 +262,7 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
         ['From', { MessageSid: 'SMx4', From: 'pigeon:+14155550100', To: SENDER, Body: 'STOP' }],
       ])('a signed request with a bad or missing %s', async (field, p) => {
         const before = await snapshotCounts(t);
-        const res = await twilioPost(p as Record<string, string>);
+        const res = await twilioPost(p);
         expectProblem(res, 400, field);
         expect(await snapshotCounts(t)).toEqual(before);
       });

@@ -250,7 +250,7 @@ describe('consent that renews or lapses', () => {
 /** Standard Webhooks verification, written from the specification (not with the service's code). */
 function verify(secret: string, headers: IncomingMessage['headers'], body: string): boolean {
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  const expected = createHmac('sha256', key).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`).digest('base64');
+  const expected = createHmac('sha256', key).update(`${String(headers['webhook-id'])}.${String(headers['webhook-timestamp'])}.${body}`).digest('base64');
   return String(headers['webhook-signature']).split(' ').some((s) => s === `v1,${expected}`);
 }
 

@@ -19,7 +19,7 @@ describe('structured logs', () => {
   async function session(env: Record<string, string>): Promise<{ capture: Capture; requestIds: string[]; key: string }> {
     let result: { capture: Capture; requestIds: string[]; key: string } | undefined;
     await jest.isolateModulesAsync(async () => {
-      result = await sessionWith((await import('./support/test-app')) as typeof Support, env);
+      result = await sessionWith((await import('./support/test-app')), env);
     });
     return result!;
   }

@@ -3,7 +3,6 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { CHANNELS, Channel, MAX_ADDRESS_LENGTH } from '../common/channels';
 import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
-import { OptionalBody } from '../common/validation';
 import { IsInstant, IsPageCursor } from '../common/validators';
 import { EVENT_ACTIONS } from '../events/consent-event.dto';
 import { SYSTEM_EVENT_TYPES } from '../ledger/system-events';
@@ -38,7 +37,7 @@ export class AuditFilterQuery {
 
   @ApiPropertyOptional({ description: `Comma-separated entry types: ${ENTRY_TYPES.join(', ')}.`, type: String })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((t) => t.trim()) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((t) => t.trim()) : value))
   @ArrayMaxSize(ENTRY_TYPES.length)
   @IsIn(ENTRY_TYPES, { each: true, message: `types must be a comma-separated list of: ${ENTRY_TYPES.join(', ')}` })
   types?: string[];

@@ -56,7 +56,7 @@ const SQL_OF: Record<Exclude<(typeof EXPORT_COLUMNS)[number], 'proof'>, { sql: s
   commitment: { sql: 'l.commitment::text', safe: true }, leafHash: { sql: 'l.leaf_hash::text', safe: true },
 };
 /** In the file's column order, proof (last) excepted. */
-const LINE_FIELDS = EXPORT_COLUMNS.filter((c) => c !== 'proof').map((c) => [c, SQL_OF[c as keyof typeof SQL_OF]] as const);
+const LINE_FIELDS = EXPORT_COLUMNS.filter((c) => c !== 'proof').map((c) => [c, SQL_OF[c]] as const);
 const JSON_VALUE = (f: { sql: string; safe?: true; json?: true }) =>
   f.json ? f.sql : f.safe ? `coalesce('"' || ${f.sql} || '"', 'null')` : `coalesce(to_json(${f.sql})::text, 'null')`;
 const CSV_VALUE = (f: { sql: string; safe?: true; json?: true }) =>

@@ -49,7 +49,8 @@ export const CSV_HEADER = `${EXPORT_COLUMNS.join(',')}\r\n`;
 export function rowFromFields(f: Record<string, unknown>): ExportRow {
   const str = (k: string): string | null => {
     const v = f[k];
-    return v === undefined || v === null || v === '' ? null : String(v);
+    if (v === undefined || v === null || v === '') return null;
+    return typeof v === 'string' ? v : JSON.stringify(v);
   };
   const evidence = typeof f.evidence === 'string' ? (JSON.parse(f.evidence) as Record<string, unknown>) : ((f.evidence ?? {}) as Record<string, unknown>);
   const proof = Array.isArray(f.proof) ? (f.proof as string[]) : typeof f.proof === 'string' && f.proof !== '' ? f.proof.split(' ') : null;

@@ -132,7 +132,7 @@ export async function runImport(o: Options, log: (line: string, final?: boolean)
     await upload;
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(text) as Record<string, unknown>;
     } catch {
       body = { detail: text };
     }

@@ -43,7 +43,7 @@ describe('channelGroup', () => {
 });
 
 describe('normaliseAddressForLookup', () => {
-  const { normaliseAddressForLookup } = jest.requireActual('./channels') as typeof import('./channels');
+  const { normaliseAddressForLookup } = jest.requireActual<typeof import('./channels')>('./channels');
   it('takes E.164 as written and normalises anything else like a write would', () => {
     expect(normaliseAddressForLookup('sms', '+14155550100')).toBe('+14155550100');
     expect(normaliseAddressForLookup('sms', '+1 415 555 0100')).toBe('+14155550100');

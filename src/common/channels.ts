@@ -42,6 +42,7 @@ export function normaliseAddress(channel: Channel, raw: string, defaultRegion?: 
     if (lower.length > 254 || !EMAIL.test(lower)) throw new InvalidAddressError('must be a valid email address');
     return lower;
   }
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   if (/[\u0000-\u001f\u007f]/.test(input)) throw new InvalidAddressError('must not contain control characters');
   return input;
 }

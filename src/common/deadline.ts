@@ -14,6 +14,7 @@ export function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => E
       },
       (error: unknown) => {
         clearTimeout(timer);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the work's own rejection, passed on as it is
         reject(error);
       },
     );

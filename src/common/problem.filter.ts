@@ -46,7 +46,7 @@ function httpExceptionProblem(error: HttpException): Problem {
   if (status === 400 && isJsonSyntaxError(error)) return Problem.field('body', 'is not valid JSON');
   const [code, title] = HTTP_CODES[status] ?? (status >= 500 ? ['INTERNAL', 'Internal error'] : ['BAD_REQUEST', 'Bad request']);
   const response = error.getResponse();
-  const message = typeof response === 'object' && response && 'message' in response ? (response as { message: unknown }).message : error.message;
+  const message = typeof response === 'object' && response && 'message' in response ? (response).message : error.message;
   return new Problem(status, code, title, status >= 500 ? undefined : String(message));
 }
 

@@ -34,7 +34,7 @@ interface RawObjectField {
 type RawField = RawArrayField | RawObjectField;
 
 function addRawField(target: object, field: RawField): void {
-  const fields: RawField[] = Reflect.getMetadata(RAW_ARRAYS, target.constructor) ?? [];
+  const fields = (Reflect.getMetadata(RAW_ARRAYS, target.constructor) as RawField[] | undefined) ?? [];
   Reflect.defineMetadata(RAW_ARRAYS, [...fields, field], target.constructor);
 }
 
@@ -83,9 +83,9 @@ class StrictValidationPipe extends ValidationPipe {
     if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
       throw Problem.field('body', 'must be a JSON object');
     }
-    const fast: ((body: Record<string, unknown>) => boolean) | undefined = Reflect.getMetadata(FAST_PATH, metadata.metatype);
+    const fast = Reflect.getMetadata(FAST_PATH, metadata.metatype) as ((body: Record<string, unknown>) => boolean) | undefined;
     if (fast?.(value as Record<string, unknown>)) return value;
-    const rawFields: RawField[] = Reflect.getMetadata(RAW_ARRAYS, metadata.metatype) ?? [];
+    const rawFields = (Reflect.getMetadata(RAW_ARRAYS, metadata.metatype) as RawField[] | undefined) ?? [];
     if (!rawFields.length) return super.transform(value, metadata);
     const rest: Record<string, unknown> = { ...(value as Record<string, unknown>) };
     const raw: Record<string, unknown> = {};

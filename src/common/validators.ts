@@ -2,7 +2,7 @@ import { parseDuration } from './duration';
 import { Problem } from './problem';
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, registerDecorator, ValidationOptions } from 'class-validator';
+import { IsOptional, registerDecorator, ValidationOptions } from 'class-validator';
 
 export function isIanaTimeZone(value: unknown): boolean {
   if (typeof value !== 'string' || value.length > 64 || !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$|^UTC$/.test(value)) return false;

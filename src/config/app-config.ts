@@ -82,7 +82,7 @@ export interface AppConfig {
 }
 
 function duration(env: Env, name: string, fallback: string): { value: Duration; text: string } {
-  const text = env[name] === undefined || env[name] === '' ? fallback : env[name]!.trim();
+  const text = env[name] === undefined || env[name] === '' ? fallback : env[name].trim();
   const value = parseDuration(text);
   if (!value) throw new ConfigError(name, `must be an ISO 8601 duration such as PT24H, got "${text}"`);
   return { value, text };
@@ -110,7 +110,7 @@ function publicBaseUrl(env: Env, name: string): string | undefined {
 }
 
 function cron(env: Env, name: string, fallback: string): string {
-  const text = env[name] === undefined || env[name] === '' ? fallback : env[name]!.trim();
+  const text = env[name] === undefined || env[name] === '' ? fallback : env[name].trim();
   if (!validateCronExpression(text).valid) throw new ConfigError(name, `must be a cron expression such as "* * * * *", got "${text}"`);
   return text;
 }

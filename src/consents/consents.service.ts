@@ -117,7 +117,7 @@ export class ConsentsService {
       const event = eventOf(dto, { address, action, evidence, occurredAt, recordedBy: principal.actor });
       const { event: row, states } = await this.events.record(event, {
         ensureCustomer: dto.customerId !== undefined,
-        suppressionHash: opting ? this.pseudonyms.addressHash(group, address!) : null,
+        suppressionHash: opting ? this.pseudonyms.addressHash(group, address) : null,
       });
       if (!row) throw await this.suppressed(group, address!, dto.source);
       this.metrics.events.inc({ action: row.action, source: row.source });
@@ -171,7 +171,7 @@ export class ConsentsService {
     await this.customersService.require(customerId);
     const rows = await this.transactions.run(async () => {
       await this.systemEvents.record('history.read', by.actor, this.pseudonyms.customerRef(customerId), { cursor: cursor ?? null, limit });
-      return this.events.findHistoryPage(customerId, cursor ?? null, limit! + 1);
+      return this.events.findHistoryPage(customerId, cursor ?? null, limit + 1);
     });
     const page = rows.slice(0, limit);
     return { items: page.map(toEventDto), nextCursor: rows.length > limit ? page[page.length - 1].id : null };

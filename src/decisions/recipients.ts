@@ -15,7 +15,7 @@ const ALLOWED_KEYS = new Set(['customerId', 'address']);
  */
 export function parseRecipients(raw: unknown[], normaliseAddress: (address: string, field: string) => string): Recipient[] {
   const errors: FieldError[] = [];
-  const out: Recipient[] = new Array(raw.length);
+  const out = new Array<Recipient>(raw.length);
   for (let i = 0; i < raw.length && errors.length < MAX_REPORTED_ERRORS; i++) {
     const item = raw[i];
     const at = `recipients.${i}`;
@@ -42,7 +42,7 @@ export function parseRecipients(raw: unknown[], normaliseAddress: (address: stri
       continue;
     }
     try {
-      out[i] = { customerId: (customerId as string | undefined) ?? null, address: address === undefined ? null : normaliseAddress(address as string, `${at}.address`) };
+      out[i] = { customerId: (customerId) ?? null, address: address === undefined ? null : normaliseAddress(address, `${at}.address`) };
     } catch (error) {
       if (error instanceof Problem && error.errors) errors.push(...error.errors);
       else throw error;

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIP, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
 import type { ConsentEventRow } from './consent-events.repository';
 
-import { CONSENT_SOURCES, EVENT_ACTIONS, EVENT_SOURCES } from './consent-actions';
+import { EVENT_ACTIONS, EVENT_SOURCES } from './consent-actions';
 
 export { CONSENT_SOURCES, CONSENT_STATE_ACTIONS, EVENT_ACTIONS, EVENT_SOURCES } from './consent-actions';
 export type { ConsentSource } from './consent-actions';

@@ -96,7 +96,7 @@ export function csvColumns(first: string[]): { columns: string[]; header: boolea
       if (seen.has(m)) throw Problem.field(`header.${first[i]}`, `is a second column for ${m}`);
       seen.add(m);
     }
-    return { columns: mapped as string[], header: true };
+    return { columns: mapped, header: true };
   }
   if (/[0-9@]/.test(first[0] ?? '') && first.length <= HEADERLESS.length && mapped.every((m) => m === undefined)) {
     return { columns: HEADERLESS.slice(0, first.length), header: false };
@@ -149,7 +149,7 @@ export async function* csvRecords(input: Readable): AsyncGenerator<ImportRecord>
     bom: true, raw: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: MAX_RECORD_BYTES,
     skip_records_with_error: true,
     on_skip: (error) => {
-      flaw ??= csvFlaw(error as { code?: string; lines?: number; column?: number } | undefined);
+      flaw ??= csvFlaw(error);
     },
   }));
   input.on('error', (error) => parser.destroy(error));

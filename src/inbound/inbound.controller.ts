@@ -12,7 +12,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { InboundMessageDto, InboundResultDto, MAX_INBOUND_BODY } from './inbound.dto';
 import { InboundService, ProviderOptOutType } from './inbound.service';
-import { FormParams, isValidTwilioSignature, TWILIO_WEBHOOK_PATH } from './twilio-signature';
+import { FormParams, isValidTwilioSignature } from './twilio-signature';
 
 
 /** Twilio writes the channel as a prefix of the address: `whatsapp:+1...`, `rcs:+1...`, `messenger:123`. */
@@ -91,7 +91,7 @@ export class InboundController {
     if (!channel) throw Problem.field('From', `has an unknown channel prefix "${prefix}:"`);
     if (channel === 'sms' && Number(params.NumMedia ?? 0) > 0) channel = 'mms';
     const evidence: Record<string, string> = {};
-    for (const name of ['AccountSid', 'MessagingServiceSid']) if (typeof params[name] === 'string') evidence[name.charAt(0).toLowerCase() + name.slice(1)] = params[name] as string;
+    for (const name of ['AccountSid', 'MessagingServiceSid']) if (typeof params[name] === 'string') evidence[name.charAt(0).toLowerCase() + name.slice(1)] = params[name];
     const { result, duplicate } = await this.inbound.process({
       provider: 'twilio',
       messageId: messageId!,
@@ -101,7 +101,7 @@ export class InboundController {
       body,
       receivedAt,
       receivedAtGiven: false,
-      providerOptOutType: (['STOP', 'START', 'HELP'] as const).find((t) => t === optOutType) as ProviderOptOutType | undefined,
+      providerOptOutType: (['STOP', 'START', 'HELP'] as const).find((t): t is ProviderOptOutType => t === optOutType),
       providerEvidence: evidence,
       recordedBy: 'provider:twilio',
     });

@@ -163,6 +163,6 @@ export class InboundRepository {
     const [first] = rows;
     if (first.stale) return 'stale';
     if (!first.stored) return 'duplicate';
-    return { result: first.stored, events: first.id === null ? [] : rows.map(({ stored: _stored, stale: _stale, ...event }) => event as ConsentEventRow) };
+    return { result: first.stored, events: first.id === null ? [] : rows.map(({ stored: _stored, stale: _stale, ...event }) => event) };
   }
 }

@@ -14,6 +14,7 @@ import { SenderRow, SenderSettings, SendersRepository } from './senders.reposito
 
 /** API names of intents (camelCase) and the parser's. */
 const INTENTS: Record<keyof KeywordSetDto, KeywordIntent> = { optOut: 'opt_out', optIn: 'opt_in', help: 'help' };
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f]/;
 
 export function toSenderDto(row: SenderRow): SenderDto {

@@ -34,7 +34,7 @@ export function isValidTwilioSignature(authToken: string, url: string, params: F
  * `constructor` are plain keys, and a repeated name keeps all its values.
  */
 export function parseForm(body: string): FormParams {
-  const out: FormParams = Object.create(null);
+  const out = Object.create(null) as FormParams;
   for (const [name, value] of new URLSearchParams(body)) {
     const previous = out[name];
     if (previous === undefined) out[name] = value;

@@ -42,9 +42,9 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
     return false;
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    throw new Problem(429, 'RATE_LIMITED', 'Too many requests',
+  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    return Promise.reject(new Problem(429, 'RATE_LIMITED', 'Too many requests',
       `This API key made more than ${detail.limit} requests in ${detail.ttl / 1000} s (RATE_LIMIT per RATE_LIMIT_WINDOW_MS, over all replicas). Retry after ${detail.timeToBlockExpire} s.`,
-      undefined, { 'retry-after': String(detail.timeToBlockExpire) });
+      undefined, { 'retry-after': String(detail.timeToBlockExpire) }));
   }
 }

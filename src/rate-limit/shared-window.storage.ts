@@ -54,8 +54,8 @@ export class SharedWindowStorage implements ThrottlerStorage, OnModuleInit, OnAp
   }
 
   /** ThrottlerStorage: `ttl` in milliseconds; times answered in seconds. A blocked key stays blocked until its window ends. */
-  async increment(key: string, ttl: number, limit: number): Promise<WindowRecord> {
-    return this.hit(key, ttl, limit, Date.now());
+  increment(key: string, ttl: number, limit: number): Promise<WindowRecord> {
+    return Promise.resolve(this.hit(key, ttl, limit, Date.now()));
   }
 
   hit(key: string, ttl: number, limit: number, now: number): WindowRecord {

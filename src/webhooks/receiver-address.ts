@@ -22,7 +22,7 @@ function normalised(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
 /** Global unicast: for IPv4 no special range at all, for IPv6 inside 2000::/3 and no special range there. */
 function isGlobalUnicast(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
   if (address.range() !== 'unicast') return false;
-  return address.kind() === 'ipv4' || (address as ipaddr.IPv6).match(GLOBAL_UNICAST_V6 as [ipaddr.IPv6, number]);
+  return address.kind() === 'ipv4' || (address as ipaddr.IPv6).match(GLOBAL_UNICAST_V6);
 }
 
 export class ReceiverRefused extends Error {}

@@ -184,7 +184,7 @@ export class WebhooksService {
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(
         target,
-        { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: this.config.webhookTimeoutMs, lookup: this.receivers.lookup as never },
+        { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: this.config.webhookTimeoutMs, lookup: this.receivers.lookup },
         (res) => {
           res.resume();
           res.on('end', () => resolve({ status: res.statusCode ?? null, error: res.statusCode && res.statusCode >= 300 && res.statusCode < 400 ? `redirect to ${res.headers.location ?? '?'} not followed` : undefined }));

@@ -7,6 +7,7 @@
 import { createInterface } from 'node:readline';
 import { EmbeddedDatabase, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 
+/* eslint-disable no-console -- a child process answering its parent on stdout */
 const [dataDir, port] = process.argv.slice(2);
 let pg: EmbeddedDatabase | null = null;
 const start = async () => {

@@ -84,7 +84,7 @@ export class TestApp {
       headers['content-type'] ??= 'application/json';
     }
     const res = await this.app.inject({ method: method as 'GET', url, payload, headers, query: options.query });
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = res.body ? JSON.parse(res.body) : undefined;
     } catch {
