@@ -42,7 +42,6 @@ const STOP_LATENCY_SAMPLES = Number(process.env.BENCH_STOP_SAMPLES ?? 300);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-
 function address(i: number): string {
   return `+1555${String(i).padStart(7, '0')}`;
 }
@@ -88,7 +87,10 @@ function spawnAndWait(cmd: string, args: string[], env: Record<string, string>, 
     if (typeof ready === 'string') {
       const poll = async () => {
         while (!done) {
-          const ok = await fetch(ready).then((r) => r.ok, () => false);
+          const ok = await fetch(ready).then(
+            (r) => r.ok,
+            () => false,
+          );
           if (ok) return succeed();
           await new Promise((r) => setTimeout(r, 200));
         }
@@ -157,8 +159,12 @@ async function seedSweep(url: string): Promise<void> {
     const started = Date.now();
     await sql.query('begin');
     await sql.query(`set local session_replication_role = replica`);
-    await sql.query(`insert into campaign (id, name, purpose, channels, reconfirm_every, reconfirm_grace) values ('recurring', 'Recurring', 'marketing', '{sms}', 'P180D', 'P14D')`);
-    await sql.query(`insert into campaign_version (campaign_id, valid_from, purpose, channels, reconfirm_every, reconfirm_grace) values ('recurring', '-infinity', 'marketing', '{sms}', 'P180D', 'P14D')`);
+    await sql.query(
+      `insert into campaign (id, name, purpose, channels, reconfirm_every, reconfirm_grace) values ('recurring', 'Recurring', 'marketing', '{sms}', 'P180D', 'P14D')`,
+    );
+    await sql.query(
+      `insert into campaign_version (campaign_id, valid_from, purpose, channels, reconfirm_every, reconfirm_grace) values ('recurring', '-infinity', 'marketing', '{sms}', 'P180D', 'P14D')`,
+    );
     await sql.query(
       `insert into consent_event (channel, channel_group, address, campaign_id, action, source, occurred_at, recorded_by)
        select 'sms', 'sms', '+1666' || lpad(i::text, 7, '0'), 'recurring', 'opt_in', 'import',
@@ -173,7 +179,9 @@ async function seedSweep(url: string): Promise<void> {
     );
     await sql.query('commit');
     await sql.query('vacuum analyze consent_lifecycle');
-    console.log(`seeded ${SWEEP_CONSENTS.toLocaleString()} re-confirming consents (${SWEEP_DUE.toLocaleString()} due) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${SWEEP_CONSENTS.toLocaleString()} re-confirming consents (${SWEEP_DUE.toLocaleString()} due) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   } finally {
     await sql.end();
   }
@@ -212,12 +220,14 @@ async function loadWebhooks(base: string, connections: number, round: number): P
     method: 'POST',
     connections,
     duration: SECONDS,
-    requests: [{
-      setupRequest: (req: autocannon.Request) => {
-        const i = n++;
-        return { ...req, ...twilioWebhook(base, `SMr${round}n${i}`, realNumber(2 + (round % 7), i), i % 2 ? 'STOP' : 'Stop please') };
+    requests: [
+      {
+        setupRequest: (req: autocannon.Request) => {
+          const i = n++;
+          return { ...req, ...twilioWebhook(base, `SMr${round}n${i}`, realNumber(2 + (round % 7), i), i % 2 ? 'STOP' : 'Stop please') };
+        },
       },
-    }],
+    ],
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
@@ -269,26 +279,40 @@ const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 20);
 async function writesWithSealing(base: string): Promise<{ rps: number; p50: number; p99: number; errors: number; maxLagMs: number; drainMs: number }> {
   let n = 0;
   let maxLagMs = 0;
-  const head = async () => (await (await fetch(`${base}/v1/audit/head`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { pending: number; sealLagMs: number };
-  const sampler = setInterval(() => void head().then((h) => (maxLagMs = Math.max(maxLagMs, h.sealLagMs)), () => undefined), 250);
+  const head = async () =>
+    (await (await fetch(`${base}/v1/audit/head`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { pending: number; sealLagMs: number };
+  const sampler = setInterval(
+    () =>
+      void head().then(
+        (h) => (maxLagMs = Math.max(maxLagMs, h.sealLagMs)),
+        () => undefined,
+      ),
+    250,
+  );
   const result = await autocannon({
     url: `${base}/v1/consents`,
     method: 'POST',
     connections: CONNECTIONS,
     duration: WRITE_SECONDS,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-    requests: [{
-      setupRequest: (req: autocannon.Request) => {
-        const i = n++;
-        return {
-          ...req,
-          body: JSON.stringify({
-            customerId: `w-${i}`, address: realNumber(5, i), channel: 'sms', action: i % 5 ? 'opt_in' : 'opt_out', source: 'web_form',
-            evidence: { noticeVersion: 'v3', ip: '203.0.113.8', text: 'Oui, je veux recevoir vos offres' },
-          }),
-        };
+    requests: [
+      {
+        setupRequest: (req: autocannon.Request) => {
+          const i = n++;
+          return {
+            ...req,
+            body: JSON.stringify({
+              customerId: `w-${i}`,
+              address: realNumber(5, i),
+              channel: 'sms',
+              action: i % 5 ? 'opt_in' : 'opt_out',
+              source: 'web_form',
+              evidence: { noticeVersion: 'v3', ip: '203.0.113.8', text: 'Oui, je veux recevoir vos offres' },
+            }),
+          };
+        },
       },
-    }],
+    ],
   });
   clearInterval(sampler);
   const started = Date.now();
@@ -296,7 +320,14 @@ async function writesWithSealing(base: string): Promise<{ rps: number; p50: numb
     maxLagMs = Math.max(maxLagMs, h.sealLagMs);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx, maxLagMs, drainMs: Date.now() - started };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    maxLagMs,
+    drainMs: Date.now() - started,
+  };
 }
 
 const MIXED_SECONDS = Number(process.env.BENCH_MIXED_SECONDS ?? 60);
@@ -306,7 +337,13 @@ const MIXED_SECONDS = Number(process.env.BENCH_MIXED_SECONDS ?? 60);
  * webhooks (distinct numbers, signed), for `seconds`, at `rate` requests/s overall (0: as fast
  * as CONNECTIONS allow).
  */
-async function mixedLoad(base: string, seconds: number, rate: number, bodies: string[], tag: string): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+async function mixedLoad(
+  base: string,
+  seconds: number,
+  rate: number,
+  bodies: string[],
+  tag: string,
+): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
   let n = 0;
   const json = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
   const result = await autocannon({
@@ -314,19 +351,32 @@ async function mixedLoad(base: string, seconds: number, rate: number, bodies: st
     connections: CONNECTIONS,
     duration: seconds,
     ...(rate > 0 ? { overallRate: rate } : {}),
-    requests: [{
-      setupRequest: (req: autocannon.Request) => {
-        const i = n++;
-        const slot = i % 100;
-        if (slot < 90) return { ...req, method: 'POST', path: '/v1/decisions', headers: json, body: bodies[i % bodies.length] };
-        if (slot < 99) {
-          return { ...req, method: 'POST', path: '/v1/consents', headers: json, body: JSON.stringify({
-            customerId: `m${tag}-${i}`, address: realNumber(8, i), channel: 'sms', action: i % 3 ? 'opt_in' : 'opt_out', source: 'web_form', evidence: { noticeVersion: 'v3' },
-          }) };
-        }
-        return { ...req, method: 'POST', path: TWILIO_PATH, ...twilioWebhook(base, `SMmix${tag}${i}`, realNumber(7, i), 'STOP') };
+    requests: [
+      {
+        setupRequest: (req: autocannon.Request) => {
+          const i = n++;
+          const slot = i % 100;
+          if (slot < 90) return { ...req, method: 'POST', path: '/v1/decisions', headers: json, body: bodies[i % bodies.length] };
+          if (slot < 99) {
+            return {
+              ...req,
+              method: 'POST',
+              path: '/v1/consents',
+              headers: json,
+              body: JSON.stringify({
+                customerId: `m${tag}-${i}`,
+                address: realNumber(8, i),
+                channel: 'sms',
+                action: i % 3 ? 'opt_in' : 'opt_out',
+                source: 'web_form',
+                evidence: { noticeVersion: 'v3' },
+              }),
+            };
+          }
+          return { ...req, method: 'POST', path: TWILIO_PATH, ...twilioWebhook(base, `SMmix${tag}${i}`, realNumber(7, i), 'STOP') };
+        },
       },
-    }],
+    ],
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
@@ -339,7 +389,8 @@ async function importList(base: string): Promise<{ rows: number; written: number
   const out = createWriteStream(file);
   out.write('phone_number,date\n');
   for (let i = 0; i < IMPORT_ROWS; i++) {
-    if (!out.write(`${realNumber(6, i)},2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00\n`)) await once(out, 'drain');
+    if (!out.write(`${realNumber(6, i)},2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00\n`))
+      await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
@@ -379,7 +430,10 @@ async function sealSeeded(url: string, base: string, pid: number): Promise<{ eve
  * The whole ledger as NDJSON over HTTP: time to the first byte and to the last, the service's
  * peak RSS meanwhile; then the file verified offline (the CLI's code) and its time.
  */
-async function exportLedger(base: string, pid: number): Promise<{ rows: number; mb: number; firstByteMs: number; seconds: number; rssBefore: number; rssPeak: number; verified: boolean; verifySeconds: number }> {
+async function exportLedger(
+  base: string,
+  pid: number,
+): Promise<{ rows: number; mb: number; firstByteMs: number; seconds: number; rssBefore: number; rssPeak: number; verified: boolean; verifySeconds: number }> {
   const file = join(mkdtempSync(join(tmpdir(), 'consent-bench-export-')), 'ledger.ndjson');
   const rssBefore = rssMb(pid);
   let rssPeak = rssBefore;
@@ -403,7 +457,16 @@ async function exportLedger(base: string, pid: number): Promise<{ rows: number; 
   clearInterval(sampler);
   const verifyStarted = Date.now();
   const verdict = await verifyFile(file, undefined);
-  return { rows: lines - 1, mb: bytes / 1048576, firstByteMs, seconds, rssBefore, rssPeak, verified: verdict.ok && verdict.complete, verifySeconds: (Date.now() - verifyStarted) / 1000 };
+  return {
+    rows: lines - 1,
+    mb: bytes / 1048576,
+    firstByteMs,
+    seconds,
+    rssBefore,
+    rssPeak,
+    verified: verdict.ok && verdict.complete,
+    verifySeconds: (Date.now() - verifyStarted) / 1000,
+  };
 }
 
 async function main(): Promise<void> {
@@ -413,7 +476,13 @@ async function main(): Promise<void> {
   let embedded: { stop(): Promise<void> } | undefined;
   if (!url) {
     const dir = mkdtempSync(join(tmpdir(), 'consent-bench-pg-'));
-    const db = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort(), database: 'consent_bench', persistent: false, settings: { shared_buffers: '1GB' } });
+    const db = await startEmbeddedPostgres({
+      dataDir: join(dir, 'data'),
+      port: await freePort(),
+      database: 'consent_bench',
+      persistent: false,
+      settings: { shared_buffers: '1GB' },
+    });
     url = db.url;
     embedded = db;
   }
@@ -423,14 +492,33 @@ async function main(): Promise<void> {
   try {
     const base = `http://127.0.0.1:${servicePort}`;
     // The sweep runs when the bench says, not on the minute.
-    const env = { DATABASE_URL: url, ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn', NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TWILIO_TOKEN, PUBLIC_BASE_URL: base, RECONFIRMATION_CRON: '0 0 1 1 *',
+    const env = {
+      DATABASE_URL: url,
+      ADMIN_API_KEY: KEY,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+      PUBLIC_BASE_URL: base,
+      RECONFIRMATION_CRON: '0 0 1 1 *',
       // The limiter runs (its cost is measured) with a limit the load never reaches.
-      RATE_LIMIT: '1000000000', PSEUDONYM_KEY: randomBytes(32).toString('hex') };
+      RATE_LIMIT: '1000000000',
+      PSEUDONYM_KEY: randomBytes(32).toString('hex'),
+    };
     // Start once to migrate, seed, then the real runs.
-    let service = await spawnAndWait('node', ['dist/main.js'], { ...env, PORT: String(servicePort), HOST: '127.0.0.1' }, `http://127.0.0.1:${servicePort}/health/ready`);
+    let service = await spawnAndWait(
+      'node',
+      ['dist/main.js'],
+      { ...env, PORT: String(servicePort), HOST: '127.0.0.1' },
+      `http://127.0.0.1:${servicePort}/health/ready`,
+    );
     children.push(service);
     await seed(url);
-    const yardstick = await spawnAndWait('node', [YARDSTICK], { DATABASE_URL: url, PORT: String(yardstickPort), YARDSTICK_ROWS: String(ROWS) }, /yardstick ready/);
+    const yardstick = await spawnAndWait(
+      'node',
+      [YARDSTICK],
+      { DATABASE_URL: url, PORT: String(yardstickPort), YARDSTICK_ROWS: String(ROWS) },
+      /yardstick ready/,
+    );
     children.push(yardstick);
 
     const singleBodies = Array.from({ length: 5000 }, (_, i) => {
@@ -438,11 +526,19 @@ async function main(): Promise<void> {
       return JSON.stringify({ address: a, channel: 'sms', campaignId: 'promo' });
     });
     const batchBodies = Array.from({ length: 8 }, (_, b) =>
-      JSON.stringify({ channel: 'sms', campaignId: 'promo', recipients: Array.from({ length: BATCH }, (_, i) => ({ address: address(1 + ((b * BATCH + i) * 97) % ROWS) })) }),
+      JSON.stringify({
+        channel: 'sms',
+        campaignId: 'promo',
+        recipients: Array.from({ length: BATCH }, (_, i) => ({ address: address(1 + (((b * BATCH + i) * 97) % ROWS)) })),
+      }),
     );
 
     // Sanity: both answer the same question the same way.
-    const probe = await fetch(`http://127.0.0.1:${servicePort}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify({ address: address(10), channel: 'sms', campaignId: 'promo' }) });
+    const probe = await fetch(`http://127.0.0.1:${servicePort}/v1/decisions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: JSON.stringify({ address: address(10), channel: 'sms', campaignId: 'promo' }),
+    });
     const probeBody = (await probe.json()) as { reason: string };
     if (probeBody.reason !== 'opted_out') throw new Error(`service answered ${JSON.stringify(probeBody)} for an opted-out address`);
 
@@ -453,7 +549,10 @@ async function main(): Promise<void> {
     await load(`http://127.0.0.1:${yardstickPort}/decide`, { connections: CONNECTIONS, bodies: singleBodies });
     await load(`http://127.0.0.1:${servicePort}/v1/decisions`, { connections: CONNECTIONS, bodies: singleBodies });
 
-    const yard: number[] = [], single: number[] = [], batch: number[] = [], webhooks: number[] = [];
+    const yard: number[] = [],
+      single: number[] = [],
+      batch: number[] = [],
+      webhooks: number[] = [];
     const details: string[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const y = await load(`http://127.0.0.1:${yardstickPort}/decide`, { connections: CONNECTIONS, bodies: singleBodies });
@@ -479,28 +578,45 @@ async function main(): Promise<void> {
     const peak = await mixedLoad(base, 10, 0, singleBodies, 'peak');
     console.log(`mixed load, peak: ${peak.rps.toFixed(0)} req/s (p50 ${peak.p50} ms, p99 ${peak.p99} ms, errors ${peak.errors})`);
     const mixed = await mixedLoad(base, MIXED_SECONDS, Math.round(peak.rps * 0.7), singleBodies, 'run');
-    console.log(`mixed load at 70% of peak for ${MIXED_SECONDS} s: ${mixed.rps.toFixed(0)} req/s (p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, errors ${mixed.errors})`);
+    console.log(
+      `mixed load at 70% of peak for ${MIXED_SECONDS} s: ${mixed.rps.toFixed(0)} req/s (p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, errors ${mixed.errors})`,
+    );
     const latency = await stopToDeny(base);
     if (latency.denied !== latency.samples) throw new Error(`${latency.samples - latency.denied} of ${latency.samples} decisions after a STOP did not deny`);
     // The audit ledger: writes with sealing keeping up, then the seeded million sealed and exported.
     const writes = await writesWithSealing(base);
     if (writes.errors) throw new Error(`errors during consent writes: ${writes.errors}`);
-    console.log(`consent writes: ${writes.rps.toFixed(0)}/s (p50 ${writes.p50} ms, p99 ${writes.p99} ms), seal lag max ${writes.maxLagMs} ms, drained ${writes.drainMs} ms after the load`);
+    console.log(
+      `consent writes: ${writes.rps.toFixed(0)}/s (p50 ${writes.p50} ms, p99 ${writes.p99} ms), seal lag max ${writes.maxLagMs} ms, drained ${writes.drainMs} ms after the load`,
+    );
     const sealed = await sealSeeded(url, base, service.pid!);
-    console.log(`sealed the seeded ${sealed.events.toLocaleString()} events in ${sealed.seconds.toFixed(1)} s, RSS ${sealed.rssBefore.toFixed(0)} -> ${sealed.rssPeak.toFixed(0)} MB`);
+    console.log(
+      `sealed the seeded ${sealed.events.toLocaleString()} events in ${sealed.seconds.toFixed(1)} s, RSS ${sealed.rssBefore.toFixed(0)} -> ${sealed.rssPeak.toFixed(0)} MB`,
+    );
     // The export on a fresh process (an export replica): its memory is the export's, not what
     // the load before it left for the garbage collector.
     await stop(service);
-    service = await spawnAndWait('node', ['dist/main.js'], { ...env, PORT: String(servicePort), HOST: '127.0.0.1' }, `http://127.0.0.1:${servicePort}/health/ready`);
+    service = await spawnAndWait(
+      'node',
+      ['dist/main.js'],
+      { ...env, PORT: String(servicePort), HOST: '127.0.0.1' },
+      `http://127.0.0.1:${servicePort}/health/ready`,
+    );
     children.push(service);
     const exported = await exportLedger(base, service.pid!);
     if (!exported.verified) throw new Error('the export did not verify offline');
     const verifyStarted = Date.now();
-    const verified = (await (await fetch(`${base}/v1/audit/verify`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { ok: boolean; events: number; blocks: number };
+    const verified = (await (await fetch(`${base}/v1/audit/verify`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as {
+      ok: boolean;
+      events: number;
+      blocks: number;
+    };
     const verifySeconds = (Date.now() - verifyStarted) / 1000;
     if (!verified.ok) throw new Error(`the ledger did not verify: ${JSON.stringify(verified)}`);
     console.log(`GET /v1/audit/verify: ${verified.events.toLocaleString()} entries, ${verified.blocks} blocks in ${verifySeconds.toFixed(1)} s`);
-    console.log(`exported ${exported.rows.toLocaleString()} entries (${exported.mb.toFixed(0)} MB) in ${exported.seconds.toFixed(1)} s, first byte ${exported.firstByteMs} ms, RSS ${exported.rssBefore.toFixed(0)} -> ${exported.rssPeak.toFixed(0)} MB; verified offline in ${exported.verifySeconds.toFixed(1)} s`);
+    console.log(
+      `exported ${exported.rows.toLocaleString()} entries (${exported.mb.toFixed(0)} MB) in ${exported.seconds.toFixed(1)} s, first byte ${exported.firstByteMs} ms, RSS ${exported.rssBefore.toFixed(0)} -> ${exported.rssPeak.toFixed(0)} MB; verified offline in ${exported.verifySeconds.toFixed(1)} s`,
+    );
     // Last, because it adds a million consents: the lifecycle sweep.
     await seedSweep(url);
     const rssBefore = rssMb(service.pid!);
@@ -525,17 +641,37 @@ async function main(): Promise<void> {
     console.log(`| single / yardstick (median of per-round ratios) | ${median(ratios).toFixed(2)} | >= 0.70 |`);
     console.log(`| batch of ${BATCH.toLocaleString()} | ${median(batch).toFixed(0)} recipient decisions/s | >= 100000 |`);
     console.log(`| Twilio STOP webhooks, signature checked, ${CONNECTIONS} connections | ${median(webhooks).toFixed(0)} webhooks/s | >= 1000 |`);
-    console.log(`| lifecycle sweep: ${SWEEP_CONSENTS.toLocaleString()} consents, ${SWEEP_DUE.toLocaleString()} due, requested in ${sweepBody.result.batches} batches | ${sweepSeconds.toFixed(1)} s, service RSS ${rssBefore.toFixed(0)} -> peak ${rssPeak.toFixed(0)} MB | < 60 s, memory flat |`);
-    console.log(`| consent writes, ${CONNECTIONS} connections, ${WRITE_SECONDS} s, sealed behind them | ${writes.rps.toFixed(0)} writes/s (p99 ${writes.p99} ms), seal lag max ${(writes.maxLagMs / 1000).toFixed(1)} s | >= 2000/s, lag < 5 s |`);
-    console.log(`| sealing the seeded events (one sealer) | ${(sealed.events / sealed.seconds).toFixed(0)} events/s, service RSS ${sealed.rssBefore.toFixed(0)} -> peak ${sealed.rssPeak.toFixed(0)} MB | |`);
-    console.log(`| export of the whole ledger, NDJSON over HTTP (${exported.rows.toLocaleString()} entries, ${exported.mb.toFixed(0)} MB) | ${exported.seconds.toFixed(1)} s, first byte ${exported.firstByteMs} ms, service RSS ${exported.rssBefore.toFixed(0)} -> peak ${exported.rssPeak.toFixed(0)} MB | < 15 s, < 256 MB |`);
+    console.log(
+      `| lifecycle sweep: ${SWEEP_CONSENTS.toLocaleString()} consents, ${SWEEP_DUE.toLocaleString()} due, requested in ${sweepBody.result.batches} batches | ${sweepSeconds.toFixed(1)} s, service RSS ${rssBefore.toFixed(0)} -> peak ${rssPeak.toFixed(0)} MB | < 60 s, memory flat |`,
+    );
+    console.log(
+      `| consent writes, ${CONNECTIONS} connections, ${WRITE_SECONDS} s, sealed behind them | ${writes.rps.toFixed(0)} writes/s (p99 ${writes.p99} ms), seal lag max ${(writes.maxLagMs / 1000).toFixed(1)} s | >= 2000/s, lag < 5 s |`,
+    );
+    console.log(
+      `| sealing the seeded events (one sealer) | ${(sealed.events / sealed.seconds).toFixed(0)} events/s, service RSS ${sealed.rssBefore.toFixed(0)} -> peak ${sealed.rssPeak.toFixed(0)} MB | |`,
+    );
+    console.log(
+      `| export of the whole ledger, NDJSON over HTTP (${exported.rows.toLocaleString()} entries, ${exported.mb.toFixed(0)} MB) | ${exported.seconds.toFixed(1)} s, first byte ${exported.firstByteMs} ms, service RSS ${exported.rssBefore.toFixed(0)} -> peak ${exported.rssPeak.toFixed(0)} MB | < 15 s, < 256 MB |`,
+    );
     console.log(`| offline verification of that file | ${exported.verifySeconds.toFixed(1)} s, complete | |`);
-    console.log(`| GET /v1/audit/verify over the whole ledger (${verified.events.toLocaleString()} entries, ${verified.blocks} blocks) | ${verifySeconds.toFixed(1)} s, ok | |`);
-    console.log(`| mixed load (90% decisions, 9% consent writes, 1% STOP webhooks), ${CONNECTIONS} connections: peak | ${peak.rps.toFixed(0)} req/s (p99 ${peak.p99} ms) | |`);
-    console.log(`| the same at 70% of peak for ${MIXED_SECONDS} s | ${mixed.rps.toFixed(0)} req/s, p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, ${mixed.errors} errors | 0 errors, p99 < 50 ms |`);
-    console.log(`| bulk import: Twilio-style opt-out list, ${imported.rows.toLocaleString()} rows (${imported.mb.toFixed(0)} MB), CLI over HTTP | ${imported.seconds.toFixed(1)} s (${Math.round(imported.rows / imported.seconds).toLocaleString()} rows/s), ${imported.written.toLocaleString()} written | < 120 s |`);
-    console.log(`| webhook answered -> denying decision (${latency.samples} samples, all denied) | p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms | deny at once |`);
-    console.log(`\n${ROWS.toLocaleString()} consent events, ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections (batch: ${BATCH_CONNECTIONS}), node ${process.version}`);
+    console.log(
+      `| GET /v1/audit/verify over the whole ledger (${verified.events.toLocaleString()} entries, ${verified.blocks} blocks) | ${verifySeconds.toFixed(1)} s, ok | |`,
+    );
+    console.log(
+      `| mixed load (90% decisions, 9% consent writes, 1% STOP webhooks), ${CONNECTIONS} connections: peak | ${peak.rps.toFixed(0)} req/s (p99 ${peak.p99} ms) | |`,
+    );
+    console.log(
+      `| the same at 70% of peak for ${MIXED_SECONDS} s | ${mixed.rps.toFixed(0)} req/s, p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, ${mixed.errors} errors | 0 errors, p99 < 50 ms |`,
+    );
+    console.log(
+      `| bulk import: Twilio-style opt-out list, ${imported.rows.toLocaleString()} rows (${imported.mb.toFixed(0)} MB), CLI over HTTP | ${imported.seconds.toFixed(1)} s (${Math.round(imported.rows / imported.seconds).toLocaleString()} rows/s), ${imported.written.toLocaleString()} written | < 120 s |`,
+    );
+    console.log(
+      `| webhook answered -> denying decision (${latency.samples} samples, all denied) | p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms | deny at once |`,
+    );
+    console.log(
+      `\n${ROWS.toLocaleString()} consent events, ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections (batch: ${BATCH_CONNECTIONS}), node ${process.version}`,
+    );
   } finally {
     for (const c of children.reverse()) await stop(c);
     await embedded?.stop();

@@ -27,7 +27,10 @@ const frameworkLogger = new Logger('Router');
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-export async function createApp(config: AppConfig, options: { schedule?: boolean; logger?: false; logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: { schedule?: boolean; logger?: false; logDestination?: DestinationStream } = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     // A slow client cannot hold a connection: whole request within 30 s, idle keep-alive 5 s.
@@ -52,13 +55,17 @@ export async function createApp(config: AppConfig, options: { schedule?: boolean
     },
     logger: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { schedule: options.schedule, logDestination: options.logDestination }), adapter, {
-    logger: options.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
-    // Until the JSON logger is in place; then every line is JSON (see src/common/logging.ts).
-    bufferLogs: options.logger !== false,
-    // Fastify's own JSON parser (with the limits above); form bodies only where set up below.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, { schedule: options.schedule, logDestination: options.logDestination }),
+    adapter,
+    {
+      logger: options.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+      // Until the JSON logger is in place; then every line is JSON (see src/common/logging.ts).
+      bufferLogs: options.logger !== false,
+      // Fastify's own JSON parser (with the limits above); form bodies only where set up below.
+      bodyParser: false,
+    },
+  );
   if (options.logger !== false) {
     app.useLogger(app.get(PinoLogger));
     app.flushLogs();
@@ -124,14 +131,22 @@ function limitUpload(input: Readable, max: number, deadlineMs: number, deadlineT
   const limited = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length;
-      if (seen > max) callback(new Problem(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', `An import file is at most ${max} bytes (IMPORT_MAX_BYTES); split it.`));
+      if (seen > max)
+        callback(new Problem(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', `An import file is at most ${max} bytes (IMPORT_MAX_BYTES); split it.`));
       else callback(null, chunk);
     },
   });
   const deadline = setTimeout(() => {
-    limited.destroy(new Problem(408, 'IMPORT.UPLOAD_TIMEOUT', 'Request timeout',
-      `The file did not arrive within ${deadlineText} (IMPORT_TIMEOUT). What was committed stays: post the file again with the same Idempotency-Key to resume.`,
-      undefined, { connection: 'close' }));
+    limited.destroy(
+      new Problem(
+        408,
+        'IMPORT.UPLOAD_TIMEOUT',
+        'Request timeout',
+        `The file did not arrive within ${deadlineText} (IMPORT_TIMEOUT). What was committed stays: post the file again with the same Idempotency-Key to resume.`,
+        undefined,
+        { connection: 'close' },
+      ),
+    );
     input.unpipe(limited);
     input.resume(); // whatever still comes is read and dropped until the answer closes the connection
   }, deadlineMs);
@@ -153,7 +168,12 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: ADMIN_API_KEY or one made with POST /v1/api-keys.' })
     .addApiKey(
-      { type: 'apiKey', in: 'header', name: 'X-Twilio-Signature', description: "Twilio's HMAC-SHA1 signature of the public URL and every parameter, with TWILIO_AUTH_TOKEN." },
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Twilio-Signature',
+        description: "Twilio's HMAC-SHA1 signature of the public URL and every parameter, with TWILIO_AUTH_TOKEN.",
+      },
       'twilioSignature',
     )
     .build();

@@ -1,5 +1,13 @@
 import { AuditExportEntity } from './audit/audit-export.entity';
-import { LedgerBlockEntity, LedgerLeafEntity, LedgerNodeEntity, SealQueueEntity, ServiceSecretEntity, SuppressionEntity, SystemEventEntity } from './ledger/ledger.entities';
+import {
+  LedgerBlockEntity,
+  LedgerLeafEntity,
+  LedgerNodeEntity,
+  SealQueueEntity,
+  ServiceSecretEntity,
+  SuppressionEntity,
+  SystemEventEntity,
+} from './ledger/ledger.entities';
 import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { CampaignEntity, CampaignVersionEntity } from './campaigns/campaign.entity';
 import { ConsentLifecycleEntity } from './lifecycle/consent-lifecycle.entity';
@@ -16,8 +24,32 @@ import { ConsentImportEntity, ConsentImportRejectionEntity } from './imports/imp
 import { RateLimitWindowEntity } from './rate-limit/rate-limit.entity';
 
 /** Every table the service owns; migrations must agree with these (see test/schema-drift.e2e-spec.ts). */
-export const ENTITIES = [ApiKeyEntity, CampaignEntity, CustomerEntity, ContactPointEntity, ConsentEventEntity, IdempotencyRecordEntity, SenderEntity, InboundMessageEntity,
-  CampaignVersionEntity, ConsentLifecycleEntity, WebhookEndpointEntity, OutboxEventEntity, WebhookDeliveryEntity,
-  CustomerPreferenceEntity, SendEntity,
-  SystemEventEntity, SealQueueEntity, LedgerBlockEntity, LedgerLeafEntity, LedgerNodeEntity, SuppressionEntity, AuditExportEntity, ServiceSecretEntity,
-  ConsentImportEntity, ConsentImportRejectionEntity, RateLimitWindowEntity, ErasedInboundMessageEntity];
+export const ENTITIES = [
+  ApiKeyEntity,
+  CampaignEntity,
+  CustomerEntity,
+  ContactPointEntity,
+  ConsentEventEntity,
+  IdempotencyRecordEntity,
+  SenderEntity,
+  InboundMessageEntity,
+  CampaignVersionEntity,
+  ConsentLifecycleEntity,
+  WebhookEndpointEntity,
+  OutboxEventEntity,
+  WebhookDeliveryEntity,
+  CustomerPreferenceEntity,
+  SendEntity,
+  SystemEventEntity,
+  SealQueueEntity,
+  LedgerBlockEntity,
+  LedgerLeafEntity,
+  LedgerNodeEntity,
+  SuppressionEntity,
+  AuditExportEntity,
+  ServiceSecretEntity,
+  ConsentImportEntity,
+  ConsentImportRejectionEntity,
+  RateLimitWindowEntity,
+  ErasedInboundMessageEntity,
+];

@@ -28,6 +28,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : `failed to start: ${error instanceof Error ? error.stack : JSON.stringify(error) ?? String(error)}`);
+  console.error(
+    error instanceof ConfigError ? error.message : `failed to start: ${error instanceof Error ? error.stack : (JSON.stringify(error) ?? String(error))}`,
+  );
   process.exit(1);
 });

@@ -55,7 +55,12 @@ describe('tamper-evident ledger', () => {
     optIns = [];
     for (let i = 0; i < 12; i++) {
       const res = await t.post('/v1/consents', {
-        customerId: `cust-${i}`, address: `+1415555${String(1000 + i)}`, channel: 'sms', campaignId: 'promo', action: 'opt_in', source: 'web_form',
+        customerId: `cust-${i}`,
+        address: `+1415555${String(1000 + i)}`,
+        channel: 'sms',
+        campaignId: 'promo',
+        action: 'opt_in',
+        source: 'web_form',
         evidence: { ip: '203.0.113.7', noticeVersion: 'v2', text: `Oui, client ${i}` },
       });
       expect(res.status).toBe(201);
@@ -80,7 +85,9 @@ describe('tamper-evident ledger', () => {
     await seal(t);
     const after = (await t.get('/v1/audit/head')).body;
     expect(after).toMatchObject({ treeSize: '17', blocks: 2, pending: 0 });
-    const { rows } = await t.sql.query(`select count(*)::int as n from consent_event e where not exists (select 1 from ledger_leaf l where l.stream = 'consent' and l.event_id = e.id)`);
+    const { rows } = await t.sql.query(
+      `select count(*)::int as n from consent_event e where not exists (select 1 from ledger_leaf l where l.stream = 'consent' and l.event_id = e.id)`,
+    );
     expect(rows[0].n).toBe(0);
 
     // The head written down earlier is still in the ledger: it only grew.
@@ -93,14 +100,20 @@ describe('tamper-evident ledger', () => {
   it('seals concurrent writes from two replicas sealing at once: each event exactly once, in chained blocks', async () => {
     const other = await TestApp.attach(t);
     try {
-      const writes = Array.from({ length: 120 }, (_, i) => (i % 2 ? t : other).post('/v1/consents', {
-        address: `+1415555${String(2000 + i)}`, channel: 'sms', action: i % 3 ? 'opt_in' : 'opt_out', source: 'api',
-      }));
+      const writes = Array.from({ length: 120 }, (_, i) =>
+        (i % 2 ? t : other).post('/v1/consents', {
+          address: `+1415555${String(2000 + i)}`,
+          channel: 'sms',
+          action: i % 3 ? 'opt_in' : 'opt_out',
+          source: 'api',
+        }),
+      );
       const seals = Array.from({ length: 12 }, (_, i) => (i % 2 ? t : other).post('/v1/admin/jobs/seal/run'));
       const results = await Promise.all([...writes, ...seals]);
       expect(results.every((r) => r.status === 201 || r.status === 200)).toBe(true);
       await seal(t);
-      const { rows } = await t.sql.query(`select (select count(*)::int from consent_event) as events, (select count(*)::int from ledger_leaf where stream = 'consent') as leaves,
+      const { rows } = await t.sql
+        .query(`select (select count(*)::int from consent_event) as events, (select count(*)::int from ledger_leaf where stream = 'consent') as leaves,
         (select count(*)::int from seal_queue) as queued, (select max(seq)::int from ledger_leaf) as top, (select count(*)::int from ledger_leaf) as all_leaves`);
       expect(rows[0]).toEqual({ events: 133, leaves: 133, queued: 0, top: rows[0].all_leaves, all_leaves: rows[0].all_leaves });
       expect(await verify(other)).toMatchObject({ ok: true });
@@ -111,7 +124,10 @@ describe('tamper-evident ledger', () => {
 
   it('records API key changes, verifications and reads in the ledger too', async () => {
     const { rows } = await t.sql.query(`select type, actor from system_event order by id`);
-    expect(rows).toEqual([{ type: 'campaign.created', actor: 'admin' }, { type: 'api_key.created', actor: 'admin' }]);
+    expect(rows).toEqual([
+      { type: 'campaign.created', actor: 'admin' },
+      { type: 'api_key.created', actor: 'admin' },
+    ]);
     await verify(t);
     await t.get('/v1/audit/events?limit=5');
     await t.get('/v1/customers/cust-1/history');
@@ -148,9 +164,17 @@ describe('tamper-evident ledger', () => {
 
   it.each([
     ['an edited field', (id: string) => `update consent_event set action = 'opt_in' where id = ${id}`, /recorded fields were altered/],
-    ['an edited timestamp', (id: string) => `update consent_event set occurred_at = occurred_at - interval '1 day' where id = ${id}`, /recorded fields were altered/],
+    [
+      'an edited timestamp',
+      (id: string) => `update consent_event set occurred_at = occurred_at - interval '1 day' where id = ${id}`,
+      /recorded fields were altered/,
+    ],
     ['an edited address', (id: string) => `update consent_event set address = '+14155559999' where id = ${id}`, /personal fields .* were altered/],
-    ['an edited evidence IP', (id: string) => `update consent_event set evidence = jsonb_set(evidence, '{ip}', '"198.51.100.1"') where id = ${id}`, /personal fields/],
+    [
+      'an edited evidence IP',
+      (id: string) => `update consent_event set evidence = jsonb_set(evidence, '{ip}', '"198.51.100.1"') where id = ${id}`,
+      /personal fields/,
+    ],
     ['a deleted row', (id: string) => `delete from consent_event where id = ${id}`, /was deleted/],
   ])('catches %s and names the event', async (_name, sql, problem) => {
     await tamper(t, sql(optOut));
@@ -161,20 +185,29 @@ describe('tamper-evident ledger', () => {
 
   it('catches two rows swapped, naming the first', async () => {
     const [a, b] = [optIns[2], optIns[5]];
-    await tamper(t, `update consent_event x set customer_id = y.customer_id, address = y.address, evidence = y.evidence
-                       from consent_event y where (x.id, y.id) in ((${a}, ${b}), (${b}, ${a}))`);
+    await tamper(
+      t,
+      `update consent_event x set customer_id = y.customer_id, address = y.address, evidence = y.evidence
+                       from consent_event y where (x.id, y.id) in ((${a}, ${b}), (${b}, ${a}))`,
+    );
     const result = await verify(t);
     expect(result).toMatchObject({ ok: false, failure: { eventId: a, problem: expect.stringContaining('personal fields') } });
   });
 
   it('catches entries reordered inside a block, naming the block', async () => {
-    await tamper(t, `update ledger_leaf set seq = -1 where seq = 3; update ledger_leaf set seq = 3 where seq = 4; update ledger_leaf set seq = 4 where seq = -1`);
+    await tamper(
+      t,
+      `update ledger_leaf set seq = -1 where seq = 3; update ledger_leaf set seq = 3 where seq = 4; update ledger_leaf set seq = 4 where seq = -1`,
+    );
     expect(await verify(t)).toMatchObject({ ok: false, failure: { blockNo: '1', problem: expect.stringContaining('reordered') } });
   });
 
-  it('catches an event inserted behind the ledger\'s back', async () => {
-    await tamper(t, `insert into consent_event (customer_id, channel, channel_group, address, action, source, occurred_at, recorded_by)
-                     values ('cust-1', 'sms', 'phone', '+14155551001', 'opt_in', 'api', now(), 'api_key:forged')`);
+  it("catches an event inserted behind the ledger's back", async () => {
+    await tamper(
+      t,
+      `insert into consent_event (customer_id, channel, channel_group, address, action, source, occurred_at, recorded_by)
+                     values ('cust-1', 'sms', 'phone', '+14155551001', 'opt_in', 'api', now(), 'api_key:forged')`,
+    );
     const { rows } = await t.sql.query(`select max(id)::text as id from consent_event`);
     expect(await verify(t)).toMatchObject({ ok: false, failure: { stream: 'consent', eventId: rows[0].id, problem: expect.stringContaining('never sealed') } });
   });
@@ -207,7 +240,8 @@ describe('tamper-evident ledger', () => {
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: Record<string, unknown> | null; err: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-r', 'ts-node/register', 'src/bin/audit-verify.ts', ...args], {
-      env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, ...env },
+      maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, out: JSON.parse(stdout), err: stderr };
   } catch (error) {
@@ -235,7 +269,16 @@ describe('audit export', () => {
   beforeAll(async () => {
     t = await TestApp.start();
     await campaign(t, 'promo');
-    await t.post('/v1/consents', { customerId: 'célia', address: '+33612345678', channel: 'sms', campaignId: 'promo', action: 'opt_in', source: 'web_form', evidence: EVIDENCE[0] })
+    await t
+      .post('/v1/consents', {
+        customerId: 'célia',
+        address: '+33612345678',
+        channel: 'sms',
+        campaignId: 'promo',
+        action: 'opt_in',
+        source: 'web_form',
+        evidence: EVIDENCE[0],
+      })
       .then((r) => expect(r.status).toBe(400)); // ids are ASCII: a 400 naming customerId
     await t.sql.query(
       `insert into consent_event (customer_id, channel, channel_group, address, campaign_id, action, source, evidence, language, jurisdiction, occurred_at, recorded_by)
@@ -259,14 +302,30 @@ describe('audit export', () => {
     );
     return new Map(rows.map((r) => [r.eventId as string, r]));
   };
-  const FIELDS = ['customerId', 'address', 'channel', 'channelGroup', 'campaignId', 'action', 'source', 'evidence', 'language', 'jurisdiction', 'occurredAt', 'recordedAt', 'expiresAt', 'recordedBy'] as const;
+  const FIELDS = [
+    'customerId',
+    'address',
+    'channel',
+    'channelGroup',
+    'campaignId',
+    'action',
+    'source',
+    'evidence',
+    'language',
+    'jurisdiction',
+    'occurredAt',
+    'recordedAt',
+    'expiresAt',
+    'recordedBy',
+  ] as const;
 
   function expectRoundTrip(rows: ExportRow[], db: Map<string, Record<string, unknown>>) {
     const consent = rows.filter((r) => r.stream === 'consent');
     expect(consent.length).toBe(db.size);
     for (const r of consent) {
       const want = db.get(r.eventId)!;
-      for (const f of FIELDS) if (JSON.stringify(r[f]) !== JSON.stringify(want[f])) throw new Error(`event ${r.eventId} ${f}: ${JSON.stringify(r[f])} != ${JSON.stringify(want[f])}`);
+      for (const f of FIELDS)
+        if (JSON.stringify(r[f]) !== JSON.stringify(want[f])) throw new Error(`event ${r.eventId} ${f}: ${JSON.stringify(r[f])} != ${JSON.stringify(want[f])}`);
     }
   }
 
@@ -307,11 +366,13 @@ describe('audit export', () => {
     const proof = (await t.get(link)).body as ExportProof;
     expect(check(rows, proof)).toMatchObject({ ok: true, complete: true });
     // Recorded: who exported, when, which filter.
-    const { rows: recorded } = await t.sql.query(`select actor, details from system_event where type = 'audit.exported' and subject = $1`, [`export:${String(res.headers['x-export-id'])}`]);
+    const { rows: recorded } = await t.sql.query(`select actor, details from system_event where type = 'audit.exported' and subject = $1`, [
+      `export:${String(res.headers['x-export-id'])}`,
+    ]);
     expect(recorded).toEqual([{ actor: 'admin', details: { format: 'csv', mode: 'blocks', filter: { format: 'csv' } } }]);
   }, 120_000);
 
-  it('exports a customer\'s history with per-row proofs, and never records the raw filter', async () => {
+  it("exports a customer's history with per-row proofs, and never records the raw filter", async () => {
     const res = await t.get('/v1/audit/export?customerId=cust-42');
     const { rows, proof } = parseNdjson(res.text);
     const { rows: want } = await t.sql.query(`select id::text from consent_event where customer_id = 'cust-42' order by id`);
@@ -320,14 +381,18 @@ describe('audit export', () => {
     expect(check(rows, proof)).toMatchObject({ ok: true, complete: false, rows: want.length });
     const bent = rows.map((r, i) => (i === 3 ? { ...r, proof: [...r.proof!].reverse() } : r));
     expect(check(bent, proof)).toMatchObject({ ok: false, failure: { seq: rows[3].seq } });
-    const { rows: recorded } = await t.sql.query(`select details::text as d from system_event where type = 'audit.exported' and details->'filter' ? 'customerId'`);
+    const { rows: recorded } = await t.sql.query(
+      `select details::text as d from system_event where type = 'audit.exported' and details->'filter' ? 'customerId'`,
+    );
     expect(recorded.length).toBeGreaterThan(0);
     for (const r of recorded) expect(r.d).not.toContain('cust-42');
   });
 
   it('exports a time range as whole blocks and filters by channel, campaign and type', async () => {
     // Before the first entry (the campaign's creation), nothing.
-    const { rows: [mid] } = await t.sql.query(`select ${US('recorded_at')} as at from system_event order by id limit 1`);
+    const {
+      rows: [mid],
+    } = await t.sql.query(`select ${US('recorded_at')} as at from system_event order by id limit 1`);
     const range = parseNdjson((await t.get(`/v1/audit/export?from=2000-01-01T00:00:00Z&to=${encodeURIComponent(mid.at)}`)).text);
     expect(range.rows.length).toBe(0);
     const all = parseNdjson((await t.get(`/v1/audit/export?from=2000-01-01T00:00:00Z`)).text);
@@ -356,7 +421,9 @@ describe('audit export', () => {
 
     const db = await cli([], { DATABASE_URL: t.config.databaseUrl! });
     expect(db).toMatchObject({ code: 0, out: { ok: true } });
-    const { rows: [first] } = await t.sql.query(`select id, source from consent_event order by id limit 1`);
+    const {
+      rows: [first],
+    } = await t.sql.query(`select id, source from consent_event order by id limit 1`);
     await tamper(t, `update consent_event set source = 'verbal' where id = $1`, [first.id]);
     const tampered = await cli([], { DATABASE_URL: t.config.databaseUrl! });
     expect(tampered).toMatchObject({ code: 1, out: { ok: false, failure: { problem: expect.stringContaining('altered') } } });
@@ -380,8 +447,13 @@ describe('audit export', () => {
   it('rejects bad filters with 400 naming the field, writing nothing', async () => {
     const before = await snapshotCounts(t);
     for (const [query, field] of [
-      ['format=xml', 'format'], ['from=yesterday', 'from'], ['types=opt_in,nope', 'types'], ['channel=fax', 'channel'],
-      ['from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'to'], ['address=not-a-number', 'address'], ['headBlocks=999', 'headBlocks'],
+      ['format=xml', 'format'],
+      ['from=yesterday', 'from'],
+      ['types=opt_in,nope', 'types'],
+      ['channel=fax', 'channel'],
+      ['from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'to'],
+      ['address=not-a-number', 'address'],
+      ['headBlocks=999', 'headBlocks'],
     ]) {
       expectProblem(await t.get(`/v1/audit/export?${query}`), 400, field);
     }
@@ -400,16 +472,44 @@ describe('erasure', () => {
     t = await TestApp.start();
     await campaign(t, 'promo');
     await campaign(t, 'orders', 'transactional');
-    expect((await t.put(`/v1/customers/${ID}`, { contactPoints: [{ channel: 'sms', address: PHONE }, { channel: 'email', address: EMAIL }], timezone: 'Europe/Paris' })).status).toBe(201);
-    for (const [channel, address] of [['sms', PHONE], ['email', EMAIL]]) {
-      expect((await t.post('/v1/consents', {
-        customerId: ID, address, channel, campaignId: 'promo', action: 'opt_in', source: 'web_form',
-        evidence: { ip: '203.0.113.5', userAgent: 'Firefox', text: `Oui — ${NAME}`, noticeVersion: 'v7' },
-      }, { headers: { 'idempotency-key': `k-${channel}` } })).status).toBe(201);
+    expect(
+      (
+        await t.put(`/v1/customers/${ID}`, {
+          contactPoints: [
+            { channel: 'sms', address: PHONE },
+            { channel: 'email', address: EMAIL },
+          ],
+          timezone: 'Europe/Paris',
+        })
+      ).status,
+    ).toBe(201);
+    for (const [channel, address] of [
+      ['sms', PHONE],
+      ['email', EMAIL],
+    ]) {
+      expect(
+        (
+          await t.post(
+            '/v1/consents',
+            {
+              customerId: ID,
+              address,
+              channel,
+              campaignId: 'promo',
+              action: 'opt_in',
+              source: 'web_form',
+              evidence: { ip: '203.0.113.5', userAgent: 'Firefox', text: `Oui — ${NAME}`, noticeVersion: 'v7' },
+            },
+            { headers: { 'idempotency-key': `k-${channel}` } },
+          )
+        ).status,
+      ).toBe(201);
     }
     expect((await t.post('/v1/inbound/messages', { channel: 'sms', from: PHONE, to: '12345', body: `STOP ${NAME}`, messageId: 'SM1' })).status).toBe(200);
     expect((await t.put(`/v1/customers/${ID}/preferences`, { quietHours: { start: '21:00', end: '08:00' } })).status).toBe(200);
-    expect((await t.post('/v1/sends', { customerId: ID, channel: 'email', campaignId: 'promo', messageId: 'msg-1', sentAt: new Date().toISOString() })).status).toBe(201);
+    expect(
+      (await t.post('/v1/sends', { customerId: ID, channel: 'email', campaignId: 'promo', messageId: 'msg-1', sentAt: new Date().toISOString() })).status,
+    ).toBe(201);
     await t.get(`/v1/customers/${ID}/history`);
     await t.get(`/v1/audit/export?customerId=${ID}&address=${encodeURIComponent(PHONE)}`);
     // An import that committed a chunk, then stopped on a line holding the number (a stray quote)...
@@ -422,13 +522,17 @@ describe('erasure', () => {
        values ('00000000-0000-4000-8000-00000000e1a5', 'admin', 'csv', '{}', 'failed', repeat('0', 64), $1)`,
       [{ line: 3, message: `Invalid Opening Quote: a quote is found on field 0 at line 3, value is "${PHONE}"` }],
     );
-    await t.sql.query(`insert into consent_import_rejection (import_id, line, field, reason) values ('00000000-0000-4000-8000-00000000e1a5', 2, 'address', $1)`, [`${EMAIL} is not allowed`]);
+    await t.sql.query(
+      `insert into consent_import_rejection (import_id, line, field, reason) values ('00000000-0000-4000-8000-00000000e1a5', 2, 'address', $1)`,
+      [`${EMAIL} is not allowed`],
+    );
     await seal(t);
     expect(await verify(t)).toMatchObject({ ok: true });
   });
   afterAll(() => t.close());
 
-  const decide = async (campaignId: string, body: Record<string, unknown> = { address: PHONE }) => (await t.post('/v1/decisions', { channel: 'sms', campaignId, ...body })).body;
+  const decide = async (campaignId: string, body: Record<string, unknown> = { address: PHONE }) =>
+    (await t.post('/v1/decisions', { channel: 'sms', campaignId, ...body })).body;
 
   it('removes every trace of the person, keeps the ledger verifying and keeps denying', async () => {
     const res = await t.post(`/v1/customers/${ID}/erasure`, { reason: 'ticket GDPR-17' });
@@ -437,7 +541,9 @@ describe('erasure', () => {
     expect(res.body.events).toBeGreaterThanOrEqual(5);
 
     // No table holds the number, the email, the name or the id any more.
-    const { rows: tables } = await t.sql.query(`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`);
+    const { rows: tables } = await t.sql.query(
+      `select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+    );
     for (const { name } of tables) {
       for (const needle of [PHONE, PHONE.slice(1), '612345678', EMAIL, NAME, ID, '203.0.113.5']) {
         const { rows } = await t.sql.query(`select count(*)::int as n from "${name}" x where x::text ilike $1`, [`%${needle}%`]);
@@ -461,12 +567,26 @@ describe('erasure', () => {
     expect(await decide('orders')).toMatchObject({ allowed: false, reason: 'suppressed' });
     const batch = await t.post('/v1/decisions/batch', { channel: 'sms', campaignId: 'orders', recipients: [{ address: PHONE }, { address: '+33699999999' }] });
     expect(batch.body.results.map((r: { reason: string }) => r.reason)).toEqual(['suppressed', 'no_objection']);
-    expect((await t.post('/v1/decisions', { channel: 'email', campaignId: 'orders', address: EMAIL })).body).toMatchObject({ allowed: false, reason: 'suppressed' });
+    expect((await t.post('/v1/decisions', { channel: 'email', campaignId: 'orders', address: EMAIL })).body).toMatchObject({
+      allowed: false,
+      reason: 'suppressed',
+    });
     expectProblem(await t.post(`/v1/customers/${ID}/erasure`, {}), 404);
   });
 
   it('erases events not sealed yet, which then seal and verify', async () => {
-    expect((await t.post('/v1/consents', { customerId: 'quick', address: '+33698765432', channel: 'sms', action: 'opt_out', source: 'keyword', evidence: { text: 'STOP' } })).status).toBe(201);
+    expect(
+      (
+        await t.post('/v1/consents', {
+          customerId: 'quick',
+          address: '+33698765432',
+          channel: 'sms',
+          action: 'opt_out',
+          source: 'keyword',
+          evidence: { text: 'STOP' },
+        })
+      ).status,
+    ).toBe(201);
     expect((await t.get('/v1/audit/head')).body.pending).toBeGreaterThan(0);
     expect((await t.post('/v1/customers/quick/erasure')).status).toBe(201);
     await seal(t);
@@ -480,16 +600,42 @@ describe('erasure', () => {
     const imported = await t.post('/v1/consents', { address: PHONE, channel: 'sms', campaignId: 'promo', action: 'opt_in', source: 'import' });
     expectProblem(imported, 409, 'source');
     expect(imported.body.code).toBe('CONSENT.SUPPRESSED');
-    expectProblem(await t.post('/v1/consents', { address: PHONE, channel: 'sms', campaignId: 'promo', action: 'opt_in', source: 'web_form', occurredAt: '2026-01-01T00:00:00Z' }), 409, 'occurredAt');
+    expectProblem(
+      await t.post('/v1/consents', {
+        address: PHONE,
+        channel: 'sms',
+        campaignId: 'promo',
+        action: 'opt_in',
+        source: 'web_form',
+        occurredAt: '2026-01-01T00:00:00Z',
+      }),
+      409,
+      'occurredAt',
+    );
     expect(await snapshotCounts(t)).toEqual(before);
 
     // A new customer given the number is suppressed too, by customer id.
     expect((await t.put('/v1/customers/new-owner', { contactPoints: [{ channel: 'sms', address: PHONE }] })).status).toBe(201);
     expect(await decide('orders', { customerId: 'new-owner' })).toMatchObject({ allowed: false, reason: 'suppressed' });
-    const batch = await t.post('/v1/decisions/batch', { channel: 'sms', campaignId: 'orders', recipients: [{ customerId: 'new-owner' }, { customerId: 'someone-else' }] });
+    const batch = await t.post('/v1/decisions/batch', {
+      channel: 'sms',
+      campaignId: 'orders',
+      recipients: [{ customerId: 'new-owner' }, { customerId: 'someone-else' }],
+    });
     expect(batch.body.results.map((r: { reason: string }) => r.reason)).toEqual(['suppressed', 'no_objection']);
 
-    expect((await t.post('/v1/consents', { address: PHONE, channel: 'sms', campaignId: 'promo', action: 'opt_in', source: 'web_form', evidence: { noticeVersion: 'v8' } })).status).toBe(201);
+    expect(
+      (
+        await t.post('/v1/consents', {
+          address: PHONE,
+          channel: 'sms',
+          campaignId: 'promo',
+          action: 'opt_in',
+          source: 'web_form',
+          evidence: { noticeVersion: 'v8' },
+        })
+      ).status,
+    ).toBe(201);
     expect(await decide('promo')).toMatchObject({ allowed: true, reason: 'opted_in' });
     expect(await decide('orders')).toMatchObject({ allowed: false, reason: 'suppressed' }); // the opt-in covers promo only
   });

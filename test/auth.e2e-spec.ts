@@ -29,8 +29,18 @@ const ROUTES: { method: string; url: string; body?: unknown; headers?: Record<st
   { method: 'POST', url: '/v1/admin/jobs/idempotency-retention/run', scopes: ['admin'] },
   { method: 'PUT', url: '/v1/customers/u1/preferences', body: {}, scopes: ['consents:write'] },
   { method: 'GET', url: '/v1/customers/u1/preferences', scopes: ['consents:read'] },
-  { method: 'POST', url: '/v1/sends', body: { customerId: 'u1', channel: 'sms', campaignId: 'c1', messageId: 'm1', sentAt: '2026-01-01T00:00:00Z' }, scopes: ['sends:write'] },
-  { method: 'POST', url: '/v1/inbound/messages', body: { channel: 'sms', from: '+14155550100', to: '12345', body: 'hi', messageId: 'm1' }, scopes: ['inbound:write'] },
+  {
+    method: 'POST',
+    url: '/v1/sends',
+    body: { customerId: 'u1', channel: 'sms', campaignId: 'c1', messageId: 'm1', sentAt: '2026-01-01T00:00:00Z' },
+    scopes: ['sends:write'],
+  },
+  {
+    method: 'POST',
+    url: '/v1/inbound/messages',
+    body: { channel: 'sms', from: '+14155550100', to: '12345', body: 'hi', messageId: 'm1' },
+    scopes: ['inbound:write'],
+  },
   { method: 'POST', url: '/v1/admin/jobs/seal/run', scopes: ['admin'] },
   { method: 'GET', url: '/v1/audit/head', scopes: ['audit:read'] },
   { method: 'GET', url: '/v1/audit/verify', scopes: ['audit:read'] },
@@ -65,7 +75,13 @@ describe('authentication and scopes', () => {
       expectProblem(res, 401);
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
     }
-    expectProblem(await t.request(route.method, route.url, route.body, { key: null, headers: { ...route.headers, authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }), 401);
+    expectProblem(
+      await t.request(route.method, route.url, route.body, {
+        key: null,
+        headers: { ...route.headers, authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+      }),
+      401,
+    );
   });
 
   it.each(ROUTES.map((r) => [r.method, r.url, r]))('%s %s: exactly the right scopes get through', async (_m, _u, route) => {
@@ -77,7 +93,7 @@ describe('authentication and scopes', () => {
     }
   });
 
-  it('names the request in every error body and header: the caller\'s X-Request-Id when it is a plain token, else a new UUID', async () => {
+  it("names the request in every error body and header: the caller's X-Request-Id when it is a plain token, else a new UUID", async () => {
     const mine = await t.get('/v1/campaigns', { key: null, headers: { 'x-request-id': 'checkout-7f3a.2' } });
     expectProblem(mine, 401);
     expect({ body: mine.body.requestId, header: mine.headers['x-request-id'] }).toEqual({ body: 'checkout-7f3a.2', header: 'checkout-7f3a.2' });
@@ -110,8 +126,12 @@ describe('authentication and scopes', () => {
 
   it('answers with X-Content-Type-Options: nosniff everywhere, and Cache-Control: no-store where a secret is shown', async () => {
     for (const res of [
-      await t.get('/health/live', { key: null }), await t.get('/metrics', { key: null }), await t.get('/v1/campaigns'), await t.get('/v1/campaigns', { key: null }),
-      await t.post('/v1/consents', { channel: 'fax' }), await t.get('/v1/nothing-here'),
+      await t.get('/health/live', { key: null }),
+      await t.get('/metrics', { key: null }),
+      await t.get('/v1/campaigns'),
+      await t.get('/v1/campaigns', { key: null }),
+      await t.post('/v1/consents', { channel: 'fax' }),
+      await t.get('/v1/nothing-here'),
     ]) {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
     }
@@ -132,7 +152,13 @@ describe('authentication and scopes', () => {
   describe('API keys', () => {
     it('returns the secret once and stores only its SHA-256', async () => {
       const res = await t.post('/v1/api-keys', { name: 'reader', scopes: ['consents:read', 'decisions:read'] });
-      expect(res.body).toMatchObject({ id: expect.any(String), name: 'reader', scopes: ['consents:read', 'decisions:read'], createdBy: 'admin', revokedAt: null });
+      expect(res.body).toMatchObject({
+        id: expect.any(String),
+        name: 'reader',
+        scopes: ['consents:read', 'decisions:read'],
+        createdBy: 'admin',
+        revokedAt: null,
+      });
       expect(res.body.secret).toMatch(/^csk_[A-Za-z0-9_-]{32}$/);
       expect(res.body.prefix).toBe(res.body.secret.slice(0, 12));
       const { rows } = await t.sql.query('select * from api_key where id = $1', [res.body.id]);

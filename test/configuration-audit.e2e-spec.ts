@@ -18,10 +18,19 @@ describe('configuration changes in the audit ledger', () => {
   it('campaigns: created, then changed, with what it was and what it became', async () => {
     const key = (await t.post('/v1/api-keys', { name: 'marketing ops', scopes: ['campaigns:write'] })).body;
     expect((await t.put('/v1/campaigns/spring', { name: 'Spring', purpose: 'marketing', channels: ['sms'] }, { key: key.secret })).status).toBe(201);
-    expect((await t.put('/v1/campaigns/spring', { name: 'Spring', purpose: 'transactional', channels: ['sms', 'email'], reconfirmEvery: 'P90D' }, { key: key.secret })).status).toBe(200);
+    expect(
+      (
+        await t.put(
+          '/v1/campaigns/spring',
+          { name: 'Spring', purpose: 'transactional', channels: ['sms', 'email'], reconfirmEvery: 'P90D' },
+          { key: key.secret },
+        )
+      ).status,
+    ).toBe(200);
     const [created, changed] = await entries('campaign:spring');
     expect(created).toMatchObject({
-      type: 'campaign.created', actor: `api_key:${key.id}`,
+      type: 'campaign.created',
+      actor: `api_key:${key.id}`,
       details: { before: null, after: expect.objectContaining({ name: 'Spring', purpose: 'marketing', channels: ['sms'] }) },
     });
     expect(changed).toMatchObject({
@@ -32,7 +41,11 @@ describe('configuration changes in the audit ledger', () => {
       },
     });
     // A refused change records nothing.
-    expectProblem(await t.put('/v1/campaigns/spring', { name: 'Spring', purpose: 'marketing', channels: ['sms'], reconfirmGrace: 'P1D' }), 400, 'reconfirmGrace');
+    expectProblem(
+      await t.put('/v1/campaigns/spring', { name: 'Spring', purpose: 'marketing', channels: ['sms'], reconfirmGrace: 'P1D' }),
+      400,
+      'reconfirmGrace',
+    );
     expect(await entries('campaign:spring')).toHaveLength(2);
   });
 
@@ -57,8 +70,18 @@ describe('configuration changes in the audit ledger', () => {
     expect((await t.delete(`/v1/webhook-endpoints/${created.body.id}`)).status).toBe(204);
     const recorded = await entries(`webhook_endpoint:${created.body.id}`);
     expect(recorded).toEqual([
-      { type: 'webhook_endpoint.created', actor: 'admin', subject: `webhook_endpoint:${created.body.id}`, details: { before: null, after: { url: 'https://93.184.216.34/hooks/consent', events: ['consent.changed'] } } },
-      { type: 'webhook_endpoint.deleted', actor: 'admin', subject: `webhook_endpoint:${created.body.id}`, details: { before: { url: 'https://93.184.216.34/hooks/consent', events: ['consent.changed'] }, after: null } },
+      {
+        type: 'webhook_endpoint.created',
+        actor: 'admin',
+        subject: `webhook_endpoint:${created.body.id}`,
+        details: { before: null, after: { url: 'https://93.184.216.34/hooks/consent', events: ['consent.changed'] } },
+      },
+      {
+        type: 'webhook_endpoint.deleted',
+        actor: 'admin',
+        subject: `webhook_endpoint:${created.body.id}`,
+        details: { before: { url: 'https://93.184.216.34/hooks/consent', events: ['consent.changed'] }, after: null },
+      },
     ]);
     const all = JSON.stringify((await t.sql.query(`select * from system_event`)).rows);
     expect(all).not.toContain(created.body.secret);
@@ -69,7 +92,12 @@ describe('configuration changes in the audit ledger', () => {
   it('the entries are sealed and the ledger verifies', async () => {
     expect((await t.post('/v1/admin/jobs/seal/run')).status).toBe(200);
     const page = (await t.get('/v1/audit/events', { query: { types: 'campaign.created,sender.deleted,webhook_endpoint.created' } })).body;
-    expect(page.items.map((i: { type?: string; action?: string }) => i.type ?? i.action).sort()).toEqual(['campaign.created', 'campaign.created', 'sender.deleted', 'webhook_endpoint.created']);
+    expect(page.items.map((i: { type?: string; action?: string }) => i.type ?? i.action).sort()).toEqual([
+      'campaign.created',
+      'campaign.created',
+      'sender.deleted',
+      'webhook_endpoint.created',
+    ]);
     expect((await t.get('/v1/audit/verify')).body).toMatchObject({ ok: true });
   });
 });

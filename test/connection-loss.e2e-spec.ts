@@ -65,7 +65,8 @@ describe('database connections cut while in use', () => {
   };
 
   const alive = () => {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the service exited (${child.exitCode ?? child.signalCode}): ${output.join('').slice(-3000)}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the service exited (${child.exitCode ?? child.signalCode}): ${output.join('').slice(-3000)}`);
   };
 
   /** An export whose reader takes one piece and then stops reading. */
@@ -109,9 +110,14 @@ describe('database connections cut while in use', () => {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `blocked-${n}` },
       body: JSON.stringify({ address: `+1415${9_000_000 + n}`, channel: 'sms', action: 'opt_out', source: 'api' }),
-    }).then((r) => r.status, () => null);
+    }).then(
+      (r) => r.status,
+      () => null,
+    );
     for (let i = 0; i < 100; i++) {
-      const { rows } = await t.sql.query(`select count(*)::int as n from pg_stat_activity where application_name = 'consent-service' and wait_event_type = 'Lock'`);
+      const { rows } = await t.sql.query(
+        `select count(*)::int as n from pg_stat_activity where application_name = 'consent-service' and wait_event_type = 'Lock'`,
+      );
       if (rows[0].n > 0) return { lock, write };
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -43,15 +43,20 @@ describe('consents, customers and campaigns', () => {
   describe('PUT/GET /v1/customers', () => {
     it('normalises phone numbers to E.164 and emails to lower case', async () => {
       const res = await t.put('/v1/customers/ana', {
-        contactPoints: [{ channel: 'sms', address: '+1 (415) 555-0100' }, { channel: 'email', address: 'Ana@Example.COM' }],
+        contactPoints: [
+          { channel: 'sms', address: '+1 (415) 555-0100' },
+          { channel: 'email', address: 'Ana@Example.COM' },
+        ],
         timezone: 'America/New_York',
         locale: 'en-US',
       });
       expect(res.status).toBe(201);
-      expect(res.body.contactPoints).toEqual(expect.arrayContaining([
-        { channel: 'sms', address: '+14155550100' },
-        { channel: 'email', address: 'ana@example.com' },
-      ]));
+      expect(res.body.contactPoints).toEqual(
+        expect.arrayContaining([
+          { channel: 'sms', address: '+14155550100' },
+          { channel: 'email', address: 'ana@example.com' },
+        ]),
+      );
       expect((await t.get('/v1/customers/ana')).body).toMatchObject({ timezone: 'America/New_York', locale: 'en-US' });
     });
 
@@ -65,7 +70,12 @@ describe('consents, customers and campaigns', () => {
     it('a contact point owned by another customer is a 409 naming it, and nothing changes', async () => {
       await t.put('/v1/customers/carla', { contactPoints: [{ channel: 'sms', address: '+14155550102' }] });
       const before = await snapshotCounts(t);
-      const res = await t.put('/v1/customers/dan', { contactPoints: [{ channel: 'email', address: 'dan@example.com' }, { channel: 'sms', address: '+14155550102' }] });
+      const res = await t.put('/v1/customers/dan', {
+        contactPoints: [
+          { channel: 'email', address: 'dan@example.com' },
+          { channel: 'sms', address: '+14155550102' },
+        ],
+      });
       expectProblem(res, 409, 'contactPoints.1.address');
       expect(await snapshotCounts(t)).toEqual(before);
       expectProblem(await t.get('/v1/customers/dan'), 404);
@@ -74,7 +84,15 @@ describe('consents, customers and campaigns', () => {
     it.each([
       [{ contactPoints: [{ channel: 'sms', address: '555-0100' }] }, 'contactPoints.0.address'],
       [{ contactPoints: [{ channel: 'email', address: 'not-an-email' }] }, 'contactPoints.0.address'],
-      [{ contactPoints: [{ channel: 'sms', address: '+14155550103' }, { channel: 'sms', address: '+1 415 555 0103' }] }, 'contactPoints.1'],
+      [
+        {
+          contactPoints: [
+            { channel: 'sms', address: '+14155550103' },
+            { channel: 'sms', address: '+1 415 555 0103' },
+          ],
+        },
+        'contactPoints.1',
+      ],
       [{ contactPoints: [{ channel: 'carrier-pigeon', address: 'x' }] }, 'contactPoints.0.channel'],
       [{ contactPoints: [], timezone: 'Mars/Olympus' }, 'timezone'],
       [{ contactPoints: [], locale: 'not a locale!' }, 'locale'],
@@ -90,17 +108,35 @@ describe('consents, customers and campaigns', () => {
   describe('POST /v1/consents', () => {
     it('records an event with its evidence and returns it with the resulting state', async () => {
       const res = await t.post('/v1/consents', {
-        customerId: 'fay', channel: 'email', address: 'Fay@Example.com', campaignId: 'promo', action: 'opt_in', source: 'web_form',
+        customerId: 'fay',
+        channel: 'email',
+        address: 'Fay@Example.com',
+        campaignId: 'promo',
+        action: 'opt_in',
+        source: 'web_form',
         evidence: { noticeVersion: 'v3', ip: '203.0.113.9', userAgent: 'Mozilla/5.0', pageUrl: 'https://shop.example/signup' },
-        language: 'fr', jurisdiction: 'FR', occurredAt: '2026-05-01T10:00:00+02:00',
+        language: 'fr',
+        jurisdiction: 'FR',
+        occurredAt: '2026-05-01T10:00:00+02:00',
       });
       expect(res.status).toBe(201);
       expect(res.body.event).toMatchObject({
-        id: expect.stringMatching(/^\d+$/), customerId: 'fay', channel: 'email', address: 'fay@example.com', campaignId: 'promo',
-        action: 'opt_in', source: 'web_form', evidence: { noticeVersion: 'v3', ip: '203.0.113.9' }, language: 'fr', jurisdiction: 'FR',
-        occurredAt: '2026-05-01T08:00:00.000Z', recordedBy: 'admin',
+        id: expect.stringMatching(/^\d+$/),
+        customerId: 'fay',
+        channel: 'email',
+        address: 'fay@example.com',
+        campaignId: 'promo',
+        action: 'opt_in',
+        source: 'web_form',
+        evidence: { noticeVersion: 'v3', ip: '203.0.113.9' },
+        language: 'fr',
+        jurisdiction: 'FR',
+        occurredAt: '2026-05-01T08:00:00.000Z',
+        recordedBy: 'admin',
       });
-      expect(res.body.state).toEqual([expect.objectContaining({ channel: 'email', address: 'fay@example.com', campaignId: 'promo', status: 'opted_in', eventId: res.body.event.id })]);
+      expect(res.body.state).toEqual([
+        expect.objectContaining({ channel: 'email', address: 'fay@example.com', campaignId: 'promo', status: 'opted_in', eventId: res.body.event.id }),
+      ]);
       const row = await t.sql.query('select * from consent_event where id = $1', [res.body.event.id]);
       expect(row.rows[0]).toMatchObject({ address: 'fay@example.com', channel_group: 'email', source: 'web_form' });
     });
@@ -112,11 +148,13 @@ describe('consents, customers and campaigns', () => {
       await t.post('/v1/consents', { customerId: 'gus', channel: 'email', campaignId: 'promo', action: 'opt_in', source: 'api' });
       const ofCustomer = (await t.get('/v1/customers/gus/consents')).body;
       expect(ofCustomer).toHaveLength(3);
-      expect(ofCustomer).toEqual(expect.arrayContaining([
-        expect.objectContaining({ channel: 'sms', address: '+14155550110', campaignId: 'promo', status: 'opted_in' }),
-        expect.objectContaining({ channel: 'sms', address: null, campaignId: null, status: 'opted_out', source: 'keyword' }),
-        expect.objectContaining({ channel: 'email', address: null, campaignId: 'promo', status: 'opted_in' }),
-      ]));
+      expect(ofCustomer).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ channel: 'sms', address: '+14155550110', campaignId: 'promo', status: 'opted_in' }),
+          expect.objectContaining({ channel: 'sms', address: null, campaignId: null, status: 'opted_out', source: 'keyword' }),
+          expect.objectContaining({ channel: 'email', address: null, campaignId: 'promo', status: 'opted_in' }),
+        ]),
+      );
       const ofPoint = await t.get('/v1/consents', { query: { channel: 'rcs', address: '+1 415 555 0110' } });
       expect(ofPoint.status).toBe(200);
       expect(ofPoint.body).toHaveLength(2);
@@ -150,8 +188,14 @@ describe('consents, customers and campaigns', () => {
     });
 
     it('an opt-out is accepted on a channel the campaign does not use; an opt-in is a 422', async () => {
-      expect((await t.post('/v1/consents', { address: '+14155550120', channel: 'whatsapp', campaignId: 'promo', action: 'opt_out', source: 'api' })).status).toBe(201);
-      expectProblem(await t.post('/v1/consents', { address: '+14155550120', channel: 'whatsapp', campaignId: 'promo', action: 'opt_in', source: 'api' }), 422, 'channel');
+      expect(
+        (await t.post('/v1/consents', { address: '+14155550120', channel: 'whatsapp', campaignId: 'promo', action: 'opt_out', source: 'api' })).status,
+      ).toBe(201);
+      expectProblem(
+        await t.post('/v1/consents', { address: '+14155550120', channel: 'whatsapp', campaignId: 'promo', action: 'opt_in', source: 'api' }),
+        422,
+        'channel',
+      );
     });
 
     it('an unknown campaign is a 404 and writes nothing', async () => {
@@ -197,7 +241,11 @@ describe('consents, customers and campaigns', () => {
     it('replays the first response for the same key and body, writing once', async () => {
       const before = await t.count('consent_event');
       const first = await t.post('/v1/consents', body, { headers: { 'idempotency-key': 'idem-1' } });
-      const again = await t.post('/v1/consents', { source: 'api', action: 'opt_out', channel: 'sms', address: '+14155550140' }, { headers: { 'idempotency-key': 'idem-1' } });
+      const again = await t.post(
+        '/v1/consents',
+        { source: 'api', action: 'opt_out', channel: 'sms', address: '+14155550140' },
+        { headers: { 'idempotency-key': 'idem-1' } },
+      );
       expect(first.status).toBe(201);
       expect(again.status).toBe(201);
       expect(again.body).toEqual(first.body);

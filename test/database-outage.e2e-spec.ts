@@ -9,14 +9,17 @@ describe('database outage', () => {
     const server = new URL(process.env.CONSENT_TEST_SERVER_URL!);
     proxy = new TcpProxy(server.hostname, Number(server.port || 5432));
     await proxy.start();
-    t = await TestApp.start({ REQUEST_TIMEOUT_MS: '1000' }, {
-      databaseUrl: (url) => {
-        const u = new URL(url);
-        u.hostname = '127.0.0.1';
-        u.port = String(proxy.port);
-        return u.toString();
+    t = await TestApp.start(
+      { REQUEST_TIMEOUT_MS: '1000' },
+      {
+        databaseUrl: (url) => {
+          const u = new URL(url);
+          u.hostname = '127.0.0.1';
+          u.port = String(proxy.port);
+          return u.toString();
+        },
       },
-    });
+    );
     await t.put('/v1/campaigns/otp', { name: 'otp', purpose: 'transactional', channels: ['sms'] });
   });
   afterAll(async () => {

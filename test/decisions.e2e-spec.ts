@@ -54,7 +54,12 @@ describe('POST /v1/decisions', () => {
   it('an opt-out beats the transactional default', async () => {
     const address = fresh();
     const ev = await record({ address, action: 'opt_out' });
-    expect(await decide({ address, campaignId: 'otp' })).toMatchObject({ allowed: false, outcome: 'deny', reason: 'opted_out', basis: { eventId: ev.id, scope: 'channel' } });
+    expect(await decide({ address, campaignId: 'otp' })).toMatchObject({
+      allowed: false,
+      outcome: 'deny',
+      reason: 'opted_out',
+      basis: { eventId: ev.id, scope: 'channel' },
+    });
   });
 
   it('a campaign event does not cover another campaign (rule 1)', async () => {
@@ -126,7 +131,12 @@ describe('POST /v1/decisions', () => {
 
     it('an event on a contact point covers a decision asked by customer id', async () => {
       const address = fresh();
-      await t.put('/v1/customers/cus-cp', { contactPoints: [{ channel: 'sms', address }, { channel: 'email', address: 'cp@example.com' }] });
+      await t.put('/v1/customers/cus-cp', {
+        contactPoints: [
+          { channel: 'sms', address },
+          { channel: 'email', address: 'cp@example.com' },
+        ],
+      });
       await record({ address, campaignId: 'promo', action: 'opt_in' });
       expect(await decide({ customerId: 'cus-cp' })).toMatchObject({ allowed: true, reason: 'opted_in' });
       expect(await decide({ customerId: 'cus-cp', channel: 'email' })).toMatchObject({ allowed: false, reason: 'no_consent' });
@@ -187,7 +197,10 @@ describe('POST /v1/decisions', () => {
   });
 
   it('a channel the campaign does not send on is denied', async () => {
-    expect(await decide({ address: 'nobody@example.com', campaignId: 'otp', channel: 'email' })).toMatchObject({ allowed: false, reason: 'channel_not_in_campaign' });
+    expect(await decide({ address: 'nobody@example.com', campaignId: 'otp', channel: 'email' })).toMatchObject({
+      allowed: false,
+      reason: 'channel_not_in_campaign',
+    });
   });
 
   describe('bad input', () => {

@@ -35,14 +35,37 @@ const ROUTES: { method: string; path: (seg: string) => string; body: boolean }[]
   { method: 'GET', path: (s) => `/v1/imports/${s}`, body: false },
 ];
 
-const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'channel', 'campaignId', 'address', 'customerId', 'action', 'source', 'recipients', 'evidence', 'keywords', 'channels', 'quietHours', 'maxMessages', 'messageId', 'at', 'reserve'];
+const HOSTILE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'channel',
+  'campaignId',
+  'address',
+  'customerId',
+  'action',
+  'source',
+  'recipients',
+  'evidence',
+  'keywords',
+  'channels',
+  'quietHours',
+  'maxMessages',
+  'messageId',
+  'at',
+  'reserve',
+];
 
 const leaf = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ minLength: 3000, maxLength: 6000 }),
   fc.constantFrom('sms', 'email', 'promo', 'opt_out', 'opt_in', '+14155550100', 'P1D', '21:00', '2026-01-01T00:00:00Z', '', ' ', '\u0000', '💥', 'NaN'),
-  fc.integer(), fc.double(), fc.boolean(), fc.constant(null),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
 );
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('array'), tie('object')),
@@ -55,17 +78,48 @@ const body = fc.oneof(
   fc.dictionary(fc.constantFrom(...HOSTILE_KEYS), value, { maxKeys: 8 }).map((v) => JSON.stringify(v)),
   deep,
   fc.string({ maxLength: 200 }),
-  fc.constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}', '{', '', 'null', '[]', '"x"',
-    'address,"broken\n+14155550100', 'address\n"unterminated', '{"address":"+14155550100","__proto__":{"x":1}}\n{', 'a,b,c\n1,2,3'),
+  fc.constantFrom(
+    '{"__proto__":{"admin":true}}',
+    '{"constructor":{"prototype":{"x":1}}}',
+    '{',
+    '',
+    'null',
+    '[]',
+    '"x"',
+    'address,"broken\n+14155550100',
+    'address\n"unterminated',
+    '{"address":"+14155550100","__proto__":{"x":1}}\n{',
+    'a,b,c\n1,2,3',
+  ),
 );
-const segment = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom('promo', '..', '%2e%2e', 'a'.repeat(300), '__proto__', '00000000-0000-4000-8000-000000000000'))
+const segment = fc
+  .oneof(
+    fc.string({ maxLength: 30 }),
+    fc.string({ unit: 'binary', maxLength: 30 }),
+    fc.constantFrom('promo', '..', '%2e%2e', 'a'.repeat(300), '__proto__', '00000000-0000-4000-8000-000000000000'),
+  )
   .map((s) => encodeURIComponent(s) || 'x');
-const query = fc.dictionary(fc.oneof(fc.constantFrom('channel', 'address', 'limit', 'cursor', '__proto__'), fc.string({ maxLength: 8 })), fc.string({ maxLength: 40 }), { maxKeys: 4 });
-const headers = fc.record({
-  'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x',
-    'text/csv', 'application/x-ndjson'),
-  'idempotency-key': fc.option(fc.oneof(fc.string({ maxLength: 20 }), fc.constant('k'.repeat(300))), { nil: undefined }),
-}, { requiredKeys: ['content-type'] });
+const query = fc.dictionary(
+  fc.oneof(fc.constantFrom('channel', 'address', 'limit', 'cursor', '__proto__'), fc.string({ maxLength: 8 })),
+  fc.string({ maxLength: 40 }),
+  { maxKeys: 4 },
+);
+const headers = fc.record(
+  {
+    'content-type': fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/xml',
+      'multipart/form-data; boundary=x',
+      'text/csv',
+      'application/x-ndjson',
+    ),
+    'idempotency-key': fc.option(fc.oneof(fc.string({ maxLength: 20 }), fc.constant('k'.repeat(300))), { nil: undefined }),
+  },
+  { requiredKeys: ['content-type'] },
+);
 
 function assertWellFormed(res: TestResponse, what: string): void {
   if (res.status >= 500) throw new Error(`${what}: ${res.status} ${res.text.slice(0, 300)}`);
@@ -95,7 +149,8 @@ describe('hostile input on every endpoint', () => {
         assertWellFormed(res, what);
         if (res.status >= 400) {
           const after = await snapshotCounts(t);
-          if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error(`${what}: ${res.status} but wrote ${JSON.stringify(after)} vs ${JSON.stringify(before)}`);
+          if (JSON.stringify(after) !== JSON.stringify(before))
+            throw new Error(`${what}: ${res.status} but wrote ${JSON.stringify(after)} vs ${JSON.stringify(before)}`);
         }
       }),
       { numRuns: 40, seed: Number(process.env.FUZZ_SEED ?? 20261126) },
@@ -104,7 +159,11 @@ describe('hostile input on every endpoint', () => {
 
   it('answers malformed and over-long URLs before routing with problem+json too', async () => {
     const long = await t.get(`/v1/campaigns/${'a'.repeat(3000)}`);
-    expect({ status: long.status, type: long.headers['content-type'], code: long.body?.code }).toEqual({ status: 414, type: expect.stringContaining('application/problem+json'), code: 'URI_TOO_LONG' });
+    expect({ status: long.status, type: long.headers['content-type'], code: long.body?.code }).toEqual({
+      status: 414,
+      type: expect.stringContaining('application/problem+json'),
+      code: 'URI_TOO_LONG',
+    });
     const bad = await t.get('/v1/campaigns/%E0%A4%A');
     expect(bad.status).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');

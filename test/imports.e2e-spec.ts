@@ -16,8 +16,13 @@ describe('bulk import (POST /v1/imports)', () => {
   afterAll(() => t.close());
 
   const decide = async (address: string, campaignId = 'promo', channel = 'sms') => (await t.post('/v1/decisions', { channel, campaignId, address })).body;
-  const events = async (importId: string) => (await t.sql.query(
-    `select customer_id, channel, address, campaign_id, action, source, evidence, occurred_at from consent_event where evidence->>'importId' = $1 order by id`, [importId])).rows;
+  const events = async (importId: string) =>
+    (
+      await t.sql.query(
+        `select customer_id, channel, address, campaign_id, action, source, evidence, occurred_at from consent_event where evidence->>'importId' = $1 order by id`,
+        [importId],
+      )
+    ).rows;
 
   it('imports a CSV with a header: valid rows written as source import, bad rows listed with their line and field', async () => {
     const file = [
@@ -49,8 +54,15 @@ describe('bulk import (POST /v1/imports)', () => {
     ]);
     const written = await events(res.body.id);
     expect(written).toEqual([
-      expect.objectContaining({ customer_id: 'cust-1', address: '+14155550101', campaign_id: 'promo', action: 'opt_in', source: 'import',
-        evidence: { importId: res.body.id, line: 2, noticeVersion: 'v3' }, occurred_at: new Date('2026-01-02T03:04:05Z') }),
+      expect.objectContaining({
+        customer_id: 'cust-1',
+        address: '+14155550101',
+        campaign_id: 'promo',
+        action: 'opt_in',
+        source: 'import',
+        evidence: { importId: res.body.id, line: 2, noticeVersion: 'v3' },
+        occurred_at: new Date('2026-01-02T03:04:05Z'),
+      }),
       expect.objectContaining({ address: '+14155550102', campaign_id: null, action: 'opt_out', occurred_at: new Date('2026-01-02T00:00:00Z') }),
       expect.objectContaining({ channel: 'email', address: 'someone.else@example.com', action: 'opt_in' }),
     ]);
@@ -70,7 +82,9 @@ describe('bulk import (POST /v1/imports)', () => {
     expect(res.body).toMatchObject({ status: 'completed', rowsWritten: 3, rowsRejected: 0, options: { channel: 'sms', action: null } });
     const written = await events(res.body.id);
     expect(written.map((e) => [e.channel, e.address, e.action, e.campaign_id])).toEqual([
-      ['sms', '+14155550201', 'opt_out', null], ['sms', '+14155550202', 'opt_out', null], ['sms', '+14155550203', 'opt_out', null],
+      ['sms', '+14155550201', 'opt_out', null],
+      ['sms', '+14155550202', 'opt_out', null],
+      ['sms', '+14155550203', 'opt_out', null],
     ]);
     if (file.includes('2025-12-01')) expect(written[0].occurred_at).toEqual(new Date('2025-12-01T10:00:00Z'));
     for (const n of ['+14155550201', '+14155550202', '+14155550203']) expect(await decide(n)).toMatchObject({ allowed: false, reason: 'opted_out' });
@@ -90,8 +104,20 @@ describe('bulk import (POST /v1/imports)', () => {
     const at = new Date(Date.now() - 60_000).toISOString();
     const res = await t.post('/v1/imports', lines, { ...ndjson, query: { action: 'opt_in', campaignId: 'promo', occurredAt: at } });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ format: 'ndjson', rowsRead: 8, rowsWritten: 3, rowsRejected: 5, options: { action: 'opt_in', campaignId: 'promo', occurredAt: at } });
-    expect(res.body.rejections.map((r: { line: number; field: string }) => [r.line, r.field])).toEqual([[2, '__proto__'], [3, 'line'], [4, 'line'], [5, 'source'], [6, 'color']]);
+    expect(res.body).toMatchObject({
+      format: 'ndjson',
+      rowsRead: 8,
+      rowsWritten: 3,
+      rowsRejected: 5,
+      options: { action: 'opt_in', campaignId: 'promo', occurredAt: at },
+    });
+    expect(res.body.rejections.map((r: { line: number; field: string }) => [r.line, r.field])).toEqual([
+      [2, '__proto__'],
+      [3, 'line'],
+      [4, 'line'],
+      [5, 'source'],
+      [6, 'color'],
+    ]);
     const written = await events(res.body.id);
     expect(written.map((e) => [e.address, e.customer_id, e.campaign_id, e.action])).toEqual([
       ['+14155550301', null, 'promo', 'opt_in'],
@@ -105,11 +131,18 @@ describe('bulk import (POST /v1/imports)', () => {
     expect(await decide('+14155550305', 'dbl')).toMatchObject({ allowed: false, reason: 'confirmation_pending' });
   });
 
-  it('cannot opt an erased customer\'s address back in', async () => {
+  it("cannot opt an erased customer's address back in", async () => {
     await t.put('/v1/customers/gone', { contactPoints: [{ channel: 'sms', address: '+14155550401' }] });
     expect((await t.post('/v1/customers/gone/erasure', { reason: 'test' })).status).toBe(201);
-    const res = await t.post('/v1/imports', 'address,action\n+14155550401,opt_in\n+14155550402,opt_in\n+14155550401,opt_out\n', { ...csv, query: { campaignId: 'promo' } });
-    expect(res.body).toMatchObject({ rowsWritten: 2, rowsRejected: 1, rejections: [{ line: 2, field: 'address', reason: expect.stringContaining('suppressed') }] });
+    const res = await t.post('/v1/imports', 'address,action\n+14155550401,opt_in\n+14155550402,opt_in\n+14155550401,opt_out\n', {
+      ...csv,
+      query: { campaignId: 'promo' },
+    });
+    expect(res.body).toMatchObject({
+      rowsWritten: 2,
+      rowsRejected: 1,
+      rejections: [{ line: 2, field: 'address', reason: expect.stringContaining('suppressed') }],
+    });
     expect(await decide('+14155550401')).toMatchObject({ allowed: false });
   });
 
@@ -155,18 +188,32 @@ describe('bulk import (POST /v1/imports)', () => {
   it('lists each import with its own rejected lines, as GET /v1/imports/{id} shows them', async () => {
     const a = (await t.post('/v1/imports', 'phone_number\nnot-a-number\n+14155550611\n', csv)).body;
     const b = (await t.post('/v1/imports', 'phone_number\n+14155550612\nbad\nworse\n', csv)).body;
-    const listed = new Map<string, unknown>((await t.get('/v1/imports', { query: { limit: '100' } })).body.map((i: { id: string; rejections: unknown }) => [i.id, i.rejections]));
+    const listed = new Map<string, unknown>(
+      (await t.get('/v1/imports', { query: { limit: '100' } })).body.map((i: { id: string; rejections: unknown }) => [i.id, i.rejections]),
+    );
     expect(listed.get(a.id)).toEqual([{ line: 2, field: 'address', reason: expect.any(String) }]);
-    expect(listed.get(b.id)).toEqual([{ line: 3, field: 'address', reason: expect.any(String) }, { line: 4, field: 'address', reason: expect.any(String) }]);
+    expect(listed.get(b.id)).toEqual([
+      { line: 3, field: 'address', reason: expect.any(String) },
+      { line: 4, field: 'address', reason: expect.any(String) },
+    ]);
     for (const [id, rejections] of listed) expect(rejections).toEqual((await t.get(`/v1/imports/${id}`)).body.rejections);
   });
 
   describe('resuming', () => {
     const ROWS = 12_000;
-    const file = (broken = false) => ['phone_number,date', ...Array.from({ length: ROWS }, (_, i) =>
-      broken && i === 11_000 ? `${phone(i)},"2025-01-01"x` : `${phone(i)},2025-01-01`)].join('\n') + '\n';
-    const count = async (key: string) => Number((await t.sql.query(
-      `select count(*) from consent_event where evidence->>'importId' = (select id::text from consent_import where idempotency_key = $1)`, [key])).rows[0].count);
+    const file = (broken = false) =>
+      ['phone_number,date', ...Array.from({ length: ROWS }, (_, i) => (broken && i === 11_000 ? `${phone(i)},"2025-01-01"x` : `${phone(i)},2025-01-01`))].join(
+        '\n',
+      ) + '\n';
+    const count = async (key: string) =>
+      Number(
+        (
+          await t.sql.query(
+            `select count(*) from consent_event where evidence->>'importId' = (select id::text from consent_import where idempotency_key = $1)`,
+            [key],
+          )
+        ).rows[0].count,
+      );
 
     it('a file unreadable past a line stops there (422); posted again fixed with the same key, it carries on without duplicates', async () => {
       const broken = await t.post('/v1/imports', file(true), { headers: { 'content-type': 'text/csv', 'idempotency-key': 'resume-1' } });
@@ -195,7 +242,12 @@ describe('bulk import (POST /v1/imports)', () => {
       const body = file();
       // Send ~11,000 rows (two chunks commit), then cut the connection.
       await new Promise<void>((resolve) => {
-        const req = httpRequest({ port, method: 'POST', path: '/v1/imports', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'text/csv', 'idempotency-key': 'resume-2' } });
+        const req = httpRequest({
+          port,
+          method: 'POST',
+          path: '/v1/imports',
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'text/csv', 'idempotency-key': 'resume-2' },
+        });
         req.on('error', () => resolve());
         req.write(body.slice(0, body.indexOf(phone(11_000))));
         const poll = setInterval(async () => {
@@ -242,11 +294,14 @@ describe('imports that hold a connection', () => {
   const trickle = (key: string, apiKey = ADMIN_KEY) => {
     let timer: NodeJS.Timeout | undefined;
     const response = new Promise<{ status: number; body: Record<string, unknown>; at: number }>((resolve, reject) => {
-      const req = httpRequest({ port, method: 'POST', path: '/v1/imports', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'text/csv', 'idempotency-key': key } }, (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text), at: Date.now() }));
-      });
+      const req = httpRequest(
+        { port, method: 'POST', path: '/v1/imports', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'text/csv', 'idempotency-key': key } },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text), at: Date.now() }));
+        },
+      );
       req.on('error', reject);
       req.write('phone_number\n+14155550100\n');
       timer = setInterval(() => req.write(' '), 300);
@@ -273,9 +328,15 @@ describe('imports that hold a connection', () => {
     expectProblem(refused, 429);
     expect(refused.body.code).toBe('IMPORT.TOO_MANY');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-    expect((await t.post('/v1/imports', '+14155550102\n', { key: other, headers: { 'content-type': 'text/csv' } })).body).toMatchObject({ status: 'completed', rowsWritten: 1 });
+    expect((await t.post('/v1/imports', '+14155550102\n', { key: other, headers: { 'content-type': 'text/csv' } })).body).toMatchObject({
+      status: 'completed',
+      rowsWritten: 1,
+    });
     expect((await slow).status).toBe(408);
     // The slot is free again once the slow one has stopped.
-    expect((await t.post('/v1/imports', '+14155550103\n', { headers: { 'content-type': 'text/csv' } })).body).toMatchObject({ status: 'completed', rowsWritten: 1 });
+    expect((await t.post('/v1/imports', '+14155550103\n', { headers: { 'content-type': 'text/csv' } })).body).toMatchObject({
+      status: 'completed',
+      rowsWritten: 1,
+    });
   });
 });

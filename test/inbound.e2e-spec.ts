@@ -61,7 +61,10 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
       // Not sent from this sender: untouched.
       expect(await decide(phone, 'other')).toMatchObject({ allowed: true, reason: 'opted_in' });
       // SMS, MMS and RCS share one state.
-      expect((await t.post('/v1/decisions', { address: phone, channel: 'rcs', campaignId: 'promo' })).body).toMatchObject({ allowed: false, reason: 'opted_out' });
+      expect((await t.post('/v1/decisions', { address: phone, channel: 'rcs', campaignId: 'promo' })).body).toMatchObject({
+        allowed: false,
+        reason: 'opted_out',
+      });
     });
 
     it('records each opt-out with its evidence: provider message id, text, sender and rule', async () => {
@@ -74,8 +77,13 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
         ['promo', 'opt_out', 'keyword', 'provider:twilio'],
       ]);
       expect(rows[0].evidence).toEqual({
-        provider: 'twilio', messageId: messageSid, text: 'please stop texting me', sender: SENDER, matched: 'sentence.en.stop_sending',
-        accountSid: 'AC123', messagingServiceSid: 'MG9',
+        provider: 'twilio',
+        messageId: messageSid,
+        text: 'please stop texting me',
+        sender: SENDER,
+        matched: 'sentence.en.stop_sending',
+        accountSid: 'AC123',
+        messagingServiceSid: 'MG9',
       });
     });
 
@@ -232,9 +240,24 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
       it.each([
         ['a missing signature', (p: Record<string, string>) => twilioPost(p, { signature: null }), 401, 'TWILIO_SIGNATURE.MISSING'],
         ['a wrong signature', (p: Record<string, string>) => twilioPost(p, { signature: 'bm90IGEgc2lnbmF0dXJl' }), 403, 'TWILIO_SIGNATURE.INVALID'],
-        ['a signature for another URL', (p: Record<string, string>) => twilioPost(p, { signUrl: 'https://evil.example.com/v1/inbound/twilio' }), 403, 'TWILIO_SIGNATURE.INVALID'],
-        ['a signature made with another token', (p: Record<string, string>) => twilioPost(p, { signature: twilio.getExpectedTwilioSignature('other-token', `${BASE}/v1/inbound/twilio`, p) }), 403, 'TWILIO_SIGNATURE.INVALID'],
-        ['a query string not signed', (p: Record<string, string>) => twilioPost(p, { path: '/v1/inbound/twilio?x=1', signUrl: `${BASE}/v1/inbound/twilio` }), 403, 'TWILIO_SIGNATURE.INVALID'],
+        [
+          'a signature for another URL',
+          (p: Record<string, string>) => twilioPost(p, { signUrl: 'https://evil.example.com/v1/inbound/twilio' }),
+          403,
+          'TWILIO_SIGNATURE.INVALID',
+        ],
+        [
+          'a signature made with another token',
+          (p: Record<string, string>) => twilioPost(p, { signature: twilio.getExpectedTwilioSignature('other-token', `${BASE}/v1/inbound/twilio`, p) }),
+          403,
+          'TWILIO_SIGNATURE.INVALID',
+        ],
+        [
+          'a query string not signed',
+          (p: Record<string, string>) => twilioPost(p, { path: '/v1/inbound/twilio?x=1', signUrl: `${BASE}/v1/inbound/twilio` }),
+          403,
+          'TWILIO_SIGNATURE.INVALID',
+        ],
       ])('%s', async (_name, send, status, code) => {
         const before = await snapshotCounts(t);
         const res = await send(params());
@@ -248,7 +271,8 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
         const signature = twilio.getExpectedTwilioSignature(TOKEN, `${BASE}/v1/inbound/twilio`, p);
         const before = await snapshotCounts(t);
         const res = await t.request('POST', '/v1/inbound/twilio', new URLSearchParams({ ...p, Body: 'START' }).toString(), {
-          key: null, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+          key: null,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
         });
         expectProblem(res, 403);
         expect(await snapshotCounts(t)).toEqual(before);
@@ -295,7 +319,8 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
       const bare = await TestApp.start();
       try {
         const res = await bare.request('POST', '/v1/inbound/twilio', 'From=%2B14155550100', {
-          key: null, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'x' },
+          key: null,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'x' },
         });
         expectProblem(res, 503);
         expect(res.body.code).toBe('INBOUND.TWILIO_NOT_CONFIGURED');
@@ -306,7 +331,8 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
   });
 
   describe('POST /v1/inbound/messages', () => {
-    const post = (body: Record<string, unknown>, key?: string) => t.post('/v1/inbound/messages', { channel: 'sms', to: SENDER, messageId: sid(), ...body }, { key });
+    const post = (body: Record<string, unknown>, key?: string) =>
+      t.post('/v1/inbound/messages', { channel: 'sms', to: SENDER, messageId: sid(), ...body }, { key });
 
     it('answers intent, matched rule, reply and the events written', async () => {
       const phone = fresh();
@@ -390,7 +416,10 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
       expect(window).toMatchObject({ action: 'service_window', source: 'conversation', channel: 'sms', campaignId: null });
       expect(Date.parse(window.expiresAt) - Date.parse(window.occurredAt)).toBe(24 * 3600_000);
       expect(await decide(phone, 'support')).toMatchObject({
-        allowed: true, outcome: 'allow', reason: 'service_window', basis: { eventId: window.id, action: 'service_window', expiresAt: window.expiresAt },
+        allowed: true,
+        outcome: 'allow',
+        reason: 'service_window',
+        basis: { eventId: window.id, action: 'service_window', expiresAt: window.expiresAt },
       });
       // Marketing still needs an opt-in; another channel has no window.
       expect(await decide(phone, 'promo')).toMatchObject({ allowed: false, reason: 'no_consent' });
@@ -477,7 +506,11 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
       expect((await t.get(`/v1/senders/${sender}`)).body).toEqual(put.body);
       const phone = fresh();
       const res = await t.post('/v1/inbound/messages', { channel: 'sms', from: phone, to: sender, body: 'Assez !', messageId: sid() });
-      expect(res.body).toMatchObject({ intent: 'opt_out', matched: 'sender_keyword.fr.assez', reply: 'Fini, ACME ne vous écrira plus. Répondez START pour revenir.' });
+      expect(res.body).toMatchObject({
+        intent: 'opt_out',
+        matched: 'sender_keyword.fr.assez',
+        reply: 'Fini, ACME ne vous écrira plus. Répondez START pour revenir.',
+      });
       expect(res.body.effects.map((e: { campaignId: string }) => e.campaignId)).toEqual(['other']);
       // The same word to another sender is an ordinary message.
       const elsewhere = await t.post('/v1/inbound/messages', { channel: 'sms', from: phone, to: SENDER, body: 'Assez !', messageId: sid() });

@@ -39,7 +39,9 @@ describe('process killed during writes', () => {
 
     child = await startService(t.config.databaseUrl!, port);
     try {
-      const { rows } = await t.sql.query(`select address from consent_event where address = any($1::text[]) and action = 'opt_out' and campaign_id = 'promo'`, [acknowledged]);
+      const { rows } = await t.sql.query(`select address from consent_event where address = any($1::text[]) and action = 'opt_out' and campaign_id = 'promo'`, [
+        acknowledged,
+      ]);
       expect(new Set(rows.map((r) => r.address)).size).toBe(acknowledged.length);
       // Each write is one transaction: an event exists exactly when its idempotency record does.
       const { rows: orphans } = await t.sql.query(
@@ -61,7 +63,8 @@ describe('process killed during writes', () => {
       expect(await decision.json()).toMatchObject({ allowed: false, reason: 'opted_out' });
       // The sealer (killed mid-stream too) catches up, and the ledger verifies: no half-sealed block.
       const auth = { headers: { authorization: `Bearer ${ADMIN_KEY}` } };
-      for (let i = 0; i < 100 && ((await (await fetch(`${base}/v1/audit/head`, auth)).json()) as { pending: number }).pending > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && ((await (await fetch(`${base}/v1/audit/head`, auth)).json()) as { pending: number }).pending > 0; i++)
+        await new Promise((r) => setTimeout(r, 100));
       const verified = (await (await fetch(`${base}/v1/audit/verify`, auth)).json()) as { ok: boolean; events: number };
       expect(verified).toMatchObject({ ok: true });
       expect(verified.events).toBeGreaterThanOrEqual(acknowledged.length);
@@ -88,6 +91,11 @@ describe('process killed during writes', () => {
     expect(((await res.json()) as { result: { requested: number } }).result.requested).toBe(20000);
     expect(await exited).toBe(0);
     // New connections are refused once it has stopped.
-    expect(await fetch(`http://127.0.0.1:${port}/health/live`).then(() => 'answered', () => 'refused')).toBe('refused');
+    expect(
+      await fetch(`http://127.0.0.1:${port}/health/live`).then(
+        () => 'answered',
+        () => 'refused',
+      ),
+    ).toBe('refused');
   }, 120_000);
 });

@@ -41,7 +41,8 @@ describe('consent that renews or lapses', () => {
     return res.body.result as { requested: number; lapsed: number; expired: number; confirmationsExpired: number };
   };
   const eventsOf = async (address: string) =>
-    (await t.sql.query(`select action, campaign_id, occurred_at, evidence, source, recorded_by from consent_event where address = $1 order by id`, [address])).rows;
+    (await t.sql.query(`select action, campaign_id, occurred_at, evidence, source, recorded_by from consent_event where address = $1 order by id`, [address]))
+      .rows;
 
   describe('campaign policy', () => {
     it('is part of the campaign', async () => {
@@ -250,8 +251,12 @@ describe('consent that renews or lapses', () => {
 /** Standard Webhooks verification, written from the specification (not with the service's code). */
 function verify(secret: string, headers: IncomingMessage['headers'], body: string): boolean {
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  const expected = createHmac('sha256', key).update(`${String(headers['webhook-id'])}.${String(headers['webhook-timestamp'])}.${body}`).digest('base64');
-  return String(headers['webhook-signature']).split(' ').some((s) => s === `v1,${expected}`);
+  const expected = createHmac('sha256', key)
+    .update(`${String(headers['webhook-id'])}.${String(headers['webhook-timestamp'])}.${body}`)
+    .digest('base64');
+  return String(headers['webhook-signature'])
+    .split(' ')
+    .some((s) => s === `v1,${expected}`);
 }
 
 describe('outbound events (webhooks)', () => {
@@ -262,7 +267,10 @@ describe('outbound events (webhooks)', () => {
   });
   afterAll(() => t.close());
 
-  interface Received { headers: IncomingMessage['headers']; body: string }
+  interface Received {
+    headers: IncomingMessage['headers'];
+    body: string;
+  }
   const receiver = async (port: number, status = 200) => {
     const received: Received[] = [];
     const server: Server = createServer((req, res) => {
@@ -334,8 +342,22 @@ describe('outbound events (webhooks)', () => {
     const r = await receiver(port);
     try {
       const endpoint = await register(port, ['consent.reconfirmation_requested', 'consent.lapsed']);
-      await t.post('/v1/consents', { address: '+14155554201', channel: 'sms', campaignId: 'recurring', action: 'opt_in', source: 'api', occurredAt: ago(12 * DAY) });
-      await t.post('/v1/consents', { address: '+14155554202', channel: 'sms', campaignId: 'recurring', action: 'opt_in', source: 'api', occurredAt: ago(20 * DAY) });
+      await t.post('/v1/consents', {
+        address: '+14155554201',
+        channel: 'sms',
+        campaignId: 'recurring',
+        action: 'opt_in',
+        source: 'api',
+        occurredAt: ago(12 * DAY),
+      });
+      await t.post('/v1/consents', {
+        address: '+14155554202',
+        channel: 'sms',
+        campaignId: 'recurring',
+        action: 'opt_in',
+        source: 'api',
+        occurredAt: ago(20 * DAY),
+      });
       await t.post('/v1/admin/jobs/reconfirmation/run');
       await deliver();
       const types = r.received.map((h) => [JSON.parse(h.body).type, JSON.parse(h.body).data.address]).sort();

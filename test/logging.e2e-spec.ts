@@ -19,19 +19,26 @@ describe('structured logs', () => {
   async function session(env: Record<string, string>): Promise<{ capture: Capture; requestIds: string[]; key: string }> {
     let result: { capture: Capture; requestIds: string[]; key: string } | undefined;
     await jest.isolateModulesAsync(async () => {
-      result = await sessionWith((await import('./support/test-app')), env);
+      result = await sessionWith(await import('./support/test-app'), env);
     });
     return result!;
   }
 
-  async function sessionWith({ TestApp, expectProblem }: typeof Support, env: Record<string, string>): Promise<{ capture: Capture; requestIds: string[]; key: string }> {
+  async function sessionWith(
+    { TestApp, expectProblem }: typeof Support,
+    env: Record<string, string>,
+  ): Promise<{ capture: Capture; requestIds: string[]; key: string }> {
     const capture = new Capture();
     const t = await TestApp.start({ LOG_LEVEL: 'debug', LOG_REQUESTS: 'true', ...env }, { logDestination: capture });
     try {
       await t.put('/v1/campaigns/promo', { name: 'Promo', purpose: 'marketing', channels: ['sms', 'email'] });
       const key = (await t.post('/v1/api-keys', { name: 'logged', scopes: ['consents:write', 'decisions:read', 'consents:read'] })).body.secret as string;
       const requestIds: string[] = [];
-      const record = await t.post('/v1/consents', { customerId: 'cust-private', address: PHONE, channel: 'sms', action: 'opt_in', source: 'web_form' }, { key });
+      const record = await t.post(
+        '/v1/consents',
+        { customerId: 'cust-private', address: PHONE, channel: 'sms', action: 'opt_in', source: 'web_form' },
+        { key },
+      );
       expect(record.status).toBe(201);
       await t.get(`/v1/consents?channel=email&address=${encodeURIComponent(EMAIL)}`, { key });
       await t.get('/v1/customers/cust-private/consents', { key });
@@ -76,7 +83,17 @@ describe('structured logs', () => {
   it('holds no address, customer id, query string or key by default', async () => {
     const { capture, key } = await session({});
     const text = capture.lines.join('');
-    for (const secret of [PHONE, PHONE.slice(2), EMAIL, encodeURIComponent(EMAIL), 'cust-private', key, key.slice(4, 20), 'csk_not-a-real-key', 'test-admin-key']) {
+    for (const secret of [
+      PHONE,
+      PHONE.slice(2),
+      EMAIL,
+      encodeURIComponent(EMAIL),
+      'cust-private',
+      key,
+      key.slice(4, 20),
+      'csk_not-a-real-key',
+      'test-admin-key',
+    ]) {
       expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
     }
     expect(text).toContain('"url":"/v1/customers/:id/consents"');

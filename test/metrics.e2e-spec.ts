@@ -19,7 +19,11 @@ describe('metrics', () => {
     await t.post('/v1/consents', { address: '+14155550124', channel: 'sms', campaignId: 'promo', action: 'opt_in', source: 'web_form' });
     await t.post('/v1/inbound/messages', { channel: 'sms', from: '+14155550125', to: '12345', body: 'STOP', messageId: 'm-1' });
     for (const address of ['+14155550123', '+14155550124', '+14155550126']) await t.post('/v1/decisions', { address, channel: 'sms', campaignId: 'promo' });
-    await t.post('/v1/decisions/batch', { channel: 'sms', campaignId: 'promo', recipients: [{ address: '+14155550126' }, { address: '+14155550127' }, { address: '+14155550124' }] });
+    await t.post('/v1/decisions/batch', {
+      channel: 'sms',
+      campaignId: 'promo',
+      recipients: [{ address: '+14155550126' }, { address: '+14155550127' }, { address: '+14155550124' }],
+    });
     const pendingBefore = await t.get('/metrics', { key: null });
     expect(value(pendingBefore.text, 'consent_seal_lag_seconds')).toBeGreaterThan(0);
     await t.post('/v1/admin/jobs/seal/run');
@@ -43,6 +47,8 @@ describe('metrics', () => {
     // Patterns, never URLs: no address, id or key in a label.
     expect(m).not.toMatch(/\+1415555|m-1|test-admin-key/);
     await t.get('/v1/campaigns/promo');
-    expect(value((await t.get('/metrics', { key: null })).text, 'http_request_duration_seconds_count{method="GET",route="/v1/campaigns/:campaignId",status="200"}')).toBe(1);
+    expect(
+      value((await t.get('/metrics', { key: null })).text, 'http_request_duration_seconds_count{method="GET",route="/v1/campaigns/:campaignId",status="200"}'),
+    ).toBe(1);
   });
 });

@@ -26,7 +26,9 @@ describe('PostgreSQL stopped and restarted', () => {
     return value;
   };
   beforeAll(async () => {
-    server = spawn(process.execPath, ['-r', 'ts-node/register', 'test/support/pg-control.ts', dataDir, String(await freePort())], { stdio: ['pipe', 'pipe', 'inherit'] });
+    server = spawn(process.execPath, ['-r', 'ts-node/register', 'test/support/pg-control.ts', dataDir, String(await freePort())], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]();
     url = (await command(null)).slice('ready '.length);
     t = await TestApp.on(url, { REQUEST_TIMEOUT_MS: '1000' });

@@ -46,15 +46,30 @@ describe('send-time preferences', () => {
   describe('PUT /v1/customers/{id}/preferences', () => {
     it('replaces them, returns them, and records the change in the history', async () => {
       const { id } = await customer('Europe/Paris');
-      const body = { channels: { sms: { enabled: false } }, preferredChannels: ['email', 'sms'], quietHours: { start: '21:00', end: '08:00', days: [1, 2, 3, 4, 5] }, maxMessages: { marketing: { count: 3, per: 'P1D' } } };
+      const body = {
+        channels: { sms: { enabled: false } },
+        preferredChannels: ['email', 'sms'],
+        quietHours: { start: '21:00', end: '08:00', days: [1, 2, 3, 4, 5] },
+        maxMessages: { marketing: { count: 3, per: 'P1D' } },
+      };
       const put = await t.put(`/v1/customers/${id}/preferences`, body);
       expect(put.status).toBe(200);
       expect(put.body).toMatchObject({ customerId: id, ...body });
       expect((await t.get(`/v1/customers/${id}/preferences`)).body).toEqual(put.body);
       const history = (await t.get(`/v1/customers/${id}/history`)).body.items;
-      expect(history[0]).toMatchObject({ action: 'preferences_changed', channel: '*', customerId: id, evidence: { preferences: { preferredChannels: ['email', 'sms'] } } });
+      expect(history[0]).toMatchObject({
+        action: 'preferences_changed',
+        channel: '*',
+        customerId: id,
+        evidence: { preferences: { preferredChannels: ['email', 'sms'] } },
+      });
       // Replaced, not merged.
-      expect((await t.put(`/v1/customers/${id}/preferences`, {})).body).toMatchObject({ channels: {}, preferredChannels: [], quietHours: null, maxMessages: null });
+      expect((await t.put(`/v1/customers/${id}/preferences`, {})).body).toMatchObject({
+        channels: {},
+        preferredChannels: [],
+        quietHours: null,
+        maxMessages: null,
+      });
     });
 
     it('has defaults for a customer who never set any, and 404s for an unknown customer', async () => {
@@ -106,7 +121,8 @@ describe('send-time preferences', () => {
       const now = Date.now();
       const start = new Date(now - HOUR);
       const end = new Date(now + HOUR);
-      const clock = (d: Date) => `${String((d.getUTCHours() + 3 - new Date(now).getUTCHours() + 24) % 24).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+      const clock = (d: Date) =>
+        `${String((d.getUTCHours() + 3 - new Date(now).getUTCHours() + 24) % 24).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
       await t.put(`/v1/customers/${id}/preferences`, { quietHours: { start: clock(start), end: clock(end) } });
       const d = await decide({ customerId: id });
       expect(d).toMatchObject({ allowed: false, outcome: 'defer', reason: 'quiet_hours', blockedBy: ['quiet_hours'] });
@@ -124,7 +140,7 @@ describe('send-time preferences', () => {
       expect(await decide({ customerId: id, at: before })).toMatchObject({ allowed: true, reason: 'opted_in' });
     });
 
-    it('apply jurisdiction windows in the recipient\'s time zone: us-tcpa', async () => {
+    it("apply jurisdiction windows in the recipient's time zone: us-tcpa", async () => {
       const night = zoneWhereItIs(3);
       const day = zoneWhereItIs(12);
       const asleep = await customer(night.zone);
@@ -187,7 +203,10 @@ describe('send-time preferences', () => {
       expect(await decide({ customerId: id, campaignId: 'otp' })).toMatchObject({ allowed: true });
       // Sends are evidence: the history names the decision.
       const history = (await t.get(`/v1/customers/${id}/history`)).body.items;
-      expect(history.filter((e: { action: string }) => e.action === 'message_sent').map((e: { evidence: unknown }) => e.evidence)).toContainEqual({ messageId: `m-${id}-2`, decisionId: decision.decisionId });
+      expect(history.filter((e: { action: string }) => e.action === 'message_sent').map((e: { evidence: unknown }) => e.evidence)).toContainEqual({
+        messageId: `m-${id}-2`,
+        decisionId: decision.decisionId,
+      });
     });
 
     it('are recorded once per messageId', async () => {
@@ -210,7 +229,10 @@ describe('send-time preferences', () => {
       const reserved = answers.find((a) => a.allowed)!;
       expect((await send({ customerId: id, messageId: `r-${id}`, decisionId: reserved.decisionId })).status).toBe(201);
       const { rows } = await t.sql.query(`select kind, count(*)::int as n from send where customer_id = $1 group by kind order by kind`, [id]);
-      expect(rows).toEqual([{ kind: 'reserved', n: 2 }, { kind: 'sent', n: 1 }]);
+      expect(rows).toEqual([
+        { kind: 'reserved', n: 2 },
+        { kind: 'sent', n: 1 },
+      ]);
     });
 
     it('us-fl: 3 messages per 24 hours on the same campaign', async () => {
@@ -240,24 +262,47 @@ describe('send-time preferences', () => {
     });
 
     it('reserve cannot replay', async () => {
-      expectProblem(await t.post('/v1/decisions', { channel: 'sms', campaignId: 'promo', customerId: 'x', reserve: true, at: new Date(Date.now() - 1000).toISOString() }), 400, 'reserve');
+      expectProblem(
+        await t.post('/v1/decisions', { channel: 'sms', campaignId: 'promo', customerId: 'x', reserve: true, at: new Date(Date.now() - 1000).toISOString() }),
+        400,
+        'reserve',
+      );
     });
   });
 
   describe('decisions without a channel', () => {
-    it('name the best channel allowed now, the customer\'s preferred first, with the reasons for the others', async () => {
+    it("name the best channel allowed now, the customer's preferred first, with the reasons for the others", async () => {
       const id = `chooser-${++seq}`;
-      await t.put(`/v1/customers/${id}`, { contactPoints: [{ channel: 'sms', address: fresh() }, { channel: 'email', address: `${id}@example.com` }] });
+      await t.put(`/v1/customers/${id}`, {
+        contactPoints: [
+          { channel: 'sms', address: fresh() },
+          { channel: 'email', address: `${id}@example.com` },
+        ],
+      });
       await t.post('/v1/consents', { customerId: id, channel: 'sms', campaignId: 'promo', action: 'opt_in', source: 'api' });
       await t.post('/v1/consents', { customerId: id, channel: 'email', campaignId: 'promo', action: 'opt_in', source: 'api' });
       await t.put(`/v1/customers/${id}/preferences`, { preferredChannels: ['email', 'sms'] });
       const res = await t.post('/v1/decisions', { customerId: id, campaignId: 'promo' });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ allowed: true, channel: 'email', alternatives: [{ channel: 'email', allowed: true }, { channel: 'sms', allowed: true }] });
+      expect(res.body).toMatchObject({
+        allowed: true,
+        channel: 'email',
+        alternatives: [
+          { channel: 'email', allowed: true },
+          { channel: 'sms', allowed: true },
+        ],
+      });
       // Email switched off: SMS is the best left.
       await t.put(`/v1/customers/${id}/preferences`, { preferredChannels: ['email', 'sms'], channels: { email: { enabled: false } } });
       const next = await t.post('/v1/decisions', { customerId: id, campaignId: 'promo' });
-      expect(next.body).toMatchObject({ allowed: true, channel: 'sms', alternatives: [{ channel: 'email', reason: 'channel_disabled' }, { channel: 'sms', reason: 'opted_in' }] });
+      expect(next.body).toMatchObject({
+        allowed: true,
+        channel: 'sms',
+        alternatives: [
+          { channel: 'email', reason: 'channel_disabled' },
+          { channel: 'sms', reason: 'opted_in' },
+        ],
+      });
       // Nothing allowed: a deny that names no channel.
       await t.post('/v1/consents', { customerId: id, channel: 'sms', action: 'opt_out', source: 'api' });
       const none = await t.post('/v1/decisions', { customerId: id, campaignId: 'promo' });

@@ -13,7 +13,17 @@ import { createRowPublishTrigger } from '../migrations/sql/row-publish-trigger';
 import { TestApp } from './support/test-app';
 import { ENTITIES } from '../src/entities';
 
-const ACTIONS = ['opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired', 'reconfirmation_requested', 'service_window'];
+const ACTIONS = [
+  'opt_in',
+  'opt_out',
+  'pending_confirmation',
+  'renewed',
+  'lapsed',
+  'expired',
+  'confirmation_expired',
+  'reconfirmation_requested',
+  'service_window',
+];
 // Customer k0 owns a0 and a1 on sms, k1 owns a2; a3 has no owner.
 const OWNER: Record<string, string | null> = { a0: 'k0', a1: 'k0', a2: 'k1', a3: null };
 
@@ -63,10 +73,14 @@ describe('the statement-level publish trigger', () => {
     await t.sql.query('begin');
     try {
       await t.sql.query(`alter table consent_event disable trigger ${other}, enable trigger ${trigger}`);
-      await t.sql.query(`insert into campaign (id, name, purpose, channels) values ($1, 'c1', 'marketing', '{sms,email}'), ($2, 'c2', 'marketing', '{sms,email}')`, [id('c1'), id('c2')]);
+      await t.sql.query(
+        `insert into campaign (id, name, purpose, channels) values ($1, 'c1', 'marketing', '{sms,email}'), ($2, 'c2', 'marketing', '{sms,email}')`,
+        [id('c1'), id('c2')],
+      );
       await t.sql.query(`insert into customer (id) values ($1), ($2)`, [id('k0'), id('k1')]);
       for (const [address, owner] of Object.entries(OWNER)) {
-        if (owner) await t.sql.query(`insert into contact_point (channel, address, channel_group, customer_id) values ('sms', $1, 'sms', $2)`, [id(address), id(owner)]);
+        if (owner)
+          await t.sql.query(`insert into contact_point (channel, address, channel_group, customer_id) values ('sms', $1, 'sms', $2)`, [id(address), id(owner)]);
       }
       const ids: string[] = [];
       for (const events of groups) {
@@ -140,7 +154,9 @@ describe('the statement-level publish trigger', () => {
     const other = await TestApp.start();
     const ds = new DataSource(dataSourceOptions(other.config.databaseUrl!, ENTITIES, { poolMax: 1, statementTimeoutMs: 60_000, connectTimeoutMs: 10_000 }));
     const triggers = async () =>
-      (await other.sql.query(`select tgname from pg_trigger where tgrelid = 'consent_event'::regclass and tgname like '%publish' order by 1`)).rows.map((r) => r.tgname);
+      (await other.sql.query(`select tgname from pg_trigger where tgrelid = 'consent_event'::regclass and tgname like '%publish' order by 1`)).rows.map(
+        (r) => r.tgname,
+      );
     try {
       await ds.initialize();
       expect(await triggers()).toEqual(['consent_events_publish']);

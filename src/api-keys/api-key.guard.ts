@@ -45,9 +45,14 @@ export class ApiKeyGuard implements CanActivate {
     const principal = await this.apiKeys.authenticate(match[1], request.ip);
     if (principal === 'limited') {
       const retry = ApiKeysService.retryAfterSeconds();
-      throw new Problem(429, 'AUTH_FAILURES_LIMITED', 'Too many requests',
+      throw new Problem(
+        429,
+        'AUTH_FAILURES_LIMITED',
+        'Too many requests',
         `Too many unknown API keys from this address (AUTH_FAILURE_LIMIT a minute); keys not seen recently are not checked until the minute ends. Retry after ${retry} s.`,
-        undefined, { 'retry-after': String(retry) });
+        undefined,
+        { 'retry-after': String(retry) },
+      );
     }
     if (!principal) {
       throw new Problem(401, 'UNAUTHENTICATED', 'Unauthenticated', 'The API key is unknown or revoked.', undefined, {

@@ -9,7 +9,6 @@ import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { ApiKeysService } from './api-keys.service';
 import { uuidParam } from '../common/pipes';
 
-
 @ApiTags('api-keys')
 @ApiBearerAuth()
 @RequireScopes('admin')

@@ -19,10 +19,7 @@ export class ApiKeysRepository {
   constructor(private readonly db: Db) {}
 
   async findActiveBySecretHash(secretHash: string): Promise<ApiKeyRow | undefined> {
-    const rows = await this.db.query<ApiKeyRow>(
-      `select ${COLUMNS} from api_key where secret_hash = $1 and revoked_at is null`,
-      [secretHash],
-    );
+    const rows = await this.db.query<ApiKeyRow>(`select ${COLUMNS} from api_key where secret_hash = $1 and revoked_at is null`, [secretHash]);
     return rows[0];
   }
 

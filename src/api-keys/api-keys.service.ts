@@ -73,9 +73,7 @@ export class ApiKeysService {
     const failed = this.failures.get(clientAddress);
     if (limit > 0 && failed && failed.window === window && failed.count >= limit) return 'limited';
     const row = await this.repository.findActiveBySecretHash(hash);
-    const principal: Principal | null = row
-      ? { id: row.id, name: row.name, scopes: new Set(row.scopes as Scope[]), actor: `api_key:${row.id}` }
-      : null;
+    const principal: Principal | null = row ? { id: row.id, name: row.name, scopes: new Set(row.scopes as Scope[]), actor: `api_key:${row.id}` } : null;
     this.cache?.set(hash, { principal });
     if (!principal) this.failures.set(clientAddress, { window, count: failed?.window === window ? failed.count + 1 : 1 });
     return principal;

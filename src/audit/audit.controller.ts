@@ -11,7 +11,6 @@ import { LedgerHead, LedgerService, VerifyResult } from '../ledger/ledger.servic
 import { SystemEvents } from '../ledger/system-events';
 import { uuidParam } from '../common/pipes';
 
-
 @ApiTags('audit')
 @ApiBearerAuth()
 @RequireScopes('audit:read')
@@ -34,7 +33,13 @@ export class AuditController {
   async verify(@Query() q: AuditVerifyQuery, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<VerifyResult> {
     const known = q.knownBlocks !== undefined || q.knownRoot !== undefined ? { blocks: q.knownBlocks ?? 0, ledgerRoot: q.knownRoot ?? '' } : undefined;
     const result = await withoutIdleTimeout(request, () => this.ledger.verify({ fromBlock: q.fromBlock, toBlock: q.toBlock, known }));
-    await this.systemEvents.record('audit.verified', principal.actor, null, { query: { ...q }, ok: result.ok, events: result.events, blocks: result.blocks, ...(result.failure ? { failure: result.failure } : {}) });
+    await this.systemEvents.record('audit.verified', principal.actor, null, {
+      query: { ...q },
+      ok: result.ok,
+      events: result.events,
+      blocks: result.blocks,
+      ...(result.failure ? { failure: result.failure } : {}),
+    });
     return result;
   }
 
@@ -47,8 +52,9 @@ export class AuditController {
   @Get('export')
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiOkResponse({
-    description: 'Streamed, oldest first: one row per entry with every field and its ledger data. NDJSON ends with a `{"proof": …}` line; '
-      + 'a CSV file\'s proof is at the `Link: rel="proof"` URL once the body is complete. Verify offline with `npm run audit:verify -- --file`.',
+    description:
+      'Streamed, oldest first: one row per entry with every field and its ledger data. NDJSON ends with a `{"proof": …}` line; ' +
+      'a CSV file\'s proof is at the `Link: rel="proof"` URL once the body is complete. Verify offline with `npm run audit:verify -- --file`.',
   })
   async export(@Query() q: AuditExportQuery, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
     const started = await this.audit.export(q, principal);

@@ -12,27 +12,41 @@ export const ENTRY_TYPES = [...EVENT_ACTIONS, ...SYSTEM_EVENT_TYPES] as const;
 /** Which ledger entries: all filters combine (AND); none means the whole ledger. */
 export class AuditFilterQuery {
   @ApiPropertyOptional({ description: 'Recorded at or after (ISO 8601).' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Recorded before (ISO 8601).' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   to?: string;
 
   @ApiPropertyOptional({ maxLength: CUSTOMER_ID_MAX, description: 'Events of this customer and of their contact points.' })
-  @IsOptional() @IsString() @Length(1, CUSTOMER_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @Length(1, CUSTOMER_ID_MAX)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   customerId?: string;
 
-  @ApiPropertyOptional({ maxLength: MAX_ADDRESS_LENGTH, description: 'A contact point (normalised like everywhere else; give `channel` for anything but a phone number or an email).' })
-  @IsOptional() @IsString() @Length(1, MAX_ADDRESS_LENGTH)
+  @ApiPropertyOptional({
+    maxLength: MAX_ADDRESS_LENGTH,
+    description: 'A contact point (normalised like everywhere else; give `channel` for anything but a phone number or an email).',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, MAX_ADDRESS_LENGTH)
   address?: string;
 
   @ApiPropertyOptional({ enum: CHANNELS })
-  @IsOptional() @IsIn(CHANNELS)
+  @IsOptional()
+  @IsIn(CHANNELS)
   channel?: Channel;
 
   @ApiPropertyOptional({ maxLength: CAMPAIGN_ID_MAX })
-  @IsOptional() @IsString() @Length(1, CAMPAIGN_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @Length(1, CAMPAIGN_ID_MAX)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   campaignId?: string;
 
   @ApiPropertyOptional({ description: `Comma-separated entry types: ${ENTRY_TYPES.join(', ')}.`, type: String })
@@ -45,17 +59,25 @@ export class AuditFilterQuery {
 
 export class AuditExportQuery extends AuditFilterQuery {
   @ApiPropertyOptional({ enum: ['ndjson', 'csv'], default: 'ndjson' })
-  @IsOptional() @IsIn(['ndjson', 'csv'])
+  @IsOptional()
+  @IsIn(['ndjson', 'csv'])
   format?: 'ndjson' | 'csv';
 
   @ApiPropertyOptional({ description: 'Prove the blocks against the ledger head of this many blocks (one you published), instead of the current head.' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   headBlocks?: number;
 }
 
 export class AuditEventsQuery extends AuditFilterQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit?: number;
 
   @IsPageCursor()
@@ -64,19 +86,30 @@ export class AuditEventsQuery extends AuditFilterQuery {
 
 export class AuditVerifyQuery {
   @ApiPropertyOptional({ description: 'First block whose entries are recomputed (the chain is always checked from block 1).' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   fromBlock?: number;
 
   @ApiPropertyOptional({ description: 'Last block whose entries are recomputed.' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   toBlock?: number;
 
   @ApiPropertyOptional({ description: 'A head you wrote down earlier (its `blocks`): the ledger must still contain it. Give with knownRoot.' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   knownBlocks?: number;
 
   @ApiPropertyOptional({ description: 'The `ledgerRoot` of that head.' })
-  @IsOptional() @IsString() @Matches(/^[0-9a-f]{64}$/, { message: 'must be a ledgerRoot (64 lowercase hex digits)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'must be a ledgerRoot (64 lowercase hex digits)' })
   knownRoot?: string;
 }
 

@@ -46,14 +46,28 @@ function conditions(f: EntryFilter, params: unknown[]): string[] {
  * Concatenation costs about half of json_build_object, which dominated a large export.
  */
 const SQL_OF: Record<Exclude<(typeof EXPORT_COLUMNS)[number], 'proof'>, { sql: string; safe?: true; json?: true }> = {
-  seq: { sql: 'l.seq::text', safe: true }, block: { sql: 'l.block_no::text', safe: true }, stream: { sql: 'l.stream', safe: true },
-  eventId: { sql: 'l.event_id::text', safe: true }, customerId: { sql: 'e.customer_id' }, address: { sql: 'e.address' },
-  channel: { sql: 'e.channel' }, channelGroup: { sql: 'e.channel_group' }, campaignId: { sql: 'e.campaign_id' },
-  action: { sql: 'coalesce(e.action, s.type)' }, source: { sql: 'e.source' }, evidence: { sql: 'coalesce(e.evidence, s.details)::text', json: true },
-  language: { sql: 'e.language' }, jurisdiction: { sql: 'e.jurisdiction' }, occurredAt: { sql: US('e.occurred_at'), safe: true },
-  recordedAt: { sql: US('coalesce(e.recorded_at, s.recorded_at)'), safe: true }, expiresAt: { sql: US('e.expires_at'), safe: true },
-  recordedBy: { sql: 'coalesce(e.recorded_by, s.actor)' }, subject: { sql: 's.subject' }, salt: { sql: 'l.salt::text', safe: true },
-  commitment: { sql: 'l.commitment::text', safe: true }, leafHash: { sql: 'l.leaf_hash::text', safe: true },
+  seq: { sql: 'l.seq::text', safe: true },
+  block: { sql: 'l.block_no::text', safe: true },
+  stream: { sql: 'l.stream', safe: true },
+  eventId: { sql: 'l.event_id::text', safe: true },
+  customerId: { sql: 'e.customer_id' },
+  address: { sql: 'e.address' },
+  channel: { sql: 'e.channel' },
+  channelGroup: { sql: 'e.channel_group' },
+  campaignId: { sql: 'e.campaign_id' },
+  action: { sql: 'coalesce(e.action, s.type)' },
+  source: { sql: 'e.source' },
+  evidence: { sql: 'coalesce(e.evidence, s.details)::text', json: true },
+  language: { sql: 'e.language' },
+  jurisdiction: { sql: 'e.jurisdiction' },
+  occurredAt: { sql: US('e.occurred_at'), safe: true },
+  recordedAt: { sql: US('coalesce(e.recorded_at, s.recorded_at)'), safe: true },
+  expiresAt: { sql: US('e.expires_at'), safe: true },
+  recordedBy: { sql: 'coalesce(e.recorded_by, s.actor)' },
+  subject: { sql: 's.subject' },
+  salt: { sql: 'l.salt::text', safe: true },
+  commitment: { sql: 'l.commitment::text', safe: true },
+  leafHash: { sql: 'l.leaf_hash::text', safe: true },
 };
 /** In the file's column order, proof (last) excepted. */
 const LINE_FIELDS = EXPORT_COLUMNS.filter((c) => c !== 'proof').map((c) => [c, SQL_OF[c]] as const);
@@ -76,7 +90,6 @@ const LEDGER_LINES = (format: 'ndjson' | 'csv', where: string) => `
     from ledger_leaf l ${JOIN_EVENTS('l')}
    where ${where}
    order by l.seq`;
-
 
 /** Rows of an export: whole blocks, or the entries matching a filter up to a ledger position. */
 export type ExportSelection = { blocks: { from: string; to: string } | null } | { filter: EntryFilter; upToSeq: string };
@@ -106,7 +119,9 @@ export class AuditRepository {
   }
 
   async findExport(id: string): Promise<{ proof: ExportProof | null; completed_at: Date | null } | undefined> {
-    const [row] = await this.db.query<{ proof: ExportProof | null; completed_at: Date | null }>(`select proof, completed_at from audit_export where id = $1`, [id]);
+    const [row] = await this.db.query<{ proof: ExportProof | null; completed_at: Date | null }>(`select proof, completed_at from audit_export where id = $1`, [
+      id,
+    ]);
     return row;
   }
 
@@ -134,7 +149,9 @@ export class AuditRepository {
 
   /** The ledger position of the last entry of block `blockNo` ('0' when there is none). */
   async lastSeqOf(snapshot: ReadSnapshot, blockNo: number): Promise<string> {
-    const [last] = await snapshot.query<{ size: string | null }>(`select (first_seq + size - 1)::text as size from ledger_block where block_no = $1`, [blockNo]);
+    const [last] = await snapshot.query<{ size: string | null }>(`select (first_seq + size - 1)::text as size from ledger_block where block_no = $1`, [
+      blockNo,
+    ]);
     return last?.size ?? '0';
   }
 

@@ -180,11 +180,19 @@ export class AuditService {
       }
       const paths: Record<string, string[]> = {};
       for (const [i, h] of headers.entries()) {
-        if (headers[i + 1]?.blockNo !== String(Number(h.blockNo) + 1)) paths[h.blockNo] = await this.ledger.blockPath(Number(h.blockNo), plan.head.blocks, snapshot);
+        if (headers[i + 1]?.blockNo !== String(Number(h.blockNo) + 1))
+          paths[h.blockNo] = await this.ledger.blockPath(Number(h.blockNo), plan.head.blocks, snapshot);
       }
       const proof: ExportProof = {
-        version: 'consent-ledger-export/1', exportId: meta.id, exportedAt: new Date().toISOString(), mode: meta.mode, filter: meta.filter,
-        rows: count, head: plan.head, blocks: headers, paths,
+        version: 'consent-ledger-export/1',
+        exportId: meta.id,
+        exportedAt: new Date().toISOString(),
+        mode: meta.mode,
+        filter: meta.filter,
+        rows: count,
+        head: plan.head,
+        blocks: headers,
+        paths,
       };
       await this.audit.completeExport(meta.id, count, proof);
       if (meta.format === 'ndjson') yield `${JSON.stringify({ proof })}\n`;

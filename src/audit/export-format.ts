@@ -8,8 +8,29 @@ import { BlockHeader, LedgerRecord } from '../ledger/ledger-format';
  * path of the row in its block.
  */
 export const EXPORT_COLUMNS = [
-  'seq', 'block', 'stream', 'eventId', 'customerId', 'address', 'channel', 'channelGroup', 'campaignId', 'action', 'source', 'evidence',
-  'language', 'jurisdiction', 'occurredAt', 'recordedAt', 'expiresAt', 'recordedBy', 'subject', 'salt', 'commitment', 'leafHash', 'proof',
+  'seq',
+  'block',
+  'stream',
+  'eventId',
+  'customerId',
+  'address',
+  'channel',
+  'channelGroup',
+  'campaignId',
+  'action',
+  'source',
+  'evidence',
+  'language',
+  'jurisdiction',
+  'occurredAt',
+  'recordedAt',
+  'expiresAt',
+  'recordedBy',
+  'subject',
+  'salt',
+  'commitment',
+  'leafHash',
+  'proof',
 ] as const;
 
 export type ExportRow = LedgerRecord & { proof: string[] | null };
@@ -55,10 +76,28 @@ export function rowFromFields(f: Record<string, unknown>): ExportRow {
   const evidence = typeof f.evidence === 'string' ? (JSON.parse(f.evidence) as Record<string, unknown>) : ((f.evidence ?? {}) as Record<string, unknown>);
   const proof = Array.isArray(f.proof) ? (f.proof as string[]) : typeof f.proof === 'string' && f.proof !== '' ? f.proof.split(' ') : null;
   return {
-    seq: str('seq')!, block: str('block')!, stream: str('stream') as LedgerRecord['stream'], eventId: str('eventId')!, customerId: str('customerId'),
-    address: str('address'), channel: str('channel'), channelGroup: str('channelGroup'), campaignId: str('campaignId'), action: str('action')!,
-    source: str('source'), evidence, language: str('language'), jurisdiction: str('jurisdiction'), occurredAt: str('occurredAt'),
-    recordedAt: str('recordedAt')!, expiresAt: str('expiresAt'), recordedBy: str('recordedBy')!, subject: str('subject'), salt: str('salt'),
-    commitment: str('commitment'), leafHash: str('leafHash')!, proof,
+    seq: str('seq')!,
+    block: str('block')!,
+    stream: str('stream') as LedgerRecord['stream'],
+    eventId: str('eventId')!,
+    customerId: str('customerId'),
+    address: str('address'),
+    channel: str('channel'),
+    channelGroup: str('channelGroup'),
+    campaignId: str('campaignId'),
+    action: str('action')!,
+    source: str('source'),
+    evidence,
+    language: str('language'),
+    jurisdiction: str('jurisdiction'),
+    occurredAt: str('occurredAt'),
+    recordedAt: str('recordedAt')!,
+    expiresAt: str('expiresAt'),
+    recordedBy: str('recordedBy')!,
+    subject: str('subject'),
+    salt: str('salt'),
+    commitment: str('commitment'),
+    leafHash: str('leafHash')!,
+    proof,
   };
 }

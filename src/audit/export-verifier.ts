@@ -76,9 +76,14 @@ export class ExportVerifier {
       }
     }
     if (!this.failure && this.rows !== this.proof.rows) this.fail({ problem: `the file has ${this.rows} rows, the proof says ${this.proof.rows}` });
-    const notes = this.proof.mode === 'blocks'
-      ? [`complete: every entry of blocks ${this.proof.blocks[0]?.blockNo ?? '-'}..${this.proof.blocks[this.proof.blocks.length - 1]?.blockNo ?? '-'} is in the file`]
-      : ['filtered export: each row is proven to be in the ledger; the file cannot prove that no other entry matches the filter (GET /v1/audit/verify checks the whole ledger)'];
+    const notes =
+      this.proof.mode === 'blocks'
+        ? [
+            `complete: every entry of blocks ${this.proof.blocks[0]?.blockNo ?? '-'}..${this.proof.blocks[this.proof.blocks.length - 1]?.blockNo ?? '-'} is in the file`,
+          ]
+        : [
+            'filtered export: each row is proven to be in the ledger; the file cannot prove that no other entry matches the filter (GET /v1/audit/verify checks the whole ledger)',
+          ];
     return {
       ok: !this.failure,
       rows: this.rows,
@@ -97,7 +102,11 @@ export class ExportVerifier {
     if (!c) return true;
     this.current = null;
     if (c.leaves.length !== c.header.size) {
-      return this.fail({ blockNo: c.header.blockNo, seq: c.next.toString(), problem: `block ${c.header.blockNo} has ${c.header.size} entries, the file ${c.leaves.length}: rows were removed` });
+      return this.fail({
+        blockNo: c.header.blockNo,
+        seq: c.next.toString(),
+        problem: `block ${c.header.blockNo} has ${c.header.size} entries, the file ${c.leaves.length}: rows were removed`,
+      });
     }
     if (new MerkleTree(c.leaves).root !== c.header.merkleRoot) {
       return this.fail({ blockNo: c.header.blockNo, problem: `the rows of block ${c.header.blockNo} were reordered or replaced (the Merkle root differs)` });
@@ -116,7 +125,10 @@ export class ExportVerifier {
         return void this.fail({ blockNo: next.blockNo, problem: `block ${next.blockNo} is not bound to block ${h.blockNo}` });
       }
       if (!chained && rootFromProof(h.blockHash, Number(h.blockNo) - 1, head.blocks, paths[h.blockNo] ?? []) !== head.ledgerRoot) {
-        return void this.fail({ blockNo: h.blockNo, problem: `block ${h.blockNo} is not in the ledger whose head is ${head.ledgerRoot} (${head.blocks} blocks)` });
+        return void this.fail({
+          blockNo: h.blockNo,
+          problem: `block ${h.blockNo} is not in the ledger whose head is ${head.ledgerRoot} (${head.blocks} blocks)`,
+        });
       }
     }
   }

@@ -55,7 +55,11 @@ async function* ndjsonRecords(path: string): AsyncGenerator<Record<string, unkno
 }
 
 /** Offline: the file (and for CSV, its proof) alone; memory stays flat with the file's size. */
-export async function verifyFile(path: string, proofPath: string | undefined, published?: { blocks: number; root: string }): Promise<ExportVerdict & { publishedHead?: string }> {
+export async function verifyFile(
+  path: string,
+  proofPath: string | undefined,
+  published?: { blocks: number; root: string },
+): Promise<ExportVerdict & { publishedHead?: string }> {
   const csv = !path.endsWith('.ndjson') && !path.endsWith('.jsonl') && (path.endsWith('.csv') || proofPath !== undefined);
   let proof: ExportProof | undefined;
   if (proofPath) proof = JSON.parse(await readFile(proofPath, 'utf8')) as ExportProof;
@@ -63,9 +67,12 @@ export async function verifyFile(path: string, proofPath: string | undefined, pu
     // The proof is the file's last line: read once to find it, then verify in a second pass.
     for await (const record of ndjsonRecords(path)) if ('proof' in record) proof = record.proof as ExportProof;
   }
-  if (!proof) throw new UsageError(csv ? 'a CSV export needs --proof (GET /v1/audit/exports/{id}/proof)' : 'the file has no proof line: the export was cut short');
+  if (!proof)
+    throw new UsageError(csv ? 'a CSV export needs --proof (GET /v1/audit/exports/{id}/proof)' : 'the file has no proof line: the export was cut short');
   const verifier = new ExportVerifier(proof);
-  const rows: AsyncIterable<Record<string, unknown>> = csv ? createReadStream(path).pipe(parseCsv({ columns: true, skip_empty_lines: true })) : ndjsonRecords(path);
+  const rows: AsyncIterable<Record<string, unknown>> = csv
+    ? createReadStream(path).pipe(parseCsv({ columns: true, skip_empty_lines: true }))
+    : ndjsonRecords(path);
   for await (const record of rows) {
     if ('proof' in record && !('seq' in record)) continue;
     if (!verifier.add(rowFromFields(record))) break;
@@ -77,9 +84,10 @@ export async function verifyFile(path: string, proofPath: string | undefined, pu
     ...verdict,
     ok: false,
     failure: verdict.failure ?? {
-      problem: published.blocks === proof.head.blocks
-        ? 'the proof\'s head differs from the head you published: the ledger was rewritten, or the file forged'
-        : `the file is proven against a head of ${proof.head.blocks} blocks, you published one of ${published.blocks}: export again with headBlocks=${published.blocks}`,
+      problem:
+        published.blocks === proof.head.blocks
+          ? "the proof's head differs from the head you published: the ledger was rewritten, or the file forged"
+          : `the file is proven against a head of ${proof.head.blocks} blocks, you published one of ${published.blocks}: export again with headBlocks=${published.blocks}`,
     },
   };
 }
@@ -108,9 +116,7 @@ if (require.main === module) {
     const o = options(process.argv.slice(2));
     const headBlocks = positive(o['head-blocks'], 'head-blocks');
     if ((headBlocks === undefined) !== (o['head-root'] === undefined)) throw new UsageError('--head-blocks and --head-root go together');
-    const result = o.file
-      ? await verifyFile(o.file, o.proof, headBlocks ? { blocks: headBlocks, root: o['head-root'] } : undefined)
-      : await verifyDatabase(o);
+    const result = o.file ? await verifyFile(o.file, o.proof, headBlocks ? { blocks: headBlocks, root: o['head-root'] } : undefined) : await verifyDatabase(o);
     console.log(JSON.stringify(result, null, 2));
     process.exitCode = result.ok ? 0 : 1;
   })().catch((error: unknown) => {

@@ -74,8 +74,10 @@ function bar(sent: number, total: number, rows: number | null, started: number):
   const filled = Math.round(share * width);
   const seconds = (Date.now() - started) / 1000;
   const rate = rows !== null && seconds > 0 ? ` ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s` : '';
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${(sent / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB` +
-    `${rows !== null ? `  ${rows.toLocaleString('en-US')} rows committed` : ''}${rate}  ${seconds.toFixed(0)} s`;
+  return (
+    `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${(sent / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB` +
+    `${rows !== null ? `  ${rows.toLocaleString('en-US')} rows committed` : ''}${rate}  ${seconds.toFixed(0)} s`
+  );
 }
 
 function call(url: URL, options: { method: string; headers: Record<string, string> }): ReturnType<typeof httpRequest> {
@@ -104,7 +106,9 @@ export async function runImport(o: Options, log: (line: string, final?: boolean)
       try {
         const [current] = JSON.parse(text) as { rowsRead: number }[];
         if (current) rows = current.rowsRead;
-      } catch { /* progress is best effort */ }
+      } catch {
+        /* progress is best effort */
+      }
     });
     req.on('error', () => undefined);
     req.end();
@@ -152,7 +156,9 @@ if (require.main === module) {
       options = parseArgs(process.argv.slice(2), process.env);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
-      process.stderr.write(`import: ${error.message}\nusage: npm run import -- FILE [--url URL] [--key KEY] [--channel C] [--action opt_out|opt_in] [--campaign ID] [--occurred-at ISO] [--format csv|ndjson] [--idempotency-key K]\n`);
+      process.stderr.write(
+        `import: ${error.message}\nusage: npm run import -- FILE [--url URL] [--key KEY] [--channel C] [--action opt_out|opt_in] [--campaign ID] [--occurred-at ISO] [--format csv|ndjson] [--idempotency-key K]\n`,
+      );
       process.exit(2);
     }
     const tty = process.stderr.isTTY;
@@ -168,7 +174,12 @@ if (require.main === module) {
     const { rejections, ...summary } = body as { rejections?: unknown[] } & Record<string, unknown>;
     process.stdout.write(`${JSON.stringify({ httpStatus: status, ...summary }, null, 2)}\n`);
     if (Array.isArray(rejections) && rejections.length) {
-      process.stdout.write(`first rejected lines:\n${rejections.slice(0, 20).map((r) => `  ${JSON.stringify(r)}`).join('\n')}\n`);
+      process.stdout.write(
+        `first rejected lines:\n${rejections
+          .slice(0, 20)
+          .map((r) => `  ${JSON.stringify(r)}`)
+          .join('\n')}\n`,
+      );
     }
     process.exit(status < 300 && body.status === 'completed' ? 0 : 1);
   })().catch((error: Error) => {

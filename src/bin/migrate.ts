@@ -9,9 +9,7 @@ import { ENTITIES } from '../entities';
 
 (async () => {
   const { config, embedded } = await resolveDatabase(loadConfig());
-  const dataSource = new DataSource(
-    dataSourceOptions(config.databaseUrl!, ENTITIES, { poolMax: 2, statementTimeoutMs: 3_600_000, connectTimeoutMs: 10_000 }),
-  );
+  const dataSource = new DataSource(dataSourceOptions(config.databaseUrl!, ENTITIES, { poolMax: 2, statementTimeoutMs: 3_600_000, connectTimeoutMs: 10_000 }));
   await dataSource.initialize();
   try {
     const applied = await runMigrationsLocked(dataSource);

@@ -34,24 +34,46 @@ export class PutCampaignDto {
   @IsIn(CHANNELS, { each: true })
   channels: Channel[];
 
-  @ApiPropertyOptional({ example: 'P180D', description: 'Campaign-scoped opt-ins fall due for re-confirmation this long after given or last renewed. Absent: never.' })
-  @IsOptional() @IsIsoDuration()
+  @ApiPropertyOptional({
+    example: 'P180D',
+    description: 'Campaign-scoped opt-ins fall due for re-confirmation this long after given or last renewed. Absent: never.',
+  })
+  @IsOptional()
+  @IsIsoDuration()
   reconfirmEvery?: string;
 
-  @ApiPropertyOptional({ example: 'P14D', description: 'After the due date, decisions still allow for this long; then the consent lapses. Needs reconfirmEvery. Default: none.' })
-  @IsOptional() @IsIsoDuration()
+  @ApiPropertyOptional({
+    example: 'P14D',
+    description: 'After the due date, decisions still allow for this long; then the consent lapses. Needs reconfirmEvery. Default: none.',
+  })
+  @IsOptional()
+  @IsIsoDuration()
   reconfirmGrace?: string;
 
-  @ApiPropertyOptional({ default: false, description: 'Opt-ins from web_form or import stay pending_confirmation until confirmed (unconfirmed for P30D: they expire).' })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Opt-ins from web_form or import stay pending_confirmation until confirmed (unconfirmed for P30D: they expire).',
+  })
+  @IsOptional()
+  @IsBoolean()
   doubleOptIn?: boolean;
 
   @ApiPropertyOptional({ example: 'P2Y', description: 'Campaign-scoped opt-ins expire this long after given or last renewed (CASL implied consent: P2Y).' })
-  @IsOptional() @IsIsoDuration()
+  @IsOptional()
+  @IsIsoDuration()
   consentTtl?: string;
 
-  @ApiPropertyOptional({ enum: JURISDICTIONS, isArray: true, description: 'Rule sets applied in the recipient\'s local time: us-tcpa 8:00-21:00; us-fl 8:00-20:00 and 3 messages per 24 hours on the campaign; fr-demarchage weekdays 10:00-13:00 and 14:00-20:00, no weekends or French public holidays.' })
-  @IsOptional() @IsArray() @ArrayMaxSize(JURISDICTIONS.length) @ArrayUnique() @IsIn(JURISDICTIONS, { each: true })
+  @ApiPropertyOptional({
+    enum: JURISDICTIONS,
+    isArray: true,
+    description:
+      "Rule sets applied in the recipient's local time: us-tcpa 8:00-21:00; us-fl 8:00-20:00 and 3 messages per 24 hours on the campaign; fr-demarchage weekdays 10:00-13:00 and 14:00-20:00, no weekends or French public holidays.",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(JURISDICTIONS.length)
+  @ArrayUnique()
+  @IsIn(JURISDICTIONS, { each: true })
   jurisdictions?: string[];
 }
 

@@ -51,7 +51,9 @@ export class CampaignsRepository {
 
   /** Campaigns that re-confirm or expire consent: what the lifecycle sweep works through. */
   withLifecyclePolicy(): Promise<CampaignRow[]> {
-    return this.db.query<CampaignRow>(`select ${COLUMNS} from campaign where reconfirm_every is not null or consent_ttl is not null or double_opt_in order by id`);
+    return this.db.query<CampaignRow>(
+      `select ${COLUMNS} from campaign where reconfirm_every is not null or consent_ttl is not null or double_opt_in order by id`,
+    );
   }
 
   /** The campaign as it stands, locked until the transaction ends (what a change replaces). */

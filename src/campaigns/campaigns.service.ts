@@ -54,7 +54,13 @@ export class CampaignsService {
         consent_ttl: body.consentTtl ?? null,
         jurisdictions: body.jurisdictions ?? [],
       });
-      await this.systemEvents.recordChange(created ? 'campaign.created' : 'campaign.changed', by.actor, `campaign:${id}`, before ? recorded(before) : null, recorded(row));
+      await this.systemEvents.recordChange(
+        created ? 'campaign.created' : 'campaign.changed',
+        by.actor,
+        `campaign:${id}`,
+        before ? recorded(before) : null,
+        recorded(row),
+      );
       return { campaign: toCampaignDto(row), created };
     });
   }

@@ -80,5 +80,5 @@ export function normaliseSenderAddress(raw: string, defaultRegion?: string): str
   if (SHORT_CODE.test(input)) return input;
   if (PHONE_LIKE.test(input)) return normaliseAddress('sms', input, defaultRegion);
   if (SENDER_ID.test(input)) return input;
-  throw new InvalidAddressError('must be a phone number in E.164 form, a short code of 3 to 8 digits, or a sender id of letters, digits and . _ & \' -');
+  throw new InvalidAddressError("must be a phone number in E.164 form, a short code of 3 to 8 digits, or a sender id of letters, digits and . _ & ' -");
 }

@@ -19,7 +19,10 @@ describe('withDeadline', () => {
     const answer = withDeadline(new Promise<number>((r) => (finish = r)), 2000, () => new Error('no answer within 2000 ms'));
     jest.advanceTimersByTime(1999);
     let settled = false;
-    void answer.then(() => (settled = true), () => (settled = true));
+    void answer.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     await Promise.resolve();
     expect(settled).toBe(false);
     jest.advanceTimersByTime(1);

@@ -21,9 +21,42 @@ const PINO_LEVELS: Record<LogSettings['logLevel'], string> = { error: 'error', w
 
 /** Path segments that are route words, not ids; every other segment is logged as `:id`. */
 const ROUTE_WORDS = new Set([
-  'v1', 'health', 'live', 'ready', 'metrics', 'api-keys', 'campaigns', 'customers', 'consents', 'history', 'preferences', 'erasure', 'decisions',
-  'batch', 'senders', 'inbound', 'twilio', 'messages', 'webhooks', 'deliveries', 'admin', 'jobs', 'run', 'audit', 'head', 'verify', 'events',
-  'export', 'exports', 'proof', 'imports', 'sends', 'reconfirmation', 'seal', 'webhook', 'docs',
+  'v1',
+  'health',
+  'live',
+  'ready',
+  'metrics',
+  'api-keys',
+  'campaigns',
+  'customers',
+  'consents',
+  'history',
+  'preferences',
+  'erasure',
+  'decisions',
+  'batch',
+  'senders',
+  'inbound',
+  'twilio',
+  'messages',
+  'webhooks',
+  'deliveries',
+  'admin',
+  'jobs',
+  'run',
+  'audit',
+  'head',
+  'verify',
+  'events',
+  'export',
+  'exports',
+  'proof',
+  'imports',
+  'sends',
+  'reconfirmation',
+  'seal',
+  'webhook',
+  'docs',
 ]);
 
 /** A request path fit for logs: the query string dropped, ids (customer ids, sender numbers) masked. */
@@ -31,7 +64,10 @@ export function loggablePath(url: string | undefined, pii = false): string {
   if (!url) return '';
   if (pii) return url;
   const path = url.split('?')[0];
-  return path.split('/').map((segment) => (segment === '' || ROUTE_WORDS.has(segment) ? segment : ':id')).join('/');
+  return path
+    .split('/')
+    .map((segment) => (segment === '' || ROUTE_WORDS.has(segment) ? segment : ':id'))
+    .join('/');
 }
 
 export function loggingParams(config: LogSettings, destination?: DestinationStream): Params {

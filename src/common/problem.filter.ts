@@ -46,7 +46,7 @@ function httpExceptionProblem(error: HttpException): Problem {
   if (status === 400 && isJsonSyntaxError(error)) return Problem.field('body', 'is not valid JSON');
   const [code, title] = HTTP_CODES[status] ?? (status >= 500 ? ['INTERNAL', 'Internal error'] : ['BAD_REQUEST', 'Bad request']);
   const response = error.getResponse();
-  const message = typeof response === 'object' && response && 'message' in response ? (response).message : error.message;
+  const message = typeof response === 'object' && response && 'message' in response ? response.message : error.message;
   return new Problem(status, code, title, status >= 500 ? undefined : String(message));
 }
 
@@ -56,11 +56,18 @@ export function toProblem(error: unknown, logger: Logger, request?: { method?: s
   const fastify = fastifyProblem(error as { statusCode?: number; code?: string; message?: string; name?: string } & Error);
   if (fastify) return fastify;
   if (isDatabaseUnavailable(error)) {
-    logger.warn({ requestId, msg: `database unavailable on ${request?.method} ${loggablePath(request?.url)} (request ${requestId}): ${(error as Error).message}` });
+    logger.warn({
+      requestId,
+      msg: `database unavailable on ${request?.method} ${loggablePath(request?.url)} (request ${requestId}): ${(error as Error).message}`,
+    });
     return Problem.unavailable('The consent database cannot be reached; nothing was decided or written. Retry later.');
   }
   // Unknown errors: a bare 500 to the caller, the details in the log only.
-  logger.error({ requestId, msg: `unhandled error on ${request?.method} ${loggablePath(request?.url)} (request ${requestId})`, stack: (error as Error)?.stack ?? String(error) });
+  logger.error({
+    requestId,
+    msg: `unhandled error on ${request?.method} ${loggablePath(request?.url)} (request ${requestId})`,
+    stack: (error as Error)?.stack ?? String(error),
+  });
   return new Problem(500, 'INTERNAL', 'Internal error', 'The service failed to handle this request.');
 }
 
@@ -69,7 +76,6 @@ export function sendProblem(reply: FastifyReply, problem: Problem, instance?: st
   if (requestId) reply.header('x-request-id', requestId);
   reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.body(instance, requestId));
 }
-
 
 @Catch()
 export class ProblemFilter implements ExceptionFilter {

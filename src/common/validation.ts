@@ -99,7 +99,8 @@ class StrictValidationPipe extends ValidationPipe {
         if (!isPlainObject(v)) errors.push({ field: property, message: 'must be an object' });
         else raw[property] = v;
       } else if (!Array.isArray(v)) errors.push({ field: property, message: 'must be an array' });
-      else if (v.length < field.min || v.length > field.max) errors.push({ field: property, message: `must contain ${field.min} to ${field.max} items, got ${v.length}` });
+      else if (v.length < field.min || v.length > field.max)
+        errors.push({ field: property, message: `must contain ${field.min} to ${field.max} items, got ${v.length}` });
       else raw[property] = v;
     }
     let validated: Record<string, unknown>;

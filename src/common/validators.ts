@@ -97,16 +97,15 @@ export function isPageCursor(value: unknown): boolean {
 
 /** An optional `cursor` query parameter: the `nextCursor` of a previous page (a ledger position). */
 export function IsPageCursor() {
-  return applyDecorators(
-    ApiPropertyOptional({ description: 'nextCursor from the previous page', pattern: '^[0-9]{1,19}$' }),
-    IsOptional(),
-    ((object: object, propertyName: string) =>
-      registerDecorator({
-        name: 'isPageCursor',
-        target: object.constructor,
-        propertyName,
-        options: { message: `${propertyName} must be a cursor returned by a previous page` },
-        validator: { validate: isPageCursor },
-      })) as PropertyDecorator,
-  );
+  return applyDecorators(ApiPropertyOptional({ description: 'nextCursor from the previous page', pattern: '^[0-9]{1,19}$' }), IsOptional(), ((
+    object: object,
+    propertyName: string,
+  ) =>
+    registerDecorator({
+      name: 'isPageCursor',
+      target: object.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a cursor returned by a previous page` },
+      validator: { validate: isPageCursor },
+    })) as PropertyDecorator);
 }

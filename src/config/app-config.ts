@@ -133,11 +133,17 @@ function trustProxy(env: Env, name: string): false | number | string[] {
 }
 
 function list(env: Env, name: string): string[] {
-  return (env[name] ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  return (env[name] ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`Invalid configuration: ${variable} ${problem}`);
     this.name = 'ConfigError';
   }
@@ -200,11 +206,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const importTimeout = duration(env, 'IMPORT_TIMEOUT', 'PT1H');
   const production = env.NODE_ENV === 'production';
   const pseudonymKey = env.PSEUDONYM_KEY === '' ? undefined : env.PSEUDONYM_KEY;
-  if (pseudonymKey !== undefined && pseudonymKey.length < 32) throw new ConfigError('PSEUDONYM_KEY', 'must be at least 32 characters (for example: openssl rand -hex 32)');
+  if (pseudonymKey !== undefined && pseudonymKey.length < 32)
+    throw new ConfigError('PSEUDONYM_KEY', 'must be at least 32 characters (for example: openssl rand -hex 32)');
   if (pseudonymKey === undefined && production) {
     // With the key in the database, anyone holding a backup can hash every candidate number
     // and recover the erased ones.
-    throw new ConfigError('PSEUDONYM_KEY', 'must be set when NODE_ENV=production (32+ characters, for example: openssl rand -hex 32), and kept apart from database backups');
+    throw new ConfigError(
+      'PSEUDONYM_KEY',
+      'must be set when NODE_ENV=production (32+ characters, for example: openssl rand -hex 32), and kept apart from database backups',
+    );
   }
   return {
     production,

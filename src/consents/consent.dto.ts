@@ -23,7 +23,18 @@ const QUICK_EVIDENCE: Record<string, (v: unknown) => boolean> = {
   text: (v) => str(v, 2000),
   recordingRef: (v) => str(v, 2048),
 };
-const CONSENT_FIELDS: ReadonlySet<string> = new Set(['customerId', 'channel', 'address', 'campaignId', 'action', 'source', 'evidence', 'language', 'jurisdiction', 'occurredAt']);
+const CONSENT_FIELDS: ReadonlySet<string> = new Set([
+  'customerId',
+  'channel',
+  'address',
+  'campaignId',
+  'action',
+  'source',
+  'evidence',
+  'language',
+  'jurisdiction',
+  'occurredAt',
+]);
 
 /**
  * RecordConsentDto's decorators as one quick test (see FastPath): consent writes are a hot path
@@ -51,7 +62,10 @@ export function isPlainValidConsent(b: Record<string, unknown>): boolean {
 @FastPath(isPlainValidConsent)
 export class RecordConsentDto {
   @ApiPropertyOptional({ maxLength: CUSTOMER_ID_MAX, description: 'At least one of customerId and address.' })
-  @IsOptional() @IsString() @Length(1, CUSTOMER_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @Length(1, CUSTOMER_ID_MAX)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   customerId?: string;
 
   @ApiProperty({ enum: CHANNELS })
@@ -59,11 +73,16 @@ export class RecordConsentDto {
   channel: Channel;
 
   @ApiPropertyOptional({ example: '+14155550100', description: 'At least one of customerId and address.' })
-  @IsOptional() @IsString() @Length(1, 512)
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
   address?: string;
 
   @ApiPropertyOptional({ maxLength: CAMPAIGN_ID_MAX, description: 'Absent: the whole channel.' })
-  @IsOptional() @IsString() @Length(1, CAMPAIGN_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @Length(1, CAMPAIGN_ID_MAX)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   campaignId?: string;
 
   @ApiProperty({ enum: CONSENT_ACTIONS })
@@ -75,19 +94,26 @@ export class RecordConsentDto {
   source: ConsentSource;
 
   @ApiPropertyOptional({ type: EvidenceDto })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => EvidenceDto)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EvidenceDto)
   evidence?: EvidenceDto;
 
   @ApiPropertyOptional({ example: 'en', description: 'Language the person was addressed in (BCP 47).' })
-  @IsOptional() @IsLanguageTag()
+  @IsOptional()
+  @IsLanguageTag()
   language?: string;
 
   @ApiPropertyOptional({ example: 'US-FL', maxLength: 16, description: 'Jurisdiction (ISO 3166-1 or 3166-2 code).' })
-  @IsOptional() @IsString() @Matches(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, { message: 'must be an ISO 3166 code such as US or US-FL' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, { message: 'must be an ISO 3166 code such as US or US-FL' })
   jurisdiction?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When it happened; default now. At most 5 minutes in the future.' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   occurredAt?: string;
 }
 
@@ -96,7 +122,11 @@ export class ConsentStateDto {
   @ApiProperty({ nullable: true, type: String, description: 'Null: the state is on the customer.' }) address: string | null;
   @ApiProperty({ nullable: true, type: String }) customerId: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Null: the whole channel.' }) campaignId: string | null;
-  @ApiProperty({ enum: ['opted_in', 'opted_out', 'pending_confirmation', 'lapsed', 'expired', 'confirmation_expired'], description: 'As recorded: a lapse or expiry shows once a sweep has recorded it (decisions compute it at once).' }) status: string;
+  @ApiProperty({
+    enum: ['opted_in', 'opted_out', 'pending_confirmation', 'lapsed', 'expired', 'confirmation_expired'],
+    description: 'As recorded: a lapse or expiry shows once a sweep has recorded it (decisions compute it at once).',
+  })
+  status: string;
   @ApiProperty({ format: 'date-time' }) since: string;
   @ApiProperty() eventId: string;
   @ApiProperty({ enum: EVENT_SOURCES }) source: string;
@@ -114,13 +144,18 @@ export class ConsentStateQuery {
   channel: Channel;
 
   @ApiProperty({ example: '+14155550100' })
-  @IsString() @Length(1, 512)
+  @IsString()
+  @Length(1, 512)
   address: string;
 }
 
 export class HistoryQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   limit?: number;
 
   @IsPageCursor()

@@ -104,9 +104,11 @@ export class ConsentsService {
         if (dto.action === 'confirm') {
           const current = await this.decisions.current(dto.channel, campaign.id, { customerId: dto.customerId ?? null, address });
           if (current.reason !== 'confirmation_pending' && current.reason !== 'opted_in') {
-            throw Problem.unprocessable('CONSENT.NOTHING_TO_CONFIRM', `There is no pending or current consent to confirm (the decision now is ${current.outcome}/${current.reason}); record an opt_in instead.`, [
-              { field: 'action', message: `confirm needs a pending double opt-in or a current opt-in, found ${current.reason}` },
-            ]);
+            throw Problem.unprocessable(
+              'CONSENT.NOTHING_TO_CONFIRM',
+              `There is no pending or current consent to confirm (the decision now is ${current.outcome}/${current.reason}); record an opt_in instead.`,
+              [{ field: 'action', message: `confirm needs a pending double opt-in or a current opt-in, found ${current.reason}` }],
+            );
           }
           // A pending double opt-in becomes an opt-in; a current one is renewed (its re-confirmation clock restarts).
           action = current.reason === 'confirmation_pending' ? 'opt_in' : 'renewed';
@@ -134,13 +136,17 @@ export class ConsentsService {
   private async suppressed(group: string, address: string, source: string): Promise<Problem> {
     const since = (await this.events.suppressedSince(group, this.pseudonyms.addressHash(group, address)))!.toISOString();
     if (source === 'import') {
-      return Problem.conflict('CONSENT.SUPPRESSED', `This address belonged to an erased customer and is suppressed since ${since}; an import cannot opt it back in. Record the person's new, explicit opt-in instead (web_form, keyword, verbal, agent or api, with evidence).`, [
-        { field: 'source', message: 'import cannot opt in a suppressed address' },
-      ]);
+      return Problem.conflict(
+        'CONSENT.SUPPRESSED',
+        `This address belonged to an erased customer and is suppressed since ${since}; an import cannot opt it back in. Record the person's new, explicit opt-in instead (web_form, keyword, verbal, agent or api, with evidence).`,
+        [{ field: 'source', message: 'import cannot opt in a suppressed address' }],
+      );
     }
-    return Problem.conflict('CONSENT.SUPPRESSED', `This address belonged to an erased customer and is suppressed since ${since}; only an opt-in given after that lifts it.`, [
-      { field: 'occurredAt', message: `must be after the erasure (${since}) to opt a suppressed address back in` },
-    ]);
+    return Problem.conflict(
+      'CONSENT.SUPPRESSED',
+      `This address belonged to an erased customer and is suppressed since ${since}; only an opt-in given after that lifts it.`,
+      [{ field: 'occurredAt', message: `must be after the erasure (${since}) to opt a suppressed address back in` }],
+    );
   }
 
   async statesOfCustomer(customerId: string): Promise<ConsentStateDto[]> {

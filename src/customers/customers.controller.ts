@@ -15,11 +15,7 @@ export class CustomersController {
   @RequireScopes('consents:write')
   @ApiOkResponse({ type: CustomerDto, description: 'Updated.' })
   @ApiCreatedResponse({ type: CustomerDto, description: 'Created.' })
-  async put(
-    @Param() params: CustomerParams,
-    @Body() body: PutCustomerDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<CustomerDto> {
+  async put(@Param() params: CustomerParams, @Body() body: PutCustomerDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CustomerDto> {
     const { customer, created } = await this.customers.put(params.customerId, body);
     reply.status(created ? 201 : 200);
     return customer;

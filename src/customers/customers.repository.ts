@@ -66,10 +66,10 @@ export class CustomersRepository {
   }
 
   async findOwnerIds(channelGroup: string, address: string): Promise<string[]> {
-    const rows = await this.db.query<{ customer_id: string }>(
-      `select distinct customer_id from contact_point where channel_group = $1 and address = $2`,
-      [channelGroup, address],
-    );
+    const rows = await this.db.query<{ customer_id: string }>(`select distinct customer_id from contact_point where channel_group = $1 and address = $2`, [
+      channelGroup,
+      address,
+    ]);
     return rows.map((r) => r.customer_id);
   }
 

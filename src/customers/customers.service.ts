@@ -51,7 +51,10 @@ export class CustomersService {
         }));
         throw Problem.conflict('CONTACT_POINT.TAKEN', 'A contact point belongs to another customer; remove it there first.', errors);
       }
-      await this.repository.replaceContactPoints(id, points.map((p) => ({ ...p, addressHash: this.pseudonyms.addressHash(p.channelGroup, p.address) })));
+      await this.repository.replaceContactPoints(
+        id,
+        points.map((p) => ({ ...p, addressHash: this.pseudonyms.addressHash(p.channelGroup, p.address) })),
+      );
       return { customer: toDto(row, await this.repository.findContactPoints(id)), created };
     });
   }

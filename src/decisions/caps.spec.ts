@@ -14,7 +14,7 @@ describe('frequency caps', () => {
     expect(checkCaps(caps, [sent(-24), sent(-10), sent(-1)], at(0), promo)).toEqual({ allowed: true });
   });
 
-  it('count by purpose for the customer\'s caps, by campaign for Florida', () => {
+  it("count by purpose for the customer's caps, by campaign for Florida", () => {
     const own = capsFor('marketing', [], { marketing: { count: 2, per: 'PT1H' } });
     expect(checkCaps(own, [sent(-0.5, 'other'), sent(-0.2, 'another')], at(0), promo)).toMatchObject({ allowed: false });
     expect(checkCaps(own, [sent(-0.5, 'otp', 'transactional'), sent(-0.2)], at(0), promo)).toEqual({ allowed: true });
@@ -26,12 +26,21 @@ describe('frequency caps', () => {
 
   it('take the latest of several caps', () => {
     const caps = capsFor('marketing', ['us-fl'], { marketing: { count: 1, per: 'P2D' } });
-    expect(checkCaps(caps, [sent(-30), sent(-5), sent(-4)], at(0), promo)).toMatchObject({ allowed: false, blockedBy: ['max_messages'], nextAllowedAt: at(44) });
+    expect(checkCaps(caps, [sent(-30), sent(-5), sent(-4)], at(0), promo)).toMatchObject({
+      allowed: false,
+      blockedBy: ['max_messages'],
+      nextAllowedAt: at(44),
+    });
   });
 
   it('a month is a calendar month', () => {
     const caps = capsFor('marketing', [], { marketing: { count: 1, per: 'P1M' } });
-    const r = checkCaps(caps, [{ sentAt: new Date('2026-01-31T10:00:00Z'), campaignId: 'promo', purpose: 'marketing' }], new Date('2026-02-15T00:00:00Z'), promo);
+    const r = checkCaps(
+      caps,
+      [{ sentAt: new Date('2026-01-31T10:00:00Z'), campaignId: 'promo', purpose: 'marketing' }],
+      new Date('2026-02-15T00:00:00Z'),
+      promo,
+    );
     expect(r).toEqual({ allowed: false, nextAllowedAt: new Date('2026-02-28T10:00:00Z'), blockedBy: ['max_messages'] });
   });
 });

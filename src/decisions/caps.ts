@@ -17,13 +17,18 @@ export interface Cap {
   scope: 'purpose' | 'campaign';
 }
 
-export function capsFor(purpose: string, jurisdictions: readonly string[], maxMessages: Record<string, { count: number; per: string }> | null | undefined): Cap[] {
+export function capsFor(
+  purpose: string,
+  jurisdictions: readonly string[],
+  maxMessages: Record<string, { count: number; per: string }> | null | undefined,
+): Cap[] {
   const caps: Cap[] = [];
   const own = maxMessages?.[purpose];
   if (own) caps.push({ name: 'max_messages', count: own.count, per: parseDuration(own.per)!, scope: 'purpose' });
   for (const j of jurisdictions) {
     const c = JURISDICTION_CAPS[j as Jurisdiction];
-    if (c) caps.push({ name: j, count: c.count, per: { years: 0, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: c.perMs / 1000 }, scope: 'campaign' });
+    if (c)
+      caps.push({ name: j, count: c.count, per: { years: 0, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: c.perMs / 1000 }, scope: 'campaign' });
   }
   return caps;
 }
@@ -35,7 +40,16 @@ export function capHorizon(caps: readonly Cap[], at: Date): Date {
 
 function subtract(at: Date, d: Duration): Date {
   // at - d: the instant from which at is d later (months and years walk back on the calendar).
-  const back = addDuration(at, { ...d, years: -d.years, months: -d.months, weeks: -d.weeks, days: -d.days, hours: -d.hours, minutes: -d.minutes, seconds: -d.seconds });
+  const back = addDuration(at, {
+    ...d,
+    years: -d.years,
+    months: -d.months,
+    weeks: -d.weeks,
+    days: -d.days,
+    hours: -d.hours,
+    minutes: -d.minutes,
+    seconds: -d.seconds,
+  });
   return back;
 }
 
@@ -43,7 +57,12 @@ function subtract(at: Date, d: Duration): Date {
  * Whether one more message is allowed at `at`; if not, when the oldest message that fills the
  * cap leaves its window (the next instant one more is allowed), and which cap holds it back.
  */
-export function checkCaps(caps: readonly Cap[], sent: readonly SentMessage[], at: Date, campaign: { id: string; purpose: string }): { allowed: true } | { allowed: false; nextAllowedAt: Date; blockedBy: string[] } {
+export function checkCaps(
+  caps: readonly Cap[],
+  sent: readonly SentMessage[],
+  at: Date,
+  campaign: { id: string; purpose: string },
+): { allowed: true } | { allowed: false; nextAllowedAt: Date; blockedBy: string[] } {
   let next = 0;
   const blockedBy: string[] = [];
   for (const cap of caps) {

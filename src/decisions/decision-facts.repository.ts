@@ -125,13 +125,17 @@ const FACTS_OF_ONE = (suppressed: boolean) => `
       where p.channel_group = $2 and p.address = $3)
   ), covering as (
     select ${CANDIDATE('n.id::text', 'n.action', 'n.campaign_id', 'n.occurred_at', 'n.recorded_at')} from candidates n
-    ${suppressed ? `union all
+    ${
+      suppressed
+        ? `union all
     select ${SUPPRESSION('s.suppressed_at')} from suppression s
      where s.channel_group = $2 and s.address_hash = $7 and ($5::timestamptz is null or s.suppressed_at <= $5)
     union all
     select ${SUPPRESSION('p.suppressed_at')} from contact_point p
      where $3::text is null and p.customer_id = $4 and p.channel_group = $2 and p.suppressed_at is not null
-       and ($5::timestamptz is null or p.suppressed_at <= $5)` : ''}
+       and ($5::timestamptz is null or p.suppressed_at <= $5)`
+        : ''
+    }
   )
   select ${CAMPAIGN_COLUMNS},
          (select coalesce(json_agg(v), '[]') from covering v) as covering,
@@ -260,8 +264,12 @@ interface OneRow extends CampaignRecord {
 
 function campaignOf(row: CampaignRecord): CampaignRecord {
   return {
-    purpose: row.purpose, channels: row.channels, reconfirmEvery: row.reconfirmEvery, reconfirmGrace: row.reconfirmGrace,
-    consentTtl: row.consentTtl, jurisdictions: row.jurisdictions ?? [],
+    purpose: row.purpose,
+    channels: row.channels,
+    reconfirmEvery: row.reconfirmEvery,
+    reconfirmGrace: row.reconfirmGrace,
+    consentTtl: row.consentTtl,
+    jurisdictions: row.jurisdictions ?? [],
   };
 }
 
@@ -284,7 +292,11 @@ export class DecisionFactsRepository {
     // A named statement: planned once per connection, which is most of the cost of one decision.
     // Until the channel group has a suppression, the statement without those branches.
     const rows = q.addressHashes
-      ? await this.db.query<{ row: OneRow }>(ONE_SUPPRESSED, [q.campaignId, q.channelGroup, r.address, r.customerId, q.at, q.channel, q.addressHashes[0]], 'decision-facts-s')
+      ? await this.db.query<{ row: OneRow }>(
+          ONE_SUPPRESSED,
+          [q.campaignId, q.channelGroup, r.address, r.customerId, q.at, q.channel, q.addressHashes[0]],
+          'decision-facts-s',
+        )
       : await this.db.query<{ row: OneRow }>(ONE, [q.campaignId, q.channelGroup, r.address, r.customerId, q.at, q.channel], 'decision-facts');
     const row = rows[0]?.row;
     if (!row) return { campaign: null, hasSuppressions: false, recipients: [NO_RECORD] };
@@ -302,7 +314,13 @@ export class DecisionFactsRepository {
     // Not a named statement: PostgreSQL's generic plan assumes ten array elements and picks a
     // nested loop that takes seconds at ten thousand recipients; planning each time costs ~2 ms.
     const rows = await this.db.query<TaggedRow>(FACTS_OF_MANY, [
-      q.campaignId, q.channelGroup, q.recipients.map((r) => r.customerId), q.recipients.map((r) => r.address), q.at, q.channel, q.addressHashes ?? [],
+      q.campaignId,
+      q.channelGroup,
+      q.recipients.map((r) => r.customerId),
+      q.recipients.map((r) => r.address),
+      q.at,
+      q.channel,
+      q.addressHashes ?? [],
     ]);
     const head = rows[0];
     const recipients: RecipientRecord[] = new Array<RecipientRecord>(q.recipients.length).fill(NO_RECORD);

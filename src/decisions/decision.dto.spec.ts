@@ -10,8 +10,35 @@ function classValidatorAccepts(body: Record<string, unknown>): boolean {
 
 const base = { address: '+14155550100', channel: 'sms', campaignId: 'promo' };
 const values: unknown[] = [
-  undefined, null, '', ' ', 'x', 'sms', 'fax', 'promo', 'bad id', '-x', 'a'.repeat(64), 'a'.repeat(65), 'a'.repeat(128), 'a'.repeat(129), 'a'.repeat(512), 'a'.repeat(513),
-  0, 1, true, false, [], ['sms'], {}, { a: 1 }, '2026-01-01T00:00:00Z', '2026-01-01', '2026-13-01T00:00:00Z', '__proto__', 'constructor',
+  undefined,
+  null,
+  '',
+  ' ',
+  'x',
+  'sms',
+  'fax',
+  'promo',
+  'bad id',
+  '-x',
+  'a'.repeat(64),
+  'a'.repeat(65),
+  'a'.repeat(128),
+  'a'.repeat(129),
+  'a'.repeat(512),
+  'a'.repeat(513),
+  0,
+  1,
+  true,
+  false,
+  [],
+  ['sms'],
+  {},
+  { a: 1 },
+  '2026-01-01T00:00:00Z',
+  '2026-01-01',
+  '2026-13-01T00:00:00Z',
+  '__proto__',
+  'constructor',
 ];
 
 describe('the fast path of single decision requests', () => {

@@ -10,11 +10,14 @@ export const MAX_BATCH_RECIPIENTS = 10_000;
 /** What every decision names: the campaign, and optionally a past instant to replay. */
 export class DecisionScopeDto {
   @ApiProperty({ maxLength: CAMPAIGN_ID_MAX })
-  @IsString() @Length(1, CAMPAIGN_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsString()
+  @Length(1, CAMPAIGN_ID_MAX)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   campaignId: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Replay: answer as the service would have at this past instant.' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   at?: string;
 }
 
@@ -35,20 +38,34 @@ export function isPlainValidDecisionRequest(b: Record<string, unknown>): boolean
 
 @FastPath(isPlainValidDecisionRequest)
 export class DecisionRequestDto extends DecisionScopeDto {
-  @ApiPropertyOptional({ enum: CHANNELS, description: 'Absent: the answer names the best channel allowed now, among the customer\'s preferred ones first, with the reasons for the others.' })
-  @IsOptional() @IsIn(CHANNELS)
+  @ApiPropertyOptional({
+    enum: CHANNELS,
+    description: "Absent: the answer names the best channel allowed now, among the customer's preferred ones first, with the reasons for the others.",
+  })
+  @IsOptional()
+  @IsIn(CHANNELS)
   channel?: Channel;
 
-  @ApiPropertyOptional({ default: false, description: 'When allowed, count this message against frequency caps at once (until sent, or for an hour): two senders asking at the same moment cannot both pass a cap. Send it with POST /v1/sends and this decisionId.' })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'When allowed, count this message against frequency caps at once (until sent, or for an hour): two senders asking at the same moment cannot both pass a cap. Send it with POST /v1/sends and this decisionId.',
+  })
+  @IsOptional()
+  @IsBoolean()
   reserve?: boolean;
 
   @ApiPropertyOptional({ maxLength: CUSTOMER_ID_MAX, description: 'At least one of customerId and address.' })
-  @IsOptional() @IsString() @Length(1, CUSTOMER_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @Length(1, CUSTOMER_ID_MAX)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   customerId?: string;
 
   @ApiPropertyOptional({ example: '+14155550100', description: 'The address the message would go to.' })
-  @IsOptional() @IsString() @Length(1, 512)
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
   address?: string;
 }
 
@@ -79,8 +96,20 @@ export class DecisionBasisDto {
 
 const OUTCOMES = ['allow', 'deny', 'defer'];
 const REASONS = [
-  'opted_in', 'opted_out', 'no_consent', 'no_objection', 'channel_not_in_campaign', 'service_window', 'suppressed',
-  'confirmation_pending', 'confirmation_expired', 'consent_lapsed', 'consent_expired', 'channel_disabled', 'quiet_hours', 'frequency_cap',
+  'opted_in',
+  'opted_out',
+  'no_consent',
+  'no_objection',
+  'channel_not_in_campaign',
+  'service_window',
+  'suppressed',
+  'confirmation_pending',
+  'confirmation_expired',
+  'consent_lapsed',
+  'consent_expired',
+  'channel_disabled',
+  'quiet_hours',
+  'frequency_cap',
 ];
 
 export class ChannelAlternativeDto {
@@ -97,15 +126,32 @@ export class DecisionOutcomeDto {
   @ApiProperty({ enum: OUTCOMES }) outcome: string;
   @ApiProperty({ enum: REASONS }) reason: string;
   @ApiProperty({ type: DecisionBasisDto, nullable: true }) basis: DecisionBasisDto | null;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: 'Deferrals: the first instant the message may be sent (null: none within 15 days).' }) nextAllowedAt?: string | null;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Deferrals: the first instant the message may be sent (null: none within 15 days).',
+  })
+  nextAllowedAt?: string | null;
   @ApiPropertyOptional({ type: [String], description: 'Deferrals: what holds it back (quiet_hours, us-tcpa, us-fl, fr-demarchage).' }) blockedBy?: string[];
 }
 
 export class DecisionDto extends DecisionOutcomeDto {
   @ApiProperty({ format: 'uuid', description: 'Names this decision: POST /v1/sends may refer to it.' }) decisionId: string;
   @ApiProperty({ format: 'date-time' }) decidedAt: string;
-  @ApiPropertyOptional({ enum: CHANNELS, nullable: true, type: String, description: 'When the request named no channel: the channel chosen (null: none is allowed or deferred).' }) channel?: string | null;
-  @ApiPropertyOptional({ type: ChannelAlternativeDto, isArray: true, description: 'When the request named no channel: every channel considered, in order of preference.' }) alternatives?: ChannelAlternativeDto[];
+  @ApiPropertyOptional({
+    enum: CHANNELS,
+    nullable: true,
+    type: String,
+    description: 'When the request named no channel: the channel chosen (null: none is allowed or deferred).',
+  })
+  channel?: string | null;
+  @ApiPropertyOptional({
+    type: ChannelAlternativeDto,
+    isArray: true,
+    description: 'When the request named no channel: every channel considered, in order of preference.',
+  })
+  alternatives?: ChannelAlternativeDto[];
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The replay instant, when one was asked.' }) at: string | null;
 }
 

@@ -108,7 +108,8 @@ export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verd
   let latest = newest(f.covering);
   if (latest) latest = { ...latest, occurredAt: toMilliseconds(latest.occurredAt), recordedAt: toMilliseconds(latest.recordedAt) };
   const consentFacts = { purpose: campaign.purpose, campaignChannels: campaign.channels, channel: f.channel, policy: campaign.policy, at: f.at };
-  const consent = latest || f.window ? decideSend({ ...consentFacts, latest, window: f.window }) : (memo.uncovered ??= decideSend({ ...consentFacts, latest: null }));
+  const consent =
+    latest || f.window ? decideSend({ ...consentFacts, latest, window: f.window }) : (memo.uncovered ??= decideSend({ ...consentFacts, latest: null }));
   if (!consent.allowed) return consent;
 
   // Rule 2: a channel switched off.
@@ -118,7 +119,11 @@ export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verd
   // Rule 3: quiet hours and jurisdictions, in the recipient's local time.
   if (preferences || campaign.jurisdictions.length) {
     const pf: Omit<PreferenceFacts, 'at' | 'channel'> = {
-      purpose: campaign.purpose, jurisdictions: campaign.jurisdictions, preferences, timeZone: f.timeZone, address: f.address,
+      purpose: campaign.purpose,
+      jurisdictions: campaign.jurisdictions,
+      preferences,
+      timeZone: f.timeZone,
+      address: f.address,
     };
     // The answer depends on the zone(s), the quiet hours and the consent reason only.
     const zoneKey = f.timeZone ?? countryOf(f.address) ?? '';
@@ -128,7 +133,14 @@ export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verd
       const window = sendWindow(timeRules(pf), f.at);
       timed = window.allowed
         ? consent
-        : { allowed: false, outcome: 'defer', reason: 'quiet_hours', basis: consent.basis, nextAllowedAt: window.nextAllowedAt?.toISOString() ?? null, blockedBy: window.blockedBy };
+        : {
+            allowed: false,
+            outcome: 'defer',
+            reason: 'quiet_hours',
+            basis: consent.basis,
+            nextAllowedAt: window.nextAllowedAt?.toISOString() ?? null,
+            blockedBy: window.blockedBy,
+          };
       memo.times.set(key, timed);
     }
     if (timed.outcome === 'defer') return { ...timed, basis: consent.basis };
@@ -141,5 +153,12 @@ export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verd
   if (!f.recentSends) return { needs: 'recentSends', since: capHorizon(caps, f.at) };
   const check = checkCaps(caps, f.recentSends, f.at, campaign);
   if (check.allowed) return consent;
-  return { allowed: false, outcome: 'defer', reason: 'frequency_cap', basis: consent.basis, nextAllowedAt: check.nextAllowedAt.toISOString(), blockedBy: check.blockedBy };
+  return {
+    allowed: false,
+    outcome: 'defer',
+    reason: 'frequency_cap',
+    basis: consent.basis,
+    nextAllowedAt: check.nextAllowedAt.toISOString(),
+    blockedBy: check.blockedBy,
+  };
 }

@@ -89,11 +89,18 @@ export class DecisionsService {
     const campaign = await this.campaigns.findById(dto.campaignId);
     if (!campaign) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${dto.campaignId}".`);
     const preferred = dto.customerId ? ((await this.facts.preferencesAt(dto.customerId, at))?.preferredChannels ?? []) : [];
-    const candidates = ([...preferred.filter((c) => campaign.channels.includes(c)), ...campaign.channels.filter((c) => !preferred.includes(c))] as Channel[])
-      .filter((c) => dto.address === undefined || channelReaches(c, dto.address));
+    const candidates = (
+      [...preferred.filter((c) => campaign.channels.includes(c)), ...campaign.channels.filter((c) => !preferred.includes(c))] as Channel[]
+    ).filter((c) => dto.address === undefined || channelReaches(c, dto.address));
     const decided: DecisionDto[] = [];
     for (const channel of candidates) decided.push(await this.decideOn({ ...dto, channel, reserve: false }, actor));
-    const alternatives = decided.map((d, i) => ({ channel: candidates[i], allowed: d.allowed, outcome: d.outcome, reason: d.reason, ...(d.outcome === 'defer' ? { nextAllowedAt: d.nextAllowedAt } : {}) }));
+    const alternatives = decided.map((d, i) => ({
+      channel: candidates[i],
+      allowed: d.allowed,
+      outcome: d.outcome,
+      reason: d.reason,
+      ...(d.outcome === 'defer' ? { nextAllowedAt: d.nextAllowedAt } : {}),
+    }));
     let best = decided.findIndex((d) => d.allowed);
     if (best < 0) {
       const deferred = decided.map((d, i) => ({ d, i })).filter(({ d }) => d.outcome === 'defer' && d.nextAllowedAt);
@@ -102,8 +109,15 @@ export class DecisionsService {
     if (best < 0) {
       const first = decided[0];
       return {
-        decisionId: randomUUID(), allowed: false, outcome: 'deny', reason: first?.reason ?? 'channel_not_in_campaign', basis: first?.basis ?? null,
-        channel: null, alternatives, decidedAt: new Date().toISOString(), at: at ? at.toISOString() : null,
+        decisionId: randomUUID(),
+        allowed: false,
+        outcome: 'deny',
+        reason: first?.reason ?? 'channel_not_in_campaign',
+        basis: first?.basis ?? null,
+        channel: null,
+        alternatives,
+        decidedAt: new Date().toISOString(),
+        at: at ? at.toISOString() : null,
       };
     }
     const chosen = dto.reserve && decided[best].allowed ? await this.decideOn({ ...dto, channel: candidates[best] }, actor) : decided[best];
@@ -123,11 +137,21 @@ export class DecisionsService {
       ? await this.transactions.run(async () => {
           // One reservation at a time per recipient: the count below sees every one made before.
           await this.sends.lockRecipient(recipient, channelGroup(dto.channel));
-          const { decisions: [d], purpose } = await decide();
+          const {
+            decisions: [d],
+            purpose,
+          } = await decide();
           if (d.allowed) {
             await this.sends.reserve({
-              decisionId, customerId: recipient.customerId, channel: dto.channel, channelGroup: channelGroup(dto.channel), address: recipient.address,
-              campaignId: dto.campaignId, purpose, at: new Date(), recordedBy: actor,
+              decisionId,
+              customerId: recipient.customerId,
+              channel: dto.channel,
+              channelGroup: channelGroup(dto.channel),
+              address: recipient.address,
+              campaignId: dto.campaignId,
+              purpose,
+              at: new Date(),
+              recordedBy: actor,
             });
           }
           return d;
@@ -174,7 +198,12 @@ export class DecisionsService {
   }
 
   /** The decisions for the recipients (see the class comment). */
-  private async decide(channel: Channel, campaignId: string, at: Date | null, recipients: Recipient[]): Promise<{ decisions: PreferenceDecision[]; purpose: Purpose }> {
+  private async decide(
+    channel: Channel,
+    campaignId: string,
+    at: Date | null,
+    recipients: Recipient[],
+  ): Promise<{ decisions: PreferenceDecision[]; purpose: Purpose }> {
     const ms = this.config.requestTimeoutMs;
     const unavailable = () => Problem.unavailable(`No decision could be made within ${ms} ms; nothing is allowed. Retry later.`);
     const group = channelGroup(channel);
@@ -187,10 +216,22 @@ export class DecisionsService {
     }
     const row = read.campaign;
     if (!row) throw Problem.notFound('CAMPAIGN.NOT_FOUND', `No campaign has campaignId "${campaignId}".`);
-    const campaign: CampaignFacts = { id: campaignId, purpose: row.purpose as Purpose, channels: row.channels, policy: campaignPolicy(row), jurisdictions: row.jurisdictions };
+    const campaign: CampaignFacts = {
+      id: campaignId,
+      purpose: row.purpose as Purpose,
+      channels: row.channels,
+      policy: campaignPolicy(row),
+      jurisdictions: row.jurisdictions,
+    };
     const when = at ?? new Date();
     const factsOf = (record: RecipientRecord, i: number): RecipientFacts => ({
-      campaign, channel, at: when, covering: record.covering, window: record.window, preferences: record.preferences, timeZone: record.timeZone,
+      campaign,
+      channel,
+      at: when,
+      covering: record.covering,
+      window: record.window,
+      preferences: record.preferences,
+      timeZone: record.timeZone,
       address: recipients[i].address,
     });
     const memo = new RuleMemo();
@@ -200,7 +241,9 @@ export class DecisionsService {
     for (let i = 0; i < verdicts.length; i++) if (needsRecentSends(verdicts[i])) waiting.push(i);
     if (waiting.length) {
       const since = new Date(Math.min(...waiting.map((i) => (verdicts[i] as NeedsRecentSends).since.getTime())));
-      const keys = waiting.map((i) => (recipients[i].customerId ? { customerId: recipients[i].customerId, address: null } : { customerId: null, address: recipients[i].address }));
+      const keys = waiting.map((i) =>
+        recipients[i].customerId ? { customerId: recipients[i].customerId, address: null } : { customerId: null, address: recipients[i].address },
+      );
       const sent = await withDeadline(this.sends.recent(keys, group, since, when), ms, unavailable);
       waiting.forEach((i, k) => (verdicts[i] = decide({ ...factsOf(read.recipients[i], i), recentSends: sent.get(k) ?? [] }, memo)));
     }

@@ -42,12 +42,13 @@ export function parseRecipients(raw: unknown[], normaliseAddress: (address: stri
       continue;
     }
     try {
-      out[i] = { customerId: (customerId) ?? null, address: address === undefined ? null : normaliseAddress(address, `${at}.address`) };
+      out[i] = { customerId: customerId ?? null, address: address === undefined ? null : normaliseAddress(address, `${at}.address`) };
     } catch (error) {
       if (error instanceof Problem && error.errors) errors.push(...error.errors);
       else throw error;
     }
   }
-  if (errors.length) throw Problem.validation(errors, `${errors.length === MAX_REPORTED_ERRORS ? 'At least ' : ''}${errors.length} recipient(s) are not valid.`);
+  if (errors.length)
+    throw Problem.validation(errors, `${errors.length === MAX_REPORTED_ERRORS ? 'At least ' : ''}${errors.length} recipient(s) are not valid.`);
   return out;
 }

@@ -30,11 +30,14 @@ describe('decideSend', () => {
     expect(d).toMatchObject({ allowed: false, outcome: 'deny', reason: 'opted_out', basis: { eventId: '3', scope: 'channel' } });
   });
 
-  it.each(['marketing', 'transactional', 'conversational'] as const)('a suppression (erased customer) denies a %s campaign, even inside a service window', (purpose) => {
-    const window = { id: '9', occurredAt: t0.toISOString(), recordedAt: t0.toISOString(), expiresAt: plus(86_400_000).toISOString() };
-    const suppression: CoveringEvent = { id: null, action: 'suppressed', campaignId: null, occurredAt: t0.toISOString(), recordedAt: t0.toISOString() };
-    expect(decideSend({ ...base, purpose, latest: suppression, window })).toEqual({ allowed: false, outcome: 'deny', reason: 'suppressed', basis: null });
-  });
+  it.each(['marketing', 'transactional', 'conversational'] as const)(
+    'a suppression (erased customer) denies a %s campaign, even inside a service window',
+    (purpose) => {
+      const window = { id: '9', occurredAt: t0.toISOString(), recordedAt: t0.toISOString(), expiresAt: plus(86_400_000).toISOString() };
+      const suppression: CoveringEvent = { id: null, action: 'suppressed', campaignId: null, occurredAt: t0.toISOString(), recordedAt: t0.toISOString() };
+      expect(decideSend({ ...base, purpose, latest: suppression, window })).toEqual({ allowed: false, outcome: 'deny', reason: 'suppressed', basis: null });
+    },
+  );
 
   it('a channel the campaign does not send on is denied, but an opt-out is still reported as such', () => {
     const facts = { purpose: 'transactional' as const, channel: 'whatsapp', campaignChannels: ['sms'] };
@@ -47,8 +50,17 @@ describe('decideSend', () => {
 
     it('allow a conversational reply without an opt-in, naming the window', () => {
       expect(decideSend({ ...base, purpose: 'conversational', latest: null, window })).toEqual({
-        allowed: true, outcome: 'allow', reason: 'service_window',
-        basis: { eventId: '9', action: 'service_window', scope: 'channel', occurredAt: window.occurredAt, recordedAt: window.recordedAt, expiresAt: window.expiresAt },
+        allowed: true,
+        outcome: 'allow',
+        reason: 'service_window',
+        basis: {
+          eventId: '9',
+          action: 'service_window',
+          scope: 'channel',
+          occurredAt: window.occurredAt,
+          recordedAt: window.recordedAt,
+          expiresAt: window.expiresAt,
+        },
       });
     });
 
@@ -61,7 +73,9 @@ describe('decideSend', () => {
     });
 
     it('do not open a channel the campaign does not use', () => {
-      expect(decideSend({ ...base, channel: 'whatsapp', purpose: 'conversational', latest: null, window })).toMatchObject({ reason: 'channel_not_in_campaign' });
+      expect(decideSend({ ...base, channel: 'whatsapp', purpose: 'conversational', latest: null, window })).toMatchObject({
+        reason: 'channel_not_in_campaign',
+      });
     });
   });
 

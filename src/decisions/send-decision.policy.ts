@@ -7,9 +7,20 @@ import { addDuration, Duration, parseDuration } from '../common/duration';
 
 export type Outcome = 'allow' | 'deny' | 'defer';
 export type Reason =
-  | 'opted_in' | 'opted_out' | 'no_consent' | 'no_objection' | 'channel_not_in_campaign' | 'service_window'
-  | 'confirmation_pending' | 'confirmation_expired' | 'consent_lapsed' | 'consent_expired'
-  | 'channel_disabled' | 'quiet_hours' | 'frequency_cap' | 'suppressed';
+  | 'opted_in'
+  | 'opted_out'
+  | 'no_consent'
+  | 'no_objection'
+  | 'channel_not_in_campaign'
+  | 'service_window'
+  | 'confirmation_pending'
+  | 'confirmation_expired'
+  | 'consent_lapsed'
+  | 'consent_expired'
+  | 'channel_disabled'
+  | 'quiet_hours'
+  | 'frequency_cap'
+  | 'suppressed';
 
 /** Double opt-in: a confirmation not given within this expires (issue 4). */
 export const PENDING_CONFIRMATION_TTL: Duration = parseDuration('P30D')!;
@@ -136,7 +147,9 @@ export function decideSend(facts: DecisionFacts): Decision {
   if (facts.purpose === 'conversational' && facts.window) {
     const w = facts.window;
     return {
-      allowed: true, outcome: 'allow', reason: 'service_window',
+      allowed: true,
+      outcome: 'allow',
+      reason: 'service_window',
       basis: { eventId: w.id, action: 'service_window', scope: 'channel', occurredAt: w.occurredAt, recordedAt: w.recordedAt, expiresAt: w.expiresAt },
     };
   }

@@ -116,7 +116,9 @@ export class ErasureRepository {
   }
 
   inboundMessagesFrom(addresses: string[]): Promise<ErasedMessage[]> {
-    return this.db.query<ErasedMessage>(`select provider, message_id, request_hash, result from inbound_message where from_address = any($1::text[])`, [addresses]);
+    return this.db.query<ErasedMessage>(`select provider, message_id, request_hash, result from inbound_message where from_address = any($1::text[])`, [
+      addresses,
+    ]);
   }
 
   /** What stays of erased inbound messages: keyed hashes of their id and content, and the answer they got. */
@@ -156,7 +158,10 @@ export class ErasureRepository {
 
   /** Stored API responses (idempotency replays) that hold any of `values` as a JSON string. */
   async deleteStoredResponsesNaming(values: string[]): Promise<number> {
-    return this.count(COUNTED(`delete from idempotency_record r where exists (select 1 from unnest($1::text[]) v where strpos(r.response::text, to_json(v)::text) > 0)`), [values]);
+    return this.count(
+      COUNTED(`delete from idempotency_record r where exists (select 1 from unnest($1::text[]) v where strpos(r.response::text, to_json(v)::text) > 0)`),
+      [values],
+    );
   }
 
   async deleteContactPoints(customerId: string, groups: string[], addresses: string[]): Promise<number> {

@@ -8,7 +8,6 @@ import { LedgerRepository } from '../ledger/ledger.repository';
 import { Pseudonyms } from '../ledger/pseudonyms';
 import { SystemEvents } from '../ledger/system-events';
 
-
 /**
  * GDPR Art. 17 for one customer, in one transaction:
  * - every contact point the customer has or had goes on the suppression list (a keyed hash,
@@ -41,12 +40,23 @@ export class ErasureService {
       await this.ledger.waitSealLock();
       await this.erasure.allowPseudonymisation();
       const points = await this.erasure.contactPointsOf(customerId);
-      if (!points.length && !(await this.erasure.isKnown(customerId))) throw Problem.notFound('CUSTOMER.NOT_FOUND', `No customer or ledger event has id ${customerId}.`);
+      if (!points.length && !(await this.erasure.isKnown(customerId)))
+        throw Problem.notFound('CUSTOMER.NOT_FOUND', `No customer or ledger event has id ${customerId}.`);
 
       const groups = points.map((p) => p.channel_group);
       const addresses = points.map((p) => p.address);
-      await this.erasure.suppress(groups, points.map((p) => this.pseudonyms.addressHash(p.channel_group, p.address)), points.map((p) => (p.opted_out ? 'opted_out' : 'erased')));
-      const byAddress = await this.erasure.pseudonymiseEventsAt(groups, addresses, points.map((p) => this.pseudonyms.erasedAddress(p.channel_group, p.address)), customerId, pseudonym);
+      await this.erasure.suppress(
+        groups,
+        points.map((p) => this.pseudonyms.addressHash(p.channel_group, p.address)),
+        points.map((p) => (p.opted_out ? 'opted_out' : 'erased')),
+      );
+      const byAddress = await this.erasure.pseudonymiseEventsAt(
+        groups,
+        addresses,
+        points.map((p) => this.pseudonyms.erasedAddress(p.channel_group, p.address)),
+        customerId,
+        pseudonym,
+      );
       const byCustomer = await this.erasure.pseudonymiseEventsOf(customerId, pseudonym);
       const ids = [...new Set([...byAddress, ...byCustomer])];
       await this.erasure.forgetSalts(ids);
@@ -76,7 +86,10 @@ export class ErasureService {
       deleted += await this.erasure.deleteCustomer(customerId);
 
       const eventId = await this.systemEvents.record('customer.erased', by.actor, pseudonym, {
-        events: ids.length, suppressed: points.length, deleted, ...(reason ? { reason } : {}),
+        events: ids.length,
+        suppressed: points.length,
+        deleted,
+        ...(reason ? { reason } : {}),
       });
       return { pseudonym, events: ids.length, suppressed: points.length, deleted, eventId };
     });

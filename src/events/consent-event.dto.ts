@@ -11,39 +11,57 @@ export type { ConsentSource } from './consent-actions';
 /** How the consent was collected (ISO/IEC TS 27560, Kantara Consent Receipt). All optional. */
 export class EvidenceDto {
   @ApiPropertyOptional({ description: 'Version of the form or notice shown', maxLength: 100 })
-  @IsOptional() @IsString() @Length(1, 100)
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
   noticeVersion?: string;
 
   @ApiPropertyOptional({ description: 'Hash of the notice text shown (hex)', maxLength: 128 })
-  @IsOptional() @IsString() @Matches(/^[0-9a-fA-F]{32,128}$/, { message: 'must be a hexadecimal hash' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9a-fA-F]{32,128}$/, { message: 'must be a hexadecimal hash' })
   noticeTextHash?: string;
 
   @ApiPropertyOptional({ description: 'Page where consent was collected', maxLength: 2048 })
-  @IsOptional() @IsString() @Length(1, 2048) @IsUrl({ require_tld: false, require_protocol: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2048)
+  @IsUrl({ require_tld: false, require_protocol: true })
   pageUrl?: string;
 
   @ApiPropertyOptional({ description: 'IP address of the person' })
-  @IsOptional() @IsIP()
+  @IsOptional()
+  @IsIP()
   ip?: string;
 
   @ApiPropertyOptional({ maxLength: 512 })
-  @IsOptional() @IsString() @Length(1, 512)
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
   userAgent?: string;
 
   @ApiPropertyOptional({ description: 'Provider message id (keyword, conversation)', maxLength: 128 })
-  @IsOptional() @IsString() @Length(1, 128)
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
   messageId?: string;
 
   @ApiPropertyOptional({ description: 'Agent who took a verbal consent', maxLength: 128 })
-  @IsOptional() @IsString() @Length(1, 128)
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
   agentId?: string;
 
   @ApiPropertyOptional({ description: 'Wording the person agreed to, or the message they sent', maxLength: 2000 })
-  @IsOptional() @IsString() @Length(1, 2000)
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
   text?: string;
 
   @ApiPropertyOptional({ description: 'Reference of a call recording', maxLength: 2048 })
-  @IsOptional() @IsString() @Length(1, 2048)
+  @IsOptional()
+  @IsString()
+  @Length(1, 2048)
   recordingRef?: string;
 }
 
@@ -53,9 +71,16 @@ export class ConsentEventDto {
   @ApiProperty({ description: 'A channel, or * for a change of preferences (all channels).' }) channel: string;
   @ApiProperty({ nullable: true, type: String }) address: string | null;
   @ApiProperty({ nullable: true, type: String }) campaignId: string | null;
-  @ApiProperty({ enum: EVENT_ACTIONS, description: 'All but service_window and reconfirmation_requested state where consent stands; service_window records a conversation the customer started.' }) action: string;
+  @ApiProperty({
+    enum: EVENT_ACTIONS,
+    description: 'All but service_window and reconfirmation_requested state where consent stands; service_window records a conversation the customer started.',
+  })
+  action: string;
   @ApiProperty({ enum: EVENT_SOURCES }) source: string;
-  @ApiProperty({ type: EvidenceDto, description: 'For keyword and conversation events: provider, messageId, text (what the customer wrote), sender, matched (the parser rule).' })
+  @ApiProperty({
+    type: EvidenceDto,
+    description: 'For keyword and conversation events: provider, messageId, text (what the customer wrote), sender, matched (the parser rule).',
+  })
   evidence: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: String }) language: string | null;
   @ApiProperty({ nullable: true, type: String }) jurisdiction: string | null;

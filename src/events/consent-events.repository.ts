@@ -128,7 +128,10 @@ export class ConsentEventsRepository {
    * null, when the address is suppressed (an erased customer's) and the event is an import
    * or dates from before the erasure.
    */
-  async record(e: NewConsentEvent, o: { ensureCustomer: boolean; suppressionHash: string | null }): Promise<{ event: ConsentEventRow | null; states: ConsentEventRow[] }> {
+  async record(
+    e: NewConsentEvent,
+    o: { ensureCustomer: boolean; suppressionHash: string | null },
+  ): Promise<{ event: ConsentEventRow | null; states: ConsentEventRow[] }> {
     const rows = await this.db.query<ConsentEventRow & { kind: string }>(
       INSERT_EVENT(`select 'event' as kind, * from ins
         union all
@@ -144,24 +147,56 @@ export class ConsentEventsRepository {
    * Events in one statement (see INSERT_EVENTS), in the caller's transaction if any: how many
    * were written, and the (0-based) indexes of those refused as suppressed.
    */
-  async recordMany(events: (NewConsentEvent & { suppressionHash: string | null })[], source: string, recordedBy: string): Promise<{ written: number; refused: number[] }> {
+  async recordMany(
+    events: (NewConsentEvent & { suppressionHash: string | null })[],
+    source: string,
+    recordedBy: string,
+  ): Promise<{ written: number; refused: number[] }> {
     const column = <T>(f: (e: NewConsentEvent & { suppressionHash: string | null }) => T) => events.map(f);
     const [row] = await this.db.query<{ written: number; refused: number[] }>(INSERT_EVENTS, [
-      column((e) => e.customerId), column((e) => e.channel), column((e) => e.channelGroup), column((e) => e.address),
-      column((e) => e.campaignId), column((e) => e.action), column((e) => JSON.stringify(e.evidence)), column((e) => e.language),
-      column((e) => e.jurisdiction), column((e) => e.occurredAt), column((e) => e.suppressionHash), recordedBy, source,
+      column((e) => e.customerId),
+      column((e) => e.channel),
+      column((e) => e.channelGroup),
+      column((e) => e.address),
+      column((e) => e.campaignId),
+      column((e) => e.action),
+      column((e) => JSON.stringify(e.evidence)),
+      column((e) => e.language),
+      column((e) => e.jurisdiction),
+      column((e) => e.occurredAt),
+      column((e) => e.suppressionHash),
+      recordedBy,
+      source,
     ]);
     return { written: row.written, refused: row.refused.map((ord) => ord - 1) };
   }
 
   private insertParams(e: NewConsentEvent, ensureCustomer: boolean, suppressionHash: string | null): unknown[] {
-    return [e.customerId, e.channel, e.channelGroup, e.address, e.campaignId, e.action, e.source, e.evidence,
-      e.language, e.jurisdiction, e.occurredAt, e.recordedBy, e.expiresAt ?? null, ensureCustomer, suppressionHash];
+    return [
+      e.customerId,
+      e.channel,
+      e.channelGroup,
+      e.address,
+      e.campaignId,
+      e.action,
+      e.source,
+      e.evidence,
+      e.language,
+      e.jurisdiction,
+      e.occurredAt,
+      e.recordedBy,
+      e.expiresAt ?? null,
+      ensureCustomer,
+      suppressionHash,
+    ];
   }
 
   /** Since when an address (by its keyed hash) is suppressed in a channel group, if it is. */
   async suppressedSince(channelGroup: string, addressHash: string): Promise<Date | null> {
-    const [row] = await this.db.query<{ suppressed_at: Date }>(`select suppressed_at from suppression where channel_group = $1 and address_hash = $2`, [channelGroup, addressHash]);
+    const [row] = await this.db.query<{ suppressed_at: Date }>(`select suppressed_at from suppression where channel_group = $1 and address_hash = $2`, [
+      channelGroup,
+      addressHash,
+    ]);
     return row?.suppressed_at ?? null;
   }
 
@@ -180,7 +215,10 @@ export class ConsentEventsRepository {
     channelGroup: string | null;
   }): Promise<ConsentEventRow[]> {
     return this.db.query<ConsentEventRow>(CURRENT_STATES('$1', '$2', '$3', '$4'), [
-      q.contactPoints.map((p) => p.channelGroup), q.contactPoints.map((p) => p.address), q.customerIds, q.channelGroup,
+      q.contactPoints.map((p) => p.channelGroup),
+      q.contactPoints.map((p) => p.address),
+      q.customerIds,
+      q.channelGroup,
     ]);
   }
 

@@ -17,18 +17,21 @@ export class IdempotencyRepository {
   }
 
   async find(principal: string, key: string): Promise<IdempotencyRow | undefined> {
-    const rows = await this.db.query<IdempotencyRow>(
-      `select request_hash, status_code, response from idempotency_record where principal = $1 and key = $2`,
-      [principal, key],
-    );
+    const rows = await this.db.query<IdempotencyRow>(`select request_hash, status_code, response from idempotency_record where principal = $1 and key = $2`, [
+      principal,
+      key,
+    ]);
     return rows[0];
   }
 
   async insert(r: { principal: string; key: string; requestHash: string; statusCode: number; response: unknown }): Promise<void> {
-    await this.db.query(
-      `insert into idempotency_record (principal, key, request_hash, status_code, response) values ($1, $2, $3, $4, $5)`,
-      [r.principal, r.key, r.requestHash, r.statusCode, JSON.stringify(r.response ?? null)],
-    );
+    await this.db.query(`insert into idempotency_record (principal, key, request_hash, status_code, response) values ($1, $2, $3, $4, $5)`, [
+      r.principal,
+      r.key,
+      r.requestHash,
+      r.statusCode,
+      JSON.stringify(r.response ?? null),
+    ]);
   }
 
   async deleteOlderThan(hours: number): Promise<number> {

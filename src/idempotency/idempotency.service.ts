@@ -20,7 +20,10 @@ export function idempotencyKeyOf(headers: Record<string, string | string[] | und
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -54,7 +57,9 @@ export class IdempotencyService {
   private async replayOrRecord<T>(request: AuthenticatedRequest, reply: FastifyReply, work: () => Promise<T>, stored: (response: T) => unknown): Promise<T> {
     const raw = idempotencyKeyOf(request.headers)!;
     const principal = request.principal!.id;
-    const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${canonical(request.body)}`).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.url}\n${canonical(request.body)}`)
+      .digest('hex');
     return this.transactions.run(async () => {
       await this.records.lockKey(principal, raw);
       const previous = await this.records.find(principal, raw);

@@ -30,7 +30,11 @@ export interface ImportRecord {
  * reach the log and the import's stored error).
  */
 export class MalformedImport extends Error {
-  constructor(readonly line: number, message: string, readonly column?: number) {
+  constructor(
+    readonly line: number,
+    message: string,
+    readonly column?: number,
+  ) {
     super(message);
   }
 
@@ -62,14 +66,30 @@ function csvFlaw(error: { code?: string; lines?: number; column?: number | strin
 
 /** CSV header names (lower case, letters and digits only) and the field each fills. */
 const COLUMN_ALIASES: Record<string, string> = {
-  customerid: 'customerId', customer: 'customerId',
+  customerid: 'customerId',
+  customer: 'customerId',
   channel: 'channel',
-  address: 'address', phone: 'address', phonenumber: 'address', number: 'address', msisdn: 'address', mobile: 'address',
-  email: 'address', emailaddress: 'address',
-  campaignid: 'campaignId', campaign: 'campaignId',
+  address: 'address',
+  phone: 'address',
+  phonenumber: 'address',
+  number: 'address',
+  msisdn: 'address',
+  mobile: 'address',
+  email: 'address',
+  emailaddress: 'address',
+  campaignid: 'campaignId',
+  campaign: 'campaignId',
   action: 'action',
-  occurredat: 'occurredAt', date: 'occurredAt', datetime: 'occurredAt', timestamp: 'occurredAt', createdat: 'occurredAt',
-  datecreated: 'occurredAt', dateupdated: 'occurredAt', optoutdate: 'occurredAt', optedoutat: 'occurredAt', dateoptedout: 'occurredAt',
+  occurredat: 'occurredAt',
+  date: 'occurredAt',
+  datetime: 'occurredAt',
+  timestamp: 'occurredAt',
+  createdat: 'occurredAt',
+  datecreated: 'occurredAt',
+  dateupdated: 'occurredAt',
+  optoutdate: 'occurredAt',
+  optedoutat: 'occurredAt',
+  dateoptedout: 'occurredAt',
   language: 'language',
   jurisdiction: 'jurisdiction',
   noticeversion: 'evidence.noticeVersion',
@@ -102,10 +122,12 @@ export function csvColumns(first: string[]): { columns: string[]; header: boolea
     return { columns: HEADERLESS.slice(0, first.length), header: false };
   }
   const unknown = first.filter((_, i) => mapped[i] === undefined);
-  throw Problem.validation(unknown.map((cell) => ({
-    field: `header.${cell.slice(0, 64)}`,
-    message: `is not a known column (known: customerId, channel, address or phone_number, campaignId, action, occurredAt or date, language, jurisdiction, noticeVersion, text); a file without a header holds an address and optionally a date per line`,
-  })));
+  throw Problem.validation(
+    unknown.map((cell) => ({
+      field: `header.${cell.slice(0, 64)}`,
+      message: `is not a known column (known: customerId, channel, address or phone_number, campaignId, action, occurredAt or date, language, jurisdiction, noticeVersion, text); a file without a header holds an address and optionally a date per line`,
+    })),
+  );
 }
 
 /**
@@ -145,13 +167,21 @@ export async function* csvRecords(input: Readable): AsyncGenerator<ImportRecord>
   // (on_skip) and raised in order. The parser's resynchronisation is not trusted: nothing after
   // the flaw is used.
   let flaw: MalformedImport | undefined;
-  const parser = input.pipe(parseCsv({
-    bom: true, raw: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: MAX_RECORD_BYTES,
-    skip_records_with_error: true,
-    on_skip: (error) => {
-      flaw ??= csvFlaw(error);
-    },
-  }));
+  const parser = input.pipe(
+    parseCsv({
+      bom: true,
+      raw: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      max_record_size: MAX_RECORD_BYTES,
+      skip_records_with_error: true,
+      on_skip: (error) => {
+        flaw ??= csvFlaw(error);
+      },
+    }),
+  );
   input.on('error', (error) => parser.destroy(error));
   let columns: string[] | undefined;
   try {

@@ -9,33 +9,46 @@ import { IMPORT_FORMATS, ImportFormat } from './import-reader';
 /** Defaults for columns a file lacks (a Twilio opt-out list has only numbers, maybe dates). */
 export class ImportQuery {
   @ApiPropertyOptional({ enum: IMPORT_FORMATS, description: 'Default: from Content-Type (text/csv, application/x-ndjson).' })
-  @IsOptional() @IsIn(IMPORT_FORMATS)
+  @IsOptional()
+  @IsIn(IMPORT_FORMATS)
   format?: ImportFormat;
 
   @ApiPropertyOptional({ enum: CHANNELS, default: 'sms', description: 'For rows without a channel.' })
-  @IsOptional() @IsIn(CHANNELS)
+  @IsOptional()
+  @IsIn(CHANNELS)
   channel?: Channel;
 
   @ApiPropertyOptional({ enum: ['opt_in', 'opt_out'], default: 'opt_out', description: 'For rows without an action. An opt-in is never assumed: say it.' })
-  @IsOptional() @IsIn(['opt_in', 'opt_out'])
+  @IsOptional()
+  @IsIn(['opt_in', 'opt_out'])
   action?: 'opt_in' | 'opt_out';
 
   @ApiPropertyOptional({ maxLength: CAMPAIGN_ID_MAX, description: 'For rows without a campaign; absent: the whole channel.' })
-  @IsOptional() @IsString() @Length(1, CAMPAIGN_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @Length(1, CAMPAIGN_ID_MAX)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   campaignId?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'For rows without a date; default: when the import started.' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   occurredAt?: string;
 }
 
 export class ImportListQuery {
   @ApiPropertyOptional({ description: 'Only the import posted with this Idempotency-Key.', maxLength: 255 })
-  @IsOptional() @IsString() @Length(1, 255)
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
   idempotencyKey?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   limit?: number;
 }
 
@@ -55,7 +68,11 @@ export class ImportOptionsDto {
 
 export class ImportDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['running', 'completed', 'failed', 'interrupted'], description: 'failed: the file cannot be read past `error.line`; interrupted: the upload or the database stopped it. Either resumes when the file is posted again with the same Idempotency-Key.' })
+  @ApiProperty({
+    enum: ['running', 'completed', 'failed', 'interrupted'],
+    description:
+      'failed: the file cannot be read past `error.line`; interrupted: the upload or the database stopped it. Either resumes when the file is posted again with the same Idempotency-Key.',
+  })
   status: string;
   @ApiProperty({ enum: IMPORT_FORMATS }) format: string;
   @ApiProperty({ nullable: true, type: String }) idempotencyKey: string | null;
@@ -64,7 +81,10 @@ export class ImportDto {
   @ApiProperty() rowsWritten: number;
   @ApiProperty() rowsRejected: number;
   @ApiProperty({ type: ImportRejectionDto, isArray: true, description: 'The first 1,000 rejected lines, in file order.' }) rejections: ImportRejectionDto[];
-  @ApiProperty({ nullable: true, type: Object, description: 'Why a failed import stopped: { line, message }.' }) error: { line: number; message: string } | null;
+  @ApiProperty({ nullable: true, type: Object, description: 'Why a failed import stopped: { line, message }.' }) error: {
+    line: number;
+    message: string;
+  } | null;
   @ApiProperty({ format: 'date-time' }) startedAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) completedAt: string | null;

@@ -13,7 +13,6 @@ import { IMPORT_REJECTIONS_KEPT, ImportsService } from './imports.service';
 import { ImportRejection, ImportRow, ImportsRepository } from './imports.repository';
 import { uuidParam } from '../common/pipes';
 
-
 @ApiTags('imports')
 @ApiBearerAuth()
 @Controller('v1/imports')
@@ -27,8 +26,16 @@ export class ImportsController {
   @HttpCode(201)
   @RequireScopes('consents:write')
   @ApiConsumes(...IMPORT_MEDIA_TYPES)
-  @ApiBody({ description: 'CSV with a header (customerId, channel, address or phone_number, campaignId, action, occurredAt or date, language, jurisdiction, noticeVersion, text), a list of phone numbers with an optional date column (a Twilio opt-out export), or NDJSON of POST /v1/consents bodies. Streamed: any size up to IMPORT_MAX_BYTES.', schema: { type: 'string', format: 'binary' } })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Posting the same file again with the same key resumes an unfinished import, or replays a finished one; nothing is written twice.' })
+  @ApiBody({
+    description:
+      'CSV with a header (customerId, channel, address or phone_number, campaignId, action, occurredAt or date, language, jurisdiction, noticeVersion, text), a list of phone numbers with an optional date column (a Twilio opt-out export), or NDJSON of POST /v1/consents bodies. Streamed: any size up to IMPORT_MAX_BYTES.',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Posting the same file again with the same key resumes an unfinished import, or replays a finished one; nothing is written twice.',
+  })
   @ApiCreatedResponse({ type: ImportDto, description: 'The import as it ended (200 when replayed). Rejected rows are listed, not fatal.' })
   async create(
     @Query() query: ImportQuery,
@@ -53,7 +60,7 @@ export class ImportsController {
 
   @Get()
   @RequireScopes('consents:write', 'consents:read')
-  @ApiOkResponse({ type: ImportDto, isArray: true, description: 'Newest first; the caller\'s own imports (every import for admin).' })
+  @ApiOkResponse({ type: ImportDto, isArray: true, description: "Newest first; the caller's own imports (every import for admin)." })
   async list(@Query() query: ImportListQuery, @CurrentPrincipal() principal: Principal): Promise<ImportDto[]> {
     const rows = await this.imports.list(this.owner(principal), query.idempotencyKey ?? null, query.limit ?? 20);
     return this.toDtos(rows);

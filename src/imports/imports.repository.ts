@@ -35,14 +35,22 @@ export interface ImportRejection {
   reason: string;
 }
 
-const COLUMNS = 'id, principal, idempotency_key, format, options, status, lines_done, rows_written, rows_rejected, prefix_hash, error, started_at, updated_at, completed_at';
+const COLUMNS =
+  'id, principal, idempotency_key, format, options, status, lines_done, rows_written, rows_rejected, prefix_hash, error, started_at, updated_at, completed_at';
 
 @Injectable()
 export class ImportsRepository {
   constructor(private readonly db: Db) {}
 
   /** A new import; with a key, the existing one instead when the caller already used that key. */
-  async create(i: { id: string; principal: string; key: string | null; format: string; options: ImportOptions; prefixHash: string }): Promise<{ row: ImportRow; created: boolean }> {
+  async create(i: {
+    id: string;
+    principal: string;
+    key: string | null;
+    format: string;
+    options: ImportOptions;
+    prefixHash: string;
+  }): Promise<{ row: ImportRow; created: boolean }> {
     const [created] = await this.db.query<ImportRow>(
       `insert into consent_import (id, principal, idempotency_key, format, options, status, prefix_hash)
        values ($1, $2, $3, $4, $5, 'running', $6)
@@ -51,7 +59,10 @@ export class ImportsRepository {
       [i.id, i.principal, i.key, i.format, i.options, i.prefixHash],
     );
     if (created) return { row: created, created: true };
-    const [existing] = await this.db.query<ImportRow>(`select ${COLUMNS} from consent_import where principal = $1 and idempotency_key = $2`, [i.principal, i.key]);
+    const [existing] = await this.db.query<ImportRow>(`select ${COLUMNS} from consent_import where principal = $1 and idempotency_key = $2`, [
+      i.principal,
+      i.key,
+    ]);
     return { row: existing, created: false };
   }
 
@@ -73,7 +84,11 @@ export class ImportsRepository {
    * Progress of a committed chunk, in the chunk's transaction; false when the import moved on
    * without this runner (another took it over), which must then roll back.
    */
-  async advance(id: string, from: number, p: { linesDone: number; written: number; rejected: number; prefixHash: string; rejections: ImportRejection[]; keep: number }): Promise<boolean> {
+  async advance(
+    id: string,
+    from: number,
+    p: { linesDone: number; written: number; rejected: number; prefixHash: string; rejections: ImportRejection[]; keep: number },
+  ): Promise<boolean> {
     const rows = await this.db.query(
       `with moved as (
          update consent_import set lines_done = $3, rows_written = rows_written + $4, rows_rejected = rows_rejected + $5,
@@ -88,8 +103,18 @@ export class ImportsRepository {
          on conflict do nothing
        )
        select 1 from moved`,
-      [id, from, p.linesDone, p.written, p.rejected, p.prefixHash, p.rejections.map((r) => r.line), p.rejections.map((r) => r.field.slice(0, 128)),
-        p.rejections.map((r) => r.reason.slice(0, 500)), p.keep],
+      [
+        id,
+        from,
+        p.linesDone,
+        p.written,
+        p.rejected,
+        p.prefixHash,
+        p.rejections.map((r) => r.line),
+        p.rejections.map((r) => r.field.slice(0, 128)),
+        p.rejections.map((r) => r.reason.slice(0, 500)),
+        p.keep,
+      ],
     );
     return rows.length === 1;
   }
@@ -109,7 +134,10 @@ export class ImportsRepository {
   }
 
   async find(principal: string | null, id: string): Promise<ImportRow | undefined> {
-    const [row] = await this.db.query<ImportRow>(`select ${COLUMNS} from consent_import where id = $1 and ($2::text is null or principal = $2)`, [id, principal]);
+    const [row] = await this.db.query<ImportRow>(`select ${COLUMNS} from consent_import where id = $1 and ($2::text is null or principal = $2)`, [
+      id,
+      principal,
+    ]);
     return row;
   }
 

@@ -87,9 +87,14 @@ export class ImportsService {
     // Each import holds a socket and, chunk by chunk, a database connection: a key gets a few at once.
     const running = this.running.get(principal.id) ?? 0;
     if (running >= this.config.importConcurrency) {
-      throw new Problem(429, 'IMPORT.TOO_MANY', 'Too many requests',
+      throw new Problem(
+        429,
+        'IMPORT.TOO_MANY',
+        'Too many requests',
         `This API key already runs ${running} import(s) on this replica (IMPORT_CONCURRENCY ${this.config.importConcurrency}); wait for one to finish.`,
-        undefined, { 'retry-after': '10', connection: 'close' });
+        undefined,
+        { 'retry-after': '10', connection: 'close' },
+      );
     }
     this.running.set(principal.id, running + 1);
     try {
@@ -132,8 +137,12 @@ export class ImportsService {
     let row = found;
     if (!created) {
       if (row.status === 'completed') return { row, replayed: true };
-      const same = row.format === format && row.options.channel === options.channel && row.options.action === options.action && row.options.campaignId === options.campaignId
-        && (defaults.occurredAt === undefined || row.options.occurredAt === options.occurredAt);
+      const same =
+        row.format === format &&
+        row.options.channel === options.channel &&
+        row.options.action === options.action &&
+        row.options.campaignId === options.campaignId &&
+        (defaults.occurredAt === undefined || row.options.occurredAt === options.occurredAt);
       if (!same) {
         throw Problem.unprocessable('IDEMPOTENCY_KEY.REUSED', 'This Idempotency-Key was used for an import with another format or other defaults.', [
           { field: 'Idempotency-Key', message: `was used for import ${row.id} (${row.format}, ${JSON.stringify(row.options)})` },
@@ -149,11 +158,15 @@ export class ImportsService {
   }
 
   private malformed(error: MalformedImport, kept: ImportRow | null): Problem {
-    return Problem.unprocessable('IMPORT.MALFORMED', `The file cannot be read past ${error.describe()}.${kept
-      ? ` The chunks committed before it are written (see GET /v1/imports/${kept.id}); fix the file and post it again with the same Idempotency-Key to carry on.`
-      : ' Nothing was written.'}`, [
-      { field: `line ${error.line}`, message: `${error.column ? `column ${error.column}: ` : ''}${error.message}` },
-    ]);
+    return Problem.unprocessable(
+      'IMPORT.MALFORMED',
+      `The file cannot be read past ${error.describe()}.${
+        kept
+          ? ` The chunks committed before it are written (see GET /v1/imports/${kept.id}); fix the file and post it again with the same Idempotency-Key to carry on.`
+          : ' Nothing was written.'
+      }`,
+      [{ field: `line ${error.line}`, message: `${error.column ? `column ${error.column}: ` : ''}${error.message}` }],
+    );
   }
 
   private async execute(row: ImportRow, records: AsyncIterable<ImportRecord>, principal: Principal, created: boolean): Promise<ImportRow> {
@@ -208,15 +221,18 @@ export class ImportsService {
         throw this.malformed(error, kept);
       }
       // The client went away, the database failed, or the file was another: resumable.
-      if (kept) await this.imports.finish(row.id, 'interrupted', error instanceof Problem ? { line: skip, message: error.message } : null).catch(() => undefined);
+      if (kept)
+        await this.imports.finish(row.id, 'interrupted', error instanceof Problem ? { line: skip, message: error.message } : null).catch(() => undefined);
       throw error;
     }
   }
 
   private changed(row: ImportRow, skip: number): Problem {
-    return Problem.conflict('IMPORT.FILE_CHANGED', `Import ${row.id} committed ${skip} records of another file: the first ${skip} records posted now differ. Post the same file to resume it, or use a new Idempotency-Key for a new import.`, [
-      { field: 'Idempotency-Key', message: `belongs to an import of another file` },
-    ]);
+    return Problem.conflict(
+      'IMPORT.FILE_CHANGED',
+      `Import ${row.id} committed ${skip} records of another file: the first ${skip} records posted now differ. Post the same file to resume it, or use a new Idempotency-Key for a new import.`,
+      [{ field: 'Idempotency-Key', message: `belongs to an import of another file` }],
+    );
   }
 
   private async commit(row: ImportRow, chunk: Chunk, from: number, to: number, prefixHash: string, principal: Principal): Promise<void> {
@@ -224,11 +240,20 @@ export class ImportsService {
       const { written, refused } = chunk.events.length ? await this.events.recordMany(chunk.events, 'import', principal.actor) : { written: 0, refused: [] };
       const rejections = [...chunk.rejections];
       for (const i of refused) {
-        rejections.push({ line: chunk.events[i].line, field: 'address', reason: 'belongs to an erased customer and is suppressed: an import cannot opt it back in' });
+        rejections.push({
+          line: chunk.events[i].line,
+          field: 'address',
+          reason: 'belongs to an erased customer and is suppressed: an import cannot opt it back in',
+        });
       }
       rejections.sort((a, b) => a.line - b.line);
       const moved = await this.imports.advance(row.id, from, {
-        linesDone: to, written, rejected: rejections.length, prefixHash, rejections, keep: IMPORT_REJECTIONS_KEPT,
+        linesDone: to,
+        written,
+        rejected: rejections.length,
+        prefixHash,
+        rejections,
+        keep: IMPORT_REJECTIONS_KEPT,
       });
       if (!moved) throw Problem.conflict('IMPORT.TAKEN_OVER', `Import ${row.id} was taken over by another request; nothing more is written by this one.`);
       if (written) {
@@ -247,7 +272,8 @@ export class ImportsService {
     const fields = record.fields;
     const bad = FORBIDDEN_KEYS.find((k) => Object.hasOwn(fields, k));
     if (bad) return reject(bad, 'is not a known field');
-    if (fields.source !== undefined && fields.source !== 'import') return reject('source', 'must be import (or absent): imported events are recorded with source import');
+    if (fields.source !== undefined && fields.source !== 'import')
+      return reject('source', 'must be import (or absent): imported events are recorded with source import');
     const body = {
       ...fields,
       channel: fields.channel ?? options.channel,
@@ -258,7 +284,9 @@ export class ImportsService {
     let dto: RecordConsentDto;
     try {
       // The quick check first (most rows pass it); class-validator names what is wrong with the rest.
-      dto = isPlainValidConsent(body) ? (body as RecordConsentDto) : ((await this.pipe.transform(body, { type: 'body', metatype: RecordConsentDto, data: '' })) as RecordConsentDto);
+      dto = isPlainValidConsent(body)
+        ? (body as RecordConsentDto)
+        : ((await this.pipe.transform(body, { type: 'body', metatype: RecordConsentDto, data: '' })) as RecordConsentDto);
       if (dto.action === 'confirm') throw Problem.field('action', 'must be opt_in or opt_out in an import (confirm needs the pending consent it confirms)');
       if (dto.customerId === undefined && dto.address === undefined) throw Problem.field('address', 'or customerId is required');
       const address = dto.address === undefined ? null : this.addresses.normalise(dto.channel, dto.address, 'address');

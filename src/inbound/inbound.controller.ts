@@ -14,7 +14,6 @@ import { InboundMessageDto, InboundResultDto, MAX_INBOUND_BODY } from './inbound
 import { InboundService, ProviderOptOutType } from './inbound.service';
 import { FormParams, isValidTwilioSignature } from './twilio-signature';
 
-
 /** Twilio writes the channel as a prefix of the address: `whatsapp:+1...`, `rcs:+1...`, `messenger:123`. */
 const TWILIO_CHANNELS: Record<string, Channel> = { whatsapp: 'whatsapp', rcs: 'rcs', messenger: 'messenger', sms: 'sms', mms: 'mms' };
 
@@ -52,12 +51,20 @@ export class InboundController {
     description: 'As Twilio posts it (From, To, Body, MessageSid, AccountSid, MessagingServiceSid, OptOutType, ...). At most 64 KiB.',
     schema: { type: 'object', additionalProperties: { type: 'string' }, required: ['From', 'To', 'MessageSid'] },
   })
-  @ApiOkResponse({ description: 'TwiML: the confirmation or help text in <Message>, or an empty <Response/>.', content: { 'text/xml': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'TwiML: the confirmation or help text in <Message>, or an empty <Response/>.',
+    content: { 'text/xml': { schema: { type: 'string' } } },
+  })
   async twilio(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const receivedAt = new Date();
     const token = this.config.twilioAuthToken;
     if (!token || !this.config.publicBaseUrl) {
-      throw new Problem(503, 'INBOUND.TWILIO_NOT_CONFIGURED', 'Service unavailable', 'TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL are not set: Twilio requests cannot be authenticated.');
+      throw new Problem(
+        503,
+        'INBOUND.TWILIO_NOT_CONFIGURED',
+        'Service unavailable',
+        'TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL are not set: Twilio requests cannot be authenticated.',
+      );
     }
     if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers['content-type'] ?? '')) {
       throw new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Twilio webhooks are application/x-www-form-urlencoded.');
@@ -68,7 +75,12 @@ export class InboundController {
       throw new Problem(401, 'TWILIO_SIGNATURE.MISSING', 'Unauthenticated', 'X-Twilio-Signature is required.');
     }
     if (typeof signature !== 'string' || !isValidTwilioSignature(token, this.config.publicBaseUrl + request.url, params, signature)) {
-      throw new Problem(403, 'TWILIO_SIGNATURE.INVALID', 'Forbidden', 'X-Twilio-Signature does not match this request (check TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL).');
+      throw new Problem(
+        403,
+        'TWILIO_SIGNATURE.INVALID',
+        'Forbidden',
+        'X-Twilio-Signature does not match this request (check TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL).',
+      );
     }
     const errors: FieldError[] = [];
     const field = (name: string, max: number, required = true): string | undefined => {
@@ -91,7 +103,8 @@ export class InboundController {
     if (!channel) throw Problem.field('From', `has an unknown channel prefix "${prefix}:"`);
     if (channel === 'sms' && Number(params.NumMedia ?? 0) > 0) channel = 'mms';
     const evidence: Record<string, string> = {};
-    for (const name of ['AccountSid', 'MessagingServiceSid']) if (typeof params[name] === 'string') evidence[name.charAt(0).toLowerCase() + name.slice(1)] = params[name];
+    for (const name of ['AccountSid', 'MessagingServiceSid'])
+      if (typeof params[name] === 'string') evidence[name.charAt(0).toLowerCase() + name.slice(1)] = params[name];
     const { result, duplicate } = await this.inbound.process({
       provider: 'twilio',
       messageId: messageId!,
@@ -115,7 +128,10 @@ export class InboundController {
   @ApiBearerAuth()
   @RequireScopes('inbound:write')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Not needed: a messageId is processed once. Accepted like on every POST.' })
-  @ApiOkResponse({ type: InboundResultDto, description: 'What the message meant and what it changed. A repeated messageId returns the first answer with Idempotent-Replayed: true.' })
+  @ApiOkResponse({
+    type: InboundResultDto,
+    description: 'What the message meant and what it changed. A repeated messageId returns the first answer with Idempotent-Replayed: true.',
+  })
   messages(
     @Body() dto: InboundMessageDto,
     @CurrentPrincipal() principal: Principal,

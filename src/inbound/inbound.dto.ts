@@ -32,7 +32,10 @@ export class InboundMessageDto {
   @Length(1, 128)
   messageId: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the provider received it; default now. Decides between a STOP and a START sent close together.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the provider received it; default now. Decides between a STOP and a START sent close together.',
+  })
   @IsOptional()
   @IsInstant()
   receivedAt?: string;
@@ -40,7 +43,8 @@ export class InboundMessageDto {
 
 export class InboundResultDto {
   @ApiProperty({ enum: INTENTS }) intent: (typeof INTENTS)[number];
-  @ApiProperty({ example: 'keyword.en.stop', description: 'The rule that fired (provider.opt_out_type.* when the provider matched the keyword).' }) matched: string;
+  @ApiProperty({ example: 'keyword.en.stop', description: 'The rule that fired (provider.opt_out_type.* when the provider matched the keyword).' })
+  matched: string;
   @ApiProperty({ type: String, nullable: true, description: 'The text to send back, or null when no reply is due.' }) reply: string | null;
   @ApiProperty({ type: ConsentEventDto, isArray: true, description: 'Consent events written.' }) effects: ConsentEventDto[];
 }

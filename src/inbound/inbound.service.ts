@@ -102,14 +102,19 @@ export class InboundService {
         for (const e of recorded.events) this.metrics.events.inc({ action: e.action, source: e.source });
         return { result: { intent: intent as InboundResultDto['intent'], matched, reply, effects: recorded.events.map(toEventDto) }, duplicate: false };
       }
-      if (attempt === 3) throw Problem.unavailable('The sender\'s settings keep changing; the message was not processed. Retry later.');
+      if (attempt === 3) throw Problem.unavailable("The sender's settings keep changing; the message was not processed. Retry later.");
     }
   }
 
   /** What the message means with these sender settings, and what it writes and answers. */
   private interpret(m: InboundMessage, sender: SenderSettings | null): Pick<InboundRecord, 'intent' | 'matched' | 'events' | 'reply' | 'replyOnlyIfChanged'> {
     const parsed = combine(parseReply(m.body, parserKeywords(sender)), m.providerOptOutType);
-    const texts = { keywordLanguage: parsed.language, senderLanguage: sender?.language ?? null, senderReplies: parserReplies(sender), brand: this.config.brandName };
+    const texts = {
+      keywordLanguage: parsed.language,
+      senderLanguage: sender?.language ?? null,
+      senderReplies: parserReplies(sender),
+      brand: this.config.brandName,
+    };
     const events: InboundEvents = {
       campaignIds: [],
       channelGroup: channelGroup(m.channel),
@@ -139,15 +144,21 @@ export class InboundService {
       if (!m.providerOptOutType) reply = replyText('help', texts);
     } else {
       // The customer wrote first: a service window opens (or restarts) on this channel.
-      Object.assign(events, { campaignIds: [null], action: 'service_window', source: 'conversation', expiresAt: addDuration(m.receivedAt, this.config.serviceWindow) });
+      Object.assign(events, {
+        campaignIds: [null],
+        action: 'service_window',
+        source: 'conversation',
+        expiresAt: addDuration(m.receivedAt, this.config.serviceWindow),
+      });
     }
     return { intent: parsed.intent, matched: parsed.matched, events, reply, replyOnlyIfChanged: consent };
   }
 
   private async replay(previous: PreviousInbound, requestHash: string, messageId: string): Promise<{ result: InboundResultDto; duplicate: boolean }> {
-    const same = previous.request_hash !== null
-      ? previous.request_hash.trim() === requestHash
-      : timingSafeEqual(Buffer.from(previous.request_ref!.trim()), Buffer.from(this.pseudonyms.requestRef(requestHash)));
+    const same =
+      previous.request_hash !== null
+        ? previous.request_hash.trim() === requestHash
+        : timingSafeEqual(Buffer.from(previous.request_ref!.trim()), Buffer.from(this.pseudonyms.requestRef(requestHash)));
     if (!same) {
       throw Problem.conflict('INBOUND.MESSAGE_ID_REUSED', `Message ${messageId} was already received with other content; it was not processed again.`, [
         { field: 'messageId', message: 'was already used for a different message' },

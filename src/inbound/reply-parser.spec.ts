@@ -101,7 +101,7 @@ const OPT_OUT: Case[] = [
   ['je ne veux plus recevoir de messages', 'opt_out', 'sender', 'sentence.fr.ne_plus'],
   ['Je ne veux plus recevoir vos SMS', 'opt_out', 'sender', 'sentence.fr.ne_plus'],
   ["ne m'envoyez plus rien", 'opt_out', 'sender', 'sentence.fr.ne_plus'],
-  ["Ne m’écrivez plus", 'opt_out', 'sender', 'sentence.fr.ne_plus'],
+  ['Ne m’écrivez plus', 'opt_out', 'sender', 'sentence.fr.ne_plus'],
   ['plus de messages svp', 'opt_out', 'sender', 'sentence.fr.ne_plus'],
   // "plus" twice: what follows the first is what counts ("ne ... plus" then "sms" later).
   ["n'envoyez plus sms plus", 'opt_out', 'sender', 'sentence.fr.ne_plus'],
@@ -209,7 +209,7 @@ const MESSAGES: Case[] = [
   ['unstoppable deals!', 'message', null, 'none'],
   ['I love these deals, keep them coming', 'message', null, 'none'],
   ['n’arrêtez pas les promos !', 'message', null, 'guard.negated'],
-  ["à quelle heure fermez-vous ? vous arrêtez à 20h ?", 'message', null, 'guard.question'],
+  ['à quelle heure fermez-vous ? vous arrêtez à 20h ?', 'message', null, 'guard.question'],
   ['bonjour, ma commande est arrivée', 'message', null, 'none'],
   ['merci beaucoup', 'message', null, 'none'],
   ['quand est-ce que la vente se termine', 'message', null, 'none'],
@@ -303,7 +303,8 @@ describe('cost: any reply of the largest size is read in linear time', () => {
   // A webhook body is at most MAX_INBOUND_BODY characters. Bodies built to make a backtracking
   // pattern retry at every position (a run of one rule's words, apostrophes inside a word) must
   // cost about what an ordinary body costs: under 10 ms of CPU each, best of three runs.
-  const fill = (unit: string, prefix = '', suffix = '') => (prefix + unit.repeat(Math.ceil(MAX_INBOUND_BODY / unit.length))).slice(0, MAX_INBOUND_BODY - suffix.length) + suffix;
+  const fill = (unit: string, prefix = '', suffix = '') =>
+    (prefix + unit.repeat(Math.ceil(MAX_INBOUND_BODY / unit.length))).slice(0, MAX_INBOUND_BODY - suffix.length) + suffix;
   const cpuMs = (body: string) => {
     parseReply(body);
     let best = Infinity;
@@ -317,11 +318,23 @@ describe('cost: any reply of the largest size is read in linear time', () => {
   };
   const words = parserVocabulary();
   const bodies: [string, string][] = [
-    ['apostrophes', fill("'")], ['apostrophes inside a word', fill("'", 'a', 'b')], ['spaces', fill(' ')], ['punctuation', fill('!?')],
-    ['combining accents', fill('e\u0301')], ['emoji', fill('😀')], ['one long word', fill('x')], ['digits', fill('1')], ["n'n'n'", fill("n'")],
+    ['apostrophes', fill("'")],
+    ['apostrophes inside a word', fill("'", 'a', 'b')],
+    ['spaces', fill(' ')],
+    ['punctuation', fill('!?')],
+    ['combining accents', fill('e\u0301')],
+    ['emoji', fill('😀')],
+    ['one long word', fill('x')],
+    ['digits', fill('1')],
+    ["n'n'n'", fill("n'")],
     ...words.flatMap((w): [string, string][] => [
-      [`"${w} " repeated`, fill(`${w} `)], [`"${w}'" repeated`, fill(`${w}'`)], [`"${w}" repeated`, fill(w)], [`"${w} x x x " repeated`, fill(`${w} x x x `)],
-      [`"not ${w} " repeated`, fill(`not ${w} `)], [`"ne ${w} " repeated`, fill(`ne ${w} `)], [`"${w}" then apostrophes`, fill("'", w)],
+      [`"${w} " repeated`, fill(`${w} `)],
+      [`"${w}'" repeated`, fill(`${w}'`)],
+      [`"${w}" repeated`, fill(w)],
+      [`"${w} x x x " repeated`, fill(`${w} x x x `)],
+      [`"not ${w} " repeated`, fill(`not ${w} `)],
+      [`"ne ${w} " repeated`, fill(`ne ${w} `)],
+      [`"${w}" then apostrophes`, fill("'", w)],
     ]),
   ];
 
@@ -334,12 +347,15 @@ describe('cost: any reply of the largest size is read in linear time', () => {
     expect(slow).toEqual([]);
   });
 
-  it('bodies mixing the rules\' words at random take under 10 ms', () => {
+  it("bodies mixing the rules' words at random take under 10 ms", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom(...words), fc.constantFrom(' ', "'", '', '. ', ' not ', ' ne ')), { minLength: 1, maxLength: 40 }), (parts) => {
-        const unit = parts.map(([w, sep]) => w + sep).join('');
-        expect(cpuMs(fill(unit))).toBeLessThan(10);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...words), fc.constantFrom(' ', "'", '', '. ', ' not ', ' ne ')), { minLength: 1, maxLength: 40 }),
+        (parts) => {
+          const unit = parts.map(([w, sep]) => w + sep).join('');
+          expect(cpuMs(fill(unit))).toBeLessThan(10);
+        },
+      ),
       { numRuns: 60 },
     );
   });

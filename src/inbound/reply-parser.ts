@@ -72,10 +72,49 @@ export const MANDATORY_OPT_OUT_WORDS: readonly string[] = ['stop', 'quit', 'end'
 
 /** Words around a keyword that do not change its meaning ("stop please", "arrêt svp", "STOP NOW"). */
 const FILLER = new Set([
-  'please', 'pls', 'plz', 'thanks', 'thank', 'you', 'thx', 'ty', 'now', 'asap', 'ok', 'okay', 'me', 'it', 'sir', 'madam', 'mam', 'right', 'immediately',
-  'svp', 'stp', 'merci', 'sil', 'vous', 'plait', 'maintenant', 'moi', 'tout', 'de', 'suite',
-  'por', 'favor', 'gracias', 'ya', 'ahora', 'porfa', 'me', 'yo',
-  'bitte', 'danke', 'obrigado', 'obrigada', 'grazie',
+  'please',
+  'pls',
+  'plz',
+  'thanks',
+  'thank',
+  'you',
+  'thx',
+  'ty',
+  'now',
+  'asap',
+  'ok',
+  'okay',
+  'me',
+  'it',
+  'sir',
+  'madam',
+  'mam',
+  'right',
+  'immediately',
+  'svp',
+  'stp',
+  'merci',
+  'sil',
+  'vous',
+  'plait',
+  'maintenant',
+  'moi',
+  'tout',
+  'de',
+  'suite',
+  'por',
+  'favor',
+  'gracias',
+  'ya',
+  'ahora',
+  'porfa',
+  'me',
+  'yo',
+  'bitte',
+  'danke',
+  'obrigado',
+  'obrigada',
+  'grazie',
 ]);
 
 /** Filler that turns STOP into STOPALL: "stop all", "unsubscribe all", "arrêt tout". */
@@ -128,24 +167,66 @@ interface SentenceRule {
 }
 
 // Objects of "stop ...-ing me": what a customer wants to stop receiving.
-const EN_SENDING = "(?:text(?:s|ing)?|messag(?:e|es|ing)|msgs?|sms|sending|send(?:ing)? me|contact(?:ing)?|call(?:s|ing)?|e ?mail(?:s|ing)?|spam(?:ming)?|bother(?:ing)?|promotions?|notifications?|alerts?|these|this|it)";
+const EN_SENDING =
+  '(?:text(?:s|ing)?|messag(?:e|es|ing)|msgs?|sms|sending|send(?:ing)? me|contact(?:ing)?|call(?:s|ing)?|e ?mail(?:s|ing)?|spam(?:ming)?|bother(?:ing)?|promotions?|notifications?|alerts?|these|this|it)';
 
 /** Sentences whose intent is to stop receiving messages, whatever else they say. */
 const OPT_OUT_SENTENCES: SentenceRule[] = [
-  { name: 'sentence.en.stop_all', language: 'en', scope: 'channel', pattern: /\b(?:stop|unsubscribe|cancel|end|quit) (?:me from )?(?:all|every(?:thing| message| text)?)\b/ },
-  { name: 'sentence.en.stop_sending', language: 'en', pattern: new RegExp(`\\b(?:stop|quit|cease|end|no longer|discontinue)\\b(?: \\w+){0,3} ${EN_SENDING}\\b`) },
-  { name: 'sentence.en.dont_contact', language: 'en', pattern: /\b(?:don't|dont|do not|never|no) (?:ever )?(?:text|message|msg|contact|call|email|sms|send)(?:ing)? (?:me|us|this number)\b/ },
-  { name: 'sentence.en.no_more', language: 'en', pattern: /\b(?:no more|not (?:want|wish) (?:any|to receive)|don't want (?:any|these|this|your|to receive)|dont want (?:any|these|this|your|to receive)|do not want (?:any|these|this|your|to receive))\b/ },
+  {
+    name: 'sentence.en.stop_all',
+    language: 'en',
+    scope: 'channel',
+    pattern: /\b(?:stop|unsubscribe|cancel|end|quit) (?:me from )?(?:all|every(?:thing| message| text)?)\b/,
+  },
+  {
+    name: 'sentence.en.stop_sending',
+    language: 'en',
+    pattern: new RegExp(`\\b(?:stop|quit|cease|end|no longer|discontinue)\\b(?: \\w+){0,3} ${EN_SENDING}\\b`),
+  },
+  {
+    name: 'sentence.en.dont_contact',
+    language: 'en',
+    pattern: /\b(?:don't|dont|do not|never|no) (?:ever )?(?:text|message|msg|contact|call|email|sms|send)(?:ing)? (?:me|us|this number)\b/,
+  },
+  {
+    name: 'sentence.en.no_more',
+    language: 'en',
+    pattern:
+      /\b(?:no more|not (?:want|wish) (?:any|to receive)|don't want (?:any|these|this|your|to receive)|dont want (?:any|these|this|your|to receive)|do not want (?:any|these|this|your|to receive))\b/,
+  },
   { name: 'sentence.en.unsubscribe', language: 'en', pattern: /\b(?:unsubscribe|unsub|unenroll|opt ?out|opt me out|revoke)\b/ },
-  { name: 'sentence.en.remove_me', language: 'en', pattern: /\b(?:remove|delete|take|drop|get) (?:me|my number|this number|my (?:phone|mobile|cell)(?: number)?)\b(?: \w+){0,3} (?:list|off|from)\b|\b(?:take|get) me off\b|\b(?:delete|remove|lose|erase) (?:my|this) number\b/ },
+  {
+    name: 'sentence.en.remove_me',
+    language: 'en',
+    pattern:
+      /\b(?:remove|delete|take|drop|get) (?:me|my number|this number|my (?:phone|mobile|cell)(?: number)?)\b(?: \w+){0,3} (?:list|off|from)\b|\b(?:take|get) me off\b|\b(?:delete|remove|lose|erase) (?:my|this) number\b/,
+  },
   { name: 'sentence.en.leave_alone', language: 'en', pattern: /\b(?:leave me alone|wrong number|who is this stop|lose my number)\b/ },
-  { name: 'sentence.fr.ne_plus', language: 'fr', pattern: /(?<![\w'])(?:ne|n') ?(?:[\w']+ ){0,3}?plus\b/, then: /\b(?:recevoir|messages?|sms|textos?|mails?|contacter|envoy\w*|ecri\w*|appel\w*)\b/ },
-  { name: 'sentence.fr.ne_plus', language: 'fr', pattern: /\bne m'(?:envoy|ecri|appel|contact)\w* plus\b|\bplus (?:de|aucun) (?:messages?|sms|textos?|mails?|notifications?|pub|publicites?)\b/ },
+  {
+    name: 'sentence.fr.ne_plus',
+    language: 'fr',
+    pattern: /(?<![\w'])(?:ne|n') ?(?:[\w']+ ){0,3}?plus\b/,
+    then: /\b(?:recevoir|messages?|sms|textos?|mails?|contacter|envoy\w*|ecri\w*|appel\w*)\b/,
+  },
+  {
+    name: 'sentence.fr.ne_plus',
+    language: 'fr',
+    pattern: /\bne m'(?:envoy|ecri|appel|contact)\w* plus\b|\bplus (?:de|aucun) (?:messages?|sms|textos?|mails?|notifications?|pub|publicites?)\b/,
+  },
   { name: 'sentence.fr.arretez', language: 'fr', pattern: /\b(?:arrete[rz]?|stoppe[rz]?|cesse[rz]?) (?:de |d'|les |vos |ces |tout|m'|moi|svp)/ },
-  { name: 'sentence.fr.desinscrire', language: 'fr', pattern: /\b(?:desinscri\w*|desabonn\w*|retire[rz]? (?:moi|mon numero)|supprime[rz]? (?:moi|mon numero)|laissez moi tranquille)\b/ },
+  {
+    name: 'sentence.fr.desinscrire',
+    language: 'fr',
+    pattern: /\b(?:desinscri\w*|desabonn\w*|retire[rz]? (?:moi|mon numero)|supprime[rz]? (?:moi|mon numero)|laissez moi tranquille)\b/,
+  },
   { name: 'sentence.es.no_mas', language: 'es', pattern: /\bno (?:\w+ ){0,3}mas\b|\bya no (?:quiero|me)\b|\bno quiero (?:recibir|mensajes|sms|mas)\b/ },
   { name: 'sentence.es.dejen', language: 'es', pattern: /\b(?:dejen?|deja|paren?|para) de (?:enviar|mandar|escribir|llamar|molestar)/ },
-  { name: 'sentence.es.baja', language: 'es', pattern: /\b(?:dar(?:me)? de baja|darse de baja|de baja|la baja|eliminar?(?:me)?|borrar?(?:me)?|sacar?(?:me)?|quitar?(?:me)?) (?:de |del |la |mi |ya|por)|\b(?:saque\w*|saca\w*|quite\w*|borre\w*|elimine\w*) (?:de|del) (?:la |su |sus |esta )?(?:lista|base)\b|\b(?:darme de baja|dame de baja|denme de baja|quiero la baja|cancelar (?:la |mi )?suscripcion|desuscribir\w*)\b/ },
+  {
+    name: 'sentence.es.baja',
+    language: 'es',
+    pattern:
+      /\b(?:dar(?:me)? de baja|darse de baja|de baja|la baja|eliminar?(?:me)?|borrar?(?:me)?|sacar?(?:me)?|quitar?(?:me)?) (?:de |del |la |mi |ya|por)|\b(?:saque\w*|saca\w*|quite\w*|borre\w*|elimine\w*) (?:de|del) (?:la |su |sus |esta )?(?:lista|base)\b|\b(?:darme de baja|dame de baja|denme de baja|quiero la baja|cancelar (?:la |mi )?suscripcion|desuscribir\w*)\b/,
+  },
   { name: 'sentence.de.abmelden', language: 'de', pattern: /\b(?:abmelden|keine (?:nachrichten|sms) mehr|abbestellen)\b/ },
 ];
 
@@ -155,18 +236,37 @@ const OPT_OUT_SENTENCES: SentenceRule[] = [
  * sentences are tried, so that "I can't stop getting your texts, stop texting me" still opts out.
  */
 const NEGATED_SPANS: SentenceRule[] = [
-  { name: 'guard.negated', language: 'en', pattern: /\b(?:don't|dont|do not|never|can't|cant|cannot|won't|wont|wouldn't|shouldn't|didn't|not) (?:ever )?(?:\w+ )?(?:stop|quit|end|cancel)\b(?: \w+){0,3}/g },
-  { name: 'guard.negated', language: 'fr', pattern: /\bn'(?:arret|cess|stopp)\w* (?:\w+ )?pas\b(?: \w+){0,3}|\bne (?:pas |jamais )?(?:arret|cess|stopp)\w*\b(?: \w+){0,3}/g },
+  {
+    name: 'guard.negated',
+    language: 'en',
+    pattern:
+      /\b(?:don't|dont|do not|never|can't|cant|cannot|won't|wont|wouldn't|shouldn't|didn't|not) (?:ever )?(?:\w+ )?(?:stop|quit|end|cancel)\b(?: \w+){0,3}/g,
+  },
+  {
+    name: 'guard.negated',
+    language: 'fr',
+    pattern: /\bn'(?:arret|cess|stopp)\w* (?:\w+ )?pas\b(?: \w+){0,3}|\bne (?:pas |jamais )?(?:arret|cess|stopp)\w*\b(?: \w+){0,3}/g,
+  },
   { name: 'guard.negated', language: 'es', pattern: /\b(?:no|nunca) (?:paren|pares|dejen de|dejes de|cancelen|canceles)\b(?: \w+){0,3}/g },
 ];
 
 /** A revocation word used without the intent to revoke. */
 const GUARDS: SentenceRule[] = [
   // "what time do you stop serving?", "when does the sale end", "where is the bus stop"
-  { name: 'guard.question', language: 'en', pattern: /^(?:what|when|where|which|why|how late|how long|at what|does|do you|is|are|will|did)\b(?!.*\b(?:texting|messaging|messages|texts|text me|unsubscribe|opt)\b)/ },
+  {
+    name: 'guard.question',
+    language: 'en',
+    pattern:
+      /^(?:what|when|where|which|why|how late|how long|at what|does|do you|is|are|will|did)\b(?!.*\b(?:texting|messaging|messages|texts|text me|unsubscribe|opt)\b)/,
+  },
   { name: 'guard.question', language: 'fr', pattern: /^(?:a quelle heure|quand|ou|pourquoi|est ce que)\b(?!.*\b(?:messages?|sms|desabonn|desinscri)\w*)/ },
   { name: 'guard.question', language: 'es', pattern: /^(?:a que hora|cuando|donde|por que|que)\b(?!.*\b(?:mensajes?|sms|baja)\b)/ },
-  { name: 'guard.not_about_messages', language: 'en', pattern: /\b(?:bus stop|stop by|stop in|stopped by|non ?stop|weekend|end of|the end|in the end|cancel(?:led|ed)? (?:my|the|our) (?:order|appointment|booking|reservation|flight|table))\b/ },
+  {
+    name: 'guard.not_about_messages',
+    language: 'en',
+    pattern:
+      /\b(?:bus stop|stop by|stop in|stopped by|non ?stop|weekend|end of|the end|in the end|cancel(?:led|ed)? (?:my|the|our) (?:order|appointment|booking|reservation|flight|table))\b/,
+  },
 ];
 
 /** Revocation words that count anywhere in a short reply when no guard applies (be generous). */
@@ -178,7 +278,12 @@ const REVOCATION_WORDS: SentenceRule[] = [
 
 /** Opt-in sentences: kept narrow, a false opt-in is worse than a missed one. */
 const OPT_IN_SENTENCES: SentenceRule[] = [
-  { name: 'sentence.en.resubscribe', language: 'en', pattern: /^(?:please )?(?:re ?subscribe|subscribe|sign) me(?: up)?(?: again| back)?(?: please)?$|^(?:start|resume) (?:sending|texting)(?: me)?(?: again)?(?: please)?$|^opt (?:me )?in(?: again)?$/ },
+  {
+    name: 'sentence.en.resubscribe',
+    language: 'en',
+    pattern:
+      /^(?:please )?(?:re ?subscribe|subscribe|sign) me(?: up)?(?: again| back)?(?: please)?$|^(?:start|resume) (?:sending|texting)(?: me)?(?: again)?(?: please)?$|^opt (?:me )?in(?: again)?$/,
+  },
   { name: 'sentence.fr.reabonner', language: 'fr', pattern: /^(?:je veux me |je souhaite me )?(?:re)?abonne[rz]? moi(?: svp)?$|^(?:re)?abonnez moi(?: svp)?$/ },
   { name: 'sentence.es.alta', language: 'es', pattern: /^(?:quiero )?(?:darme|dame|denme) de alta(?: por favor)?$/ },
 ];
@@ -191,7 +296,12 @@ function buildKeywordIndex(extra?: SenderKeywords): Map<string, KeywordEntry> {
   const add = (source: 'keyword' | 'sender_keyword', language: string, intent: KeywordIntent, word: string) => {
     const key = keywordKey(word);
     if (!key || index.has(key)) return;
-    index.set(key, { intent, language, scope: intent === 'opt_out' && CHANNEL_WIDE.has(key) ? 'channel' : intent === 'opt_out' ? 'sender' : null, rule: `${source}.${language}.${key}` });
+    index.set(key, {
+      intent,
+      language,
+      scope: intent === 'opt_out' && CHANNEL_WIDE.has(key) ? 'channel' : intent === 'opt_out' ? 'sender' : null,
+      rule: `${source}.${language}.${key}`,
+    });
   };
   // Defaults first, so that a sender's keyword can never override a default one.
   for (const [language, sets] of Object.entries(DEFAULT_KEYWORDS)) {
@@ -236,7 +346,12 @@ function matchKeyword(tokens: string[], index: Map<string, KeywordEntry>): { ent
   const to = first < 0 ? tokens.length - 1 : first;
   for (let start = from; start <= to; start++) {
     for (let len = Math.min(3, tokens.length - start); len >= 1 && start + len > last; len--) {
-      const entry = index.get(tokens.slice(start, start + len).join('').replace(/'/g, ''));
+      const entry = index.get(
+        tokens
+          .slice(start, start + len)
+          .join('')
+          .replace(/'/g, ''),
+      );
       if (!entry) continue;
       let allInRun = 0;
       let allNotFillerInRun = 0;

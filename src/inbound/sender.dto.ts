@@ -11,7 +11,10 @@ export const MAX_KEYWORD_LENGTH = 40;
 export const MAX_REPLY_LENGTH = 640;
 
 export class SenderParams {
-  @ApiProperty({ example: '+14155550100', description: 'Phone number (E.164), short code, or alphanumeric sender id. Write + as %2B only in query strings; in the path it is literal.' })
+  @ApiProperty({
+    example: '+14155550100',
+    description: 'Phone number (E.164), short code, or alphanumeric sender id. Write + as %2B only in query strings; in the path it is literal.',
+  })
   @IsString()
   @Length(1, 512)
   address: string;
@@ -31,7 +34,9 @@ export class ReplyTextsDto {
 
 export class PutSenderDto {
   @ApiProperty({
-    type: [String], maxItems: MAX_SENDER_CAMPAIGNS, example: ['spring-promo'],
+    type: [String],
+    maxItems: MAX_SENDER_CAMPAIGNS,
+    example: ['spring-promo'],
     description: 'Campaigns sending from this sender: a STOP to it opts out of each of them. Empty: a STOP covers the whole channel.',
   })
   @IsArray()
@@ -44,7 +49,8 @@ export class PutSenderDto {
 
   // Checked key by key in SendersService (keys are language tags, see RawObject).
   @ApiPropertyOptional({
-    type: 'object', additionalProperties: { $ref: '#/components/schemas/KeywordSetDto' },
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/KeywordSetDto' },
     description: 'Extra keywords by language tag, added to the defaults (which cannot be redefined).',
     example: { en: { optOut: ['ENOUGH'] } },
   })
@@ -52,7 +58,8 @@ export class PutSenderDto {
   keywords?: Record<string, KeywordSetDto>;
 
   @ApiPropertyOptional({
-    type: 'object', additionalProperties: { $ref: '#/components/schemas/ReplyTextsDto' },
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/ReplyTextsDto' },
     description: 'Reply texts by language tag, replacing the defaults.',
     example: { fr: { optOut: 'Vous êtes désinscrit de {brand}. Répondez START pour vous réabonner.' } },
   })

@@ -17,7 +17,12 @@ export class SendersController {
   @RequireScopes('campaigns:write')
   @ApiOkResponse({ type: SenderDto, description: 'Updated.' })
   @ApiCreatedResponse({ type: SenderDto, description: 'Created.' })
-  async put(@Param() params: SenderParams, @Body() body: PutSenderDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<SenderDto> {
+  async put(
+    @Param() params: SenderParams,
+    @Body() body: PutSenderDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SenderDto> {
     const { sender, created } = await this.senders.put(params.address, body, principal);
     reply.status(created ? 201 : 200);
     return sender;

@@ -8,7 +8,14 @@ import { Transactions } from '../database/transactions';
 import type { ReplyTexts } from './replies';
 import { defaultKeywordIntent, KeywordIntent, keywordKey, SenderKeywords } from './reply-parser';
 import {
-  KeywordSetDto, MAX_KEYWORD_LANGUAGES, MAX_KEYWORD_LENGTH, MAX_KEYWORDS_PER_INTENT, MAX_REPLY_LENGTH, PutSenderDto, ReplyTextsDto, SenderDto,
+  KeywordSetDto,
+  MAX_KEYWORD_LANGUAGES,
+  MAX_KEYWORD_LENGTH,
+  MAX_KEYWORDS_PER_INTENT,
+  MAX_REPLY_LENGTH,
+  PutSenderDto,
+  ReplyTextsDto,
+  SenderDto,
 } from './sender.dto';
 import { SenderRow, SenderSettings, SendersRepository } from './senders.repository';
 
@@ -52,7 +59,6 @@ export function parserReplies(row: SenderSettings | null): Record<string, ReplyT
   }
   return out;
 }
-
 
 /** The entries of a map keyed by language tag whose values are objects; what is not, is reported. */
 function languageEntries(raw: Record<string, unknown>, field: string, errors: FieldError[]): [string, Record<string, unknown>][] {
@@ -98,7 +104,11 @@ export class SendersService {
       }
       const before = await this.repository.findForUpdate(address);
       const { row, created } = await this.repository.upsert({
-        address, campaign_ids: dto.campaignIds, keywords, replies, language: dto.language ?? 'en',
+        address,
+        campaign_ids: dto.campaignIds,
+        keywords,
+        replies,
+        language: dto.language ?? 'en',
       });
       await this.systemEvents.recordChange(created ? 'sender.created' : 'sender.changed', by.actor, `sender:${address}`, recorded(before), recorded(row));
       return { sender: toSenderDto(row), created };

@@ -16,7 +16,8 @@ export class JobsController {
   @HttpCode(200)
   @ApiParam({ name: 'job', enum: JOBS })
   @ApiOkResponse({
-    description: 'What the run did: reconfirmation → {requested, lapsed, expired, confirmationsExpired, batches, ms}; webhooks → {attempted, delivered, retrying, failed}; seal → {blocks, events, lagMs}.',
+    description:
+      'What the run did: reconfirmation → {requested, lapsed, expired, confirmationsExpired, batches, ms}; webhooks → {attempted, delivered, retrying, failed}; seal → {blocks, events, lagMs}.',
     schema: { type: 'object', properties: { job: { type: 'string', enum: [...JOBS] }, result: { type: 'object' } } },
   })
   async run(@Param('job') job: string, @Req() request: FastifyRequest): Promise<{ job: string; result: unknown }> {

@@ -62,7 +62,12 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       case 'reconfirmation':
         return this.lifecycle.sweep().then((r) => {
           // What the sweep recorded, as the API's writes are counted (source: system).
-          for (const [action, n] of [['reconfirmation_requested', r.requested], ['lapsed', r.lapsed], ['expired', r.expired], ['confirmation_expired', r.confirmationsExpired]] as const) {
+          for (const [action, n] of [
+            ['reconfirmation_requested', r.requested],
+            ['lapsed', r.lapsed],
+            ['expired', r.expired],
+            ['confirmation_expired', r.confirmationsExpired],
+          ] as const) {
             if (n) this.metrics.events.inc({ action, source: 'system' }, n);
           }
           return r;
@@ -93,8 +98,13 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   /** Every schedule of the service, here and nowhere else. */
   onApplicationBootstrap(): void {
     if (!this.scheduler) return; // schedules off (tests, one-off commands)
-    const cron = (job: JobName, cronTime: string) => this.scheduler!.addCronJob(job, CronJob.from({ cronTime, onTick: () => this.scheduled(job), start: true }));
-    const every = (job: JobName, ms: number) => this.scheduler!.addInterval(job, setInterval(() => this.scheduled(job), ms));
+    const cron = (job: JobName, cronTime: string) =>
+      this.scheduler!.addCronJob(job, CronJob.from({ cronTime, onTick: () => this.scheduled(job), start: true }));
+    const every = (job: JobName, ms: number) =>
+      this.scheduler!.addInterval(
+        job,
+        setInterval(() => this.scheduled(job), ms),
+      );
     cron('reconfirmation', this.config.reconfirmationCron);
     every('webhooks', this.config.webhookPollMs);
     every('seal', this.config.sealIntervalMs);

@@ -23,7 +23,15 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
     });
     formatters.set(timeZone, f);
   }
@@ -36,8 +44,13 @@ function parts(instant: number, timeZone: string): LocalDateTime & { second: num
   const out: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(instant))) out[p.type] = p.value;
   return {
-    year: Number(out.year), month: Number(out.month), day: Number(out.day),
-    hour: Number(out.hour), minute: Number(out.minute), second: Number(out.second), weekday: WEEKDAYS[out.weekday],
+    year: Number(out.year),
+    month: Number(out.month),
+    day: Number(out.day),
+    hour: Number(out.hour),
+    minute: Number(out.minute),
+    second: Number(out.second),
+    weekday: WEEKDAYS[out.weekday],
   };
 }
 
@@ -50,7 +63,7 @@ export function toLocal(instant: Date, timeZone: string): LocalDateTime {
 export function offsetAt(instant: number, timeZone: string): number {
   const p = parts(instant, timeZone);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - (instant - (instant % 1000 + 1000) % 1000);
+  return asUtc - (instant - (((instant % 1000) + 1000) % 1000));
 }
 
 /** A local calendar date, as days since 1970-01-01 (time-zone free arithmetic). */

@@ -111,7 +111,9 @@ describe('jurisdictions', () => {
     const fr = jurisdictionRule('fr-demarchage', 'Europe/Paris');
     expect(iso(sendWindow([fr], at('2025-02-28T19:30:00Z')).nextAllowedAt)).toBe('2025-03-03T09:00:00.000Z');
     expect(iso(sendWindow([fr], at('2028-02-28T19:30:00Z')).nextAllowedAt)).toBe('2028-02-29T09:00:00.000Z');
-    expect(iso(sendWindow([quietHoursRule({ start: 22 * 60, end: 7 * 60 }, 'UTC')], at('2028-02-28T23:00:00Z')).nextAllowedAt)).toBe('2028-02-29T07:00:00.000Z');
+    expect(iso(sendWindow([quietHoursRule({ start: 22 * 60, end: 7 * 60 }, 'UTC')], at('2028-02-28T23:00:00Z')).nextAllowedAt)).toBe(
+      '2028-02-29T07:00:00.000Z',
+    );
   });
 
   it('combines with quiet hours: the first instant every rule allows', () => {
@@ -128,7 +130,12 @@ describe('jurisdictions', () => {
 
 describe('French public holidays', () => {
   it.each([
-    [2024, '2024-03-31'], [2025, '2025-04-20'], [2026, '2026-04-05'], [2027, '2027-03-28'], [2038, '2038-04-25'], [2285, '2285-03-22'],
+    [2024, '2024-03-31'],
+    [2025, '2025-04-20'],
+    [2026, '2026-04-05'],
+    [2027, '2027-03-28'],
+    [2038, '2038-04-25'],
+    [2285, '2285-03-22'],
   ])('Easter %d is %s', (year, date) => {
     const [y, m, d] = date.split('-').map(Number);
     expect(easterSunday(year)).toBe(dayNumber(y, m, d));
@@ -136,7 +143,19 @@ describe('French public holidays', () => {
 
   it('holds the 11 days of 2026', () => {
     const days = [...frenchHolidays(2026)].sort((a, b) => a - b).map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10));
-    expect(days).toEqual(['2026-01-01', '2026-04-06', '2026-05-01', '2026-05-08', '2026-05-14', '2026-05-25', '2026-07-14', '2026-08-15', '2026-11-01', '2026-11-11', '2026-12-25']);
+    expect(days).toEqual([
+      '2026-01-01',
+      '2026-04-06',
+      '2026-05-01',
+      '2026-05-08',
+      '2026-05-14',
+      '2026-05-25',
+      '2026-07-14',
+      '2026-08-15',
+      '2026-11-01',
+      '2026-11-11',
+      '2026-12-25',
+    ]);
   });
 });
 
@@ -145,7 +164,9 @@ describe('recipient time zones', () => {
     expect(recipientZones('Asia/Tokyo', 'US')).toEqual(['Asia/Tokyo']);
     expect(recipientZones(null, 'FR')).toEqual(['Europe/Paris']);
     const us = recipientZones(null, 'US');
-    expect(us).toEqual(expect.arrayContaining(['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'Pacific/Honolulu']));
+    expect(us).toEqual(
+      expect.arrayContaining(['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'Pacific/Honolulu']),
+    );
     expect(us.length).toBeLessThan(12);
     expect(recipientZones(null, undefined)).toEqual([]);
   });

@@ -74,7 +74,7 @@ export function sendWindow(rules: readonly TimeRule[], at: Date): SendWindowAnsw
   let t = at.getTime();
   const limit = t + HORIZON_DAYS * DAY_MS;
   // Each rule pushes t to the end of what it forbids, until none does: the earliest instant all allow.
-  for (let moved = true; moved && t <= limit; ) {
+  for (let moved = true; moved && t <= limit;) {
     moved = false;
     for (const rule of rules) {
       const until = forbiddenUntil(rule, t);
@@ -142,7 +142,16 @@ export function easterSunday(year: number): number {
 /** French public holidays (jours fériés, metropolitan France), as dayNumbers. */
 export function frenchHolidays(year: number): Set<number> {
   const easter = easterSunday(year);
-  const fixed = [[1, 1], [5, 1], [5, 8], [7, 14], [8, 15], [11, 1], [11, 11], [12, 25]].map(([m, d]) => dayNumber(year, m, d));
+  const fixed = [
+    [1, 1],
+    [5, 1],
+    [5, 8],
+    [7, 14],
+    [8, 15],
+    [11, 1],
+    [11, 11],
+    [12, 25],
+  ].map(([m, d]) => dayNumber(year, m, d));
   // Easter Monday, Ascension Thursday, Whit Monday.
   return new Set([...fixed, easter + 1, easter + 39, easter + 50]);
 }
@@ -159,11 +168,24 @@ export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
 const WINDOWS: Record<Jurisdiction, (day: LocalDay) => readonly Interval[]> = {
   // 47 CFR 64.1200(c)(1): not before 8:00 or after 21:00 local time.
-  'us-tcpa': () => [[0, 480], [1260, 1440]],
+  'us-tcpa': () => [
+    [0, 480],
+    [1260, 1440],
+  ],
   // Florida Telephone Solicitation Act: 8:00-20:00 (and 3 messages per 24 hours, see FREQUENCY).
-  'us-fl': () => [[0, 480], [1200, 1440]],
+  'us-fl': () => [
+    [0, 480],
+    [1200, 1440],
+  ],
   // French démarchage téléphonique: weekdays 10:00-13:00 and 14:00-20:00; never on weekends or public holidays.
-  'fr-demarchage': (day) => (day.weekday >= 6 || isFrenchHoliday(day) ? [[0, 1440]] : [[0, 600], [780, 840], [1200, 1440]]),
+  'fr-demarchage': (day) =>
+    day.weekday >= 6 || isFrenchHoliday(day)
+      ? [[0, 1440]]
+      : [
+          [0, 600],
+          [780, 840],
+          [1200, 1440],
+        ],
 };
 
 /** Frequency limits that come with a jurisdiction: messages per window on the same campaign. */
@@ -195,10 +217,12 @@ function distinctZones(zones: readonly string[]): string[] {
   const year = new Date().getUTCFullYear();
   const probes = Array.from({ length: 24 }, (_, i) => Date.UTC(year, Math.floor(i / 2), i % 2 ? 20 : 5));
   for (const zone of zones) {
-    const signature = probes.map((p) => {
-      const local = toLocal(new Date(p), zone);
-      return local.hour * 60 + local.minute;
-    }).join(',');
+    const signature = probes
+      .map((p) => {
+        const local = toLocal(new Date(p), zone);
+        return local.hour * 60 + local.minute;
+      })
+      .join(',');
     if (!seen.has(signature)) seen.set(signature, zone);
   }
   out = [...seen.values()];

@@ -1,7 +1,20 @@
 import { createHash } from 'node:crypto';
 import {
-  BlockHeader, MerkleTree, ZERO_HASH, blockHash, canonicalJson, checkChain, commitment, leafHash, merkleRoot, nodesRead, nodesToAdd, rootFromProof, splitEvidence,
-  treeHash, treePath,
+  BlockHeader,
+  MerkleTree,
+  ZERO_HASH,
+  blockHash,
+  canonicalJson,
+  checkChain,
+  commitment,
+  leafHash,
+  merkleRoot,
+  nodesRead,
+  nodesToAdd,
+  rootFromProof,
+  splitEvidence,
+  treeHash,
+  treePath,
 } from './ledger-format';
 
 const h = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest('hex');
@@ -9,9 +22,23 @@ const leafOf = (s: string) => h(Buffer.from([0]), Buffer.from(s));
 const node = (l: string, r: string) => h(Buffer.from([1]), Buffer.from(l, 'hex'), Buffer.from(r, 'hex'));
 
 const record: Omit<Parameters<typeof leafHash>[0], 'commitment'> = {
-  stream: 'consent', eventId: '7', customerId: 'c-1', address: '+14155550100', channel: 'sms', channelGroup: 'phone', campaignId: 'promo',
-  action: 'opt_in', source: 'web_form', evidence: { noticeVersion: 'v3', ip: '203.0.113.9', text: 'Oui, Zoë' }, language: 'fr', jurisdiction: 'FR',
-  occurredAt: '2026-11-26T10:00:00.000000Z', recordedAt: '2026-11-26T10:00:01.123000Z', expiresAt: null, recordedBy: 'api_key:1', subject: null,
+  stream: 'consent',
+  eventId: '7',
+  customerId: 'c-1',
+  address: '+14155550100',
+  channel: 'sms',
+  channelGroup: 'phone',
+  campaignId: 'promo',
+  action: 'opt_in',
+  source: 'web_form',
+  evidence: { noticeVersion: 'v3', ip: '203.0.113.9', text: 'Oui, Zoë' },
+  language: 'fr',
+  jurisdiction: 'FR',
+  occurredAt: '2026-11-26T10:00:00.000000Z',
+  recordedAt: '2026-11-26T10:00:01.123000Z',
+  expiresAt: null,
+  recordedBy: 'api_key:1',
+  subject: null,
 };
 
 describe('canonical JSON', () => {
@@ -68,9 +95,20 @@ describe('leaves and commitments', () => {
   it('changes when any field changes', () => {
     const base = leafHash(committed);
     const changes: Partial<Parameters<typeof leafHash>[0]>[] = [
-      { eventId: '8' }, { channel: 'whatsapp' }, { channelGroup: 'x' }, { campaignId: null }, { action: 'opt_out' }, { source: 'api' },
-      { evidence: { ...record.evidence, noticeVersion: 'v4' } }, { language: 'en' }, { jurisdiction: 'DE' }, { occurredAt: '2026-11-26T10:00:00.000001Z' },
-      { recordedAt: '2026-11-26T10:00:01.124000Z' }, { expiresAt: '2027-01-01T00:00:00.000000Z' }, { recordedBy: 'admin' }, { commitment: ZERO_HASH },
+      { eventId: '8' },
+      { channel: 'whatsapp' },
+      { channelGroup: 'x' },
+      { campaignId: null },
+      { action: 'opt_out' },
+      { source: 'api' },
+      { evidence: { ...record.evidence, noticeVersion: 'v4' } },
+      { language: 'en' },
+      { jurisdiction: 'DE' },
+      { occurredAt: '2026-11-26T10:00:00.000001Z' },
+      { recordedAt: '2026-11-26T10:00:01.124000Z' },
+      { expiresAt: '2027-01-01T00:00:00.000000Z' },
+      { recordedBy: 'admin' },
+      { commitment: ZERO_HASH },
     ];
     for (const change of changes) expect(leafHash({ ...committed, ...change })).not.toBe(base);
     for (const change of [{ address: '+14155550101' }, { customerId: 'c-2' }, { evidence: { ...record.evidence, ip: '203.0.113.10' } }]) {
@@ -85,7 +123,16 @@ describe('block chain', () => {
     const out: BlockHeader[] = [];
     let prev = ZERO_HASH;
     for (let i = 1; i <= n; i++) {
-      const header = { blockNo: String(i), firstSeq: String(i * 10 - 9), size: 10, firstRecordedAt: 'a', lastRecordedAt: 'b', merkleRoot: leafOf(String(i)), prevHash: prev, sealedAt: 's' };
+      const header = {
+        blockNo: String(i),
+        firstSeq: String(i * 10 - 9),
+        size: 10,
+        firstRecordedAt: 'a',
+        lastRecordedAt: 'b',
+        merkleRoot: leafOf(String(i)),
+        prevHash: prev,
+        sealedAt: 's',
+      };
       prev = blockHash(header);
       out.push({ ...header, blockHash: prev });
     }

@@ -107,8 +107,21 @@ export function commitment(salt: string, r: Pick<LedgerRecord, 'customerId' | 'a
 export function leafData(r: Omit<LedgerRecord, 'seq' | 'block' | 'salt' | 'leafHash'>): string {
   if (r.stream === 'system') return canonicalJson(['system-event/1', r.eventId, r.action, r.recordedBy, r.subject, r.evidence, r.recordedAt]);
   return canonicalJson([
-    'consent-event/1', r.eventId, r.channel, r.channelGroup, r.campaignId, r.action, r.source, splitEvidence(r.evidence).public,
-    r.language, r.jurisdiction, r.occurredAt, r.recordedAt, r.expiresAt, r.recordedBy, r.commitment,
+    'consent-event/1',
+    r.eventId,
+    r.channel,
+    r.channelGroup,
+    r.campaignId,
+    r.action,
+    r.source,
+    splitEvidence(r.evidence).public,
+    r.language,
+    r.jurisdiction,
+    r.occurredAt,
+    r.recordedAt,
+    r.expiresAt,
+    r.recordedBy,
+    r.commitment,
   ]);
 }
 

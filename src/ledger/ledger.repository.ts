@@ -3,7 +3,10 @@ import { Db, ReadSnapshot } from '../database/db';
 import { BlockHeader, LedgerRecord, NodeKey, NodeLookup, Stream } from './ledger-format';
 
 export class MissingNodeError extends Error {
-  constructor(readonly level: number, readonly index: number) {
+  constructor(
+    readonly level: number,
+    readonly index: number,
+  ) {
     super(`ledger tree node ${level}:${index} is missing`);
   }
 }
@@ -99,14 +102,31 @@ export class LedgerRepository {
     await this.db.query(
       `insert into ledger_block (block_no, first_seq, size, first_recorded_at, last_recorded_at, merkle_root, prev_hash, block_hash, sealed_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [header.blockNo, header.firstSeq, header.size, header.firstRecordedAt, header.lastRecordedAt, header.merkleRoot, header.prevHash, header.blockHash, header.sealedAt],
+      [
+        header.blockNo,
+        header.firstSeq,
+        header.size,
+        header.firstRecordedAt,
+        header.lastRecordedAt,
+        header.merkleRoot,
+        header.prevHash,
+        header.blockHash,
+        header.sealedAt,
+      ],
     );
     await this.db.query(
       `insert into ledger_leaf (seq, block_no, stream, event_id, salt, commitment, leaf_hash)
        select seq, $1, stream, event_id, salt, commitment, leaf_hash
          from unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[]) as l(seq, stream, event_id, salt, commitment, leaf_hash)`,
-      [header.blockNo, leaves.map((l) => l.seq), leaves.map((l) => l.stream), leaves.map((l) => l.eventId), leaves.map((l) => l.salt),
-        leaves.map((l) => l.commitment), leaves.map((l) => l.leafHash)],
+      [
+        header.blockNo,
+        leaves.map((l) => l.seq),
+        leaves.map((l) => l.stream),
+        leaves.map((l) => l.eventId),
+        leaves.map((l) => l.salt),
+        leaves.map((l) => l.commitment),
+        leaves.map((l) => l.leafHash),
+      ],
     );
   }
 
@@ -114,7 +134,11 @@ export class LedgerRepository {
   async nodes(keys: readonly NodeKey[], snapshot?: ReadSnapshot): Promise<NodeLookup> {
     const sql = `select level, idx::text, hash from ledger_node where (level, idx) in (select * from unnest($1::int[], $2::bigint[]))`;
     const params = [keys.map((k) => k[0]), keys.map((k) => k[1])];
-    const rows = keys.length ? await (snapshot ? snapshot.query<{ level: number; idx: string; hash: string }>(sql, params) : this.db.query<{ level: number; idx: string; hash: string }>(sql, params)) : [];
+    const rows = keys.length
+      ? await (snapshot
+          ? snapshot.query<{ level: number; idx: string; hash: string }>(sql, params)
+          : this.db.query<{ level: number; idx: string; hash: string }>(sql, params))
+      : [];
     const found = new Map(rows.map((r) => [`${r.level}:${r.idx}`, r.hash]));
     return (level, index) => {
       const hash = found.get(`${level}:${index}`);
@@ -125,7 +149,9 @@ export class LedgerRepository {
 
   async insertNodes(nodes: { level: number; index: number; hash: string }[]): Promise<void> {
     await this.db.query(`insert into ledger_node (level, idx, hash) select * from unnest($1::int[], $2::bigint[], $3::text[])`, [
-      nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => n.hash),
+      nodes.map((n) => n.level),
+      nodes.map((n) => n.index),
+      nodes.map((n) => n.hash),
     ]);
   }
 
@@ -165,10 +191,12 @@ export class LedgerRepository {
 
   /** A system entry (who did or read what): sealed like any event; joins the caller's transaction. */
   async insertSystemEvent(type: string, actor: string, subject: string | null, details: Record<string, unknown>): Promise<string> {
-    const [row] = await this.db.query<{ id: string }>(
-      `insert into system_event (type, actor, subject, details) values ($1, $2, $3, $4) returning id::text`,
-      [type, actor, subject, details],
-    );
+    const [row] = await this.db.query<{ id: string }>(`insert into system_event (type, actor, subject, details) values ($1, $2, $3, $4) returning id::text`, [
+      type,
+      actor,
+      subject,
+      details,
+    ]);
     return row.id;
   }
 

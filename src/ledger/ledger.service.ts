@@ -2,8 +2,21 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Transactions, ReadSnapshot } from '../database/transactions';
 import {
-  BlockHeader, ERASED_PREFIX, MerkleTree, ZERO_HASH, blockHash, checkChain, commitment, entryProblem, leafHash, newSalt, treeSizeOf, nodesRead, nodesToAdd,
-  treeHash, treePath,
+  BlockHeader,
+  ERASED_PREFIX,
+  MerkleTree,
+  ZERO_HASH,
+  blockHash,
+  checkChain,
+  commitment,
+  entryProblem,
+  leafHash,
+  newSalt,
+  treeSizeOf,
+  nodesRead,
+  nodesToAdd,
+  treeHash,
+  treePath,
 } from './ledger-format';
 import { LedgerRepository, NewLeaf, QueuedRecord } from './ledger.repository';
 
@@ -96,12 +109,15 @@ export class LedgerService {
     const queued = await this.ledger.dequeue(this.config.sealBatchSize);
     if (!queued.length) return null;
     const present = queued.filter((q) => {
-      if (!q.present) this.logger.error(`${q.stream} event ${q.eventId} was queued for sealing but no longer exists: deleted with the ledger triggers disabled`);
+      if (!q.present)
+        this.logger.error(`${q.stream} event ${q.eventId} was queued for sealing but no longer exists: deleted with the ledger triggers disabled`);
       return q.present;
     });
     if (!present.length) return 0;
     // Ledger order within a block: when the ledger learned of each event.
-    present.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.stream.localeCompare(b.stream) || Number(BigInt(a.eventId) - BigInt(b.eventId))));
+    present.sort((a, b) =>
+      a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.stream.localeCompare(b.stream) || Number(BigInt(a.eventId) - BigInt(b.eventId)),
+    );
     const { header: last, now } = await this.ledger.lastBlock();
     const firstSeq = last ? BigInt(last.firstSeq) + BigInt(last.size) : 1n;
     const leaves: NewLeaf[] = present.map((r: QueuedRecord, i) => {
@@ -109,7 +125,14 @@ export class LedgerService {
       const committed = salt ? commitment(salt, r) : null;
       // Erased before it was sealed: its salt is not kept, as erasure would have deleted it.
       const erased = r.customerId?.startsWith(ERASED_PREFIX) || r.address?.startsWith(ERASED_PREFIX);
-      return { seq: String(firstSeq + BigInt(i)), stream: r.stream, eventId: r.eventId, salt: erased ? null : salt, commitment: committed, leafHash: leafHash({ ...r, commitment: committed }) };
+      return {
+        seq: String(firstSeq + BigInt(i)),
+        stream: r.stream,
+        eventId: r.eventId,
+        salt: erased ? null : salt,
+        commitment: committed,
+        leafHash: leafHash({ ...r, commitment: committed }),
+      };
     });
     const recorded = present.map((r) => r.recordedAt).sort();
     const header: Omit<BlockHeader, 'blockHash'> = {
@@ -137,13 +160,19 @@ export class LedgerService {
 
   /** Root of the ledger tree at `blocks` blocks, from stored nodes. */
   async ledgerRoot(blocks: number, snapshot?: ReadSnapshot): Promise<string> {
-    const get = await this.ledger.nodes(nodesRead((g) => treeHash(0, blocks, g)), snapshot);
+    const get = await this.ledger.nodes(
+      nodesRead((g) => treeHash(0, blocks, g)),
+      snapshot,
+    );
     return treeHash(0, blocks, get);
   }
 
   /** Inclusion path of block `blockNo` in the ledger tree at `blocks` blocks. */
   async blockPath(blockNo: number, blocks: number, snapshot?: ReadSnapshot): Promise<string[]> {
-    const get = await this.ledger.nodes(nodesRead((g) => treePath(blockNo - 1, blocks, g)), snapshot);
+    const get = await this.ledger.nodes(
+      nodesRead((g) => treePath(blockNo - 1, blocks, g)),
+      snapshot,
+    );
     return treePath(blockNo - 1, blocks, get);
   }
 
@@ -173,7 +202,10 @@ export class LedgerService {
       if (range.known) {
         const { blocks, ledgerRoot } = range.known;
         if (blocks > headers.length || new MerkleTree(hashes.slice(0, blocks)).root !== ledgerRoot) {
-          return fail({ blockNo: String(Math.min(blocks, headers.length)), problem: `the ledger does not extend the head you hold (${blocks} blocks, root ${ledgerRoot}): history was rewritten or cut` });
+          return fail({
+            blockNo: String(Math.min(blocks, headers.length)),
+            problem: `the ledger does not extend the head you hold (${blocks} blocks, root ${ledgerRoot}): history was rewritten or cut`,
+          });
         }
       }
       const from = range.fromBlock ?? 1;
@@ -211,7 +243,8 @@ export class LedgerService {
       }
     }
     if (expected !== last + 1n) return { seq: expected.toString(), blockNo: h.blockNo, problem: `entry ${expected} is missing from the ledger` };
-    if (new MerkleTree(leaves).root !== h.merkleRoot) return { blockNo: h.blockNo, problem: 'its entries were reordered, added or removed (the Merkle root differs)' };
+    if (new MerkleTree(leaves).root !== h.merkleRoot)
+      return { blockNo: h.blockNo, problem: 'its entries were reordered, added or removed (the Merkle root differs)' };
     return null;
   }
 }

@@ -27,7 +27,9 @@ export class Pseudonyms implements OnApplicationBootstrap {
     }
     // Every replica must use the same key, and it must survive restarts: generated once, kept.
     // (Refused in production by the configuration: a backup would hold it beside the hashes.)
-    new Logger('Pseudonyms').warn('PSEUDONYM_KEY is not set: the key of erased customers\' pseudonyms is kept in the database, so a database backup can undo erasures. Set PSEUDONYM_KEY (required with NODE_ENV=production).');
+    new Logger('Pseudonyms').warn(
+      "PSEUDONYM_KEY is not set: the key of erased customers' pseudonyms is kept in the database, so a database backup can undo erasures. Set PSEUDONYM_KEY (required with NODE_ENV=production).",
+    );
     this.key = Buffer.from(await this.ledger.keptPseudonymKey(randomBytes(32).toString('hex')), 'utf8');
   }
 

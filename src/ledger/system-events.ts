@@ -2,9 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { LedgerRepository } from './ledger.repository';
 
 export const SYSTEM_EVENT_TYPES = [
-  'api_key.created', 'api_key.revoked', 'customer.erased', 'audit.exported', 'audit.read', 'audit.verified', 'history.read',
+  'api_key.created',
+  'api_key.revoked',
+  'customer.erased',
+  'audit.exported',
+  'audit.read',
+  'audit.verified',
+  'history.read',
   // Changes that redirect personal data or change what consent means: details are {before, after}.
-  'campaign.created', 'campaign.changed', 'sender.created', 'sender.changed', 'sender.deleted', 'webhook_endpoint.created', 'webhook_endpoint.deleted',
+  'campaign.created',
+  'campaign.changed',
+  'sender.created',
+  'sender.changed',
+  'sender.deleted',
+  'webhook_endpoint.created',
+  'webhook_endpoint.deleted',
 ] as const;
 export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
 
@@ -36,7 +48,10 @@ export class SystemEvents {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }

@@ -62,7 +62,9 @@ export class LifecycleService {
     }
     result.ms = Date.now() - started;
     if (result.requested + result.lapsed + result.expired + result.confirmationsExpired > 0) {
-      this.logger.log(`requested ${result.requested}, lapsed ${result.lapsed}, expired ${result.expired}, confirmations expired ${result.confirmationsExpired} in ${result.ms} ms`);
+      this.logger.log(
+        `requested ${result.requested}, lapsed ${result.lapsed}, expired ${result.expired}, confirmations expired ${result.confirmationsExpired} in ${result.ms} ms`,
+      );
     }
     return result;
   }

@@ -14,7 +14,10 @@ export class MetricsController {
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @Header('cache-control', 'no-store')
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Request rate and latency per route, decisions by outcome and reason, events by action and source, job durations, seal and outbox lag, pool usage.' })
+  @ApiOkResponse({
+    description:
+      'Request rate and latency per route, decisions by outcome and reason, events by action and source, job durations, seal and outbox lag, pool usage.',
+  })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -18,41 +18,59 @@ export class Metrics {
   readonly registry = new Registry();
 
   readonly http = new Histogram({
-    name: 'http_request_duration_seconds', help: 'Requests by method, route and status, and how long they took.',
-    labelNames: ['method', 'route', 'status'], buckets: SECONDS, registers: [this.registry],
+    name: 'http_request_duration_seconds',
+    help: 'Requests by method, route and status, and how long they took.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: SECONDS,
+    registers: [this.registry],
   });
 
   readonly decisions = new Counter({
-    name: 'consent_decisions_total', help: 'Decisions answered, by outcome and reason.', labelNames: ['outcome', 'reason'], registers: [this.registry],
+    name: 'consent_decisions_total',
+    help: 'Decisions answered, by outcome and reason.',
+    labelNames: ['outcome', 'reason'],
+    registers: [this.registry],
   });
 
   readonly events = new Counter({
-    name: 'consent_events_recorded_total', help: 'Consent events recorded by this replica, by action and source (opt-outs by source among them).',
-    labelNames: ['action', 'source'], registers: [this.registry],
+    name: 'consent_events_recorded_total',
+    help: 'Consent events recorded by this replica, by action and source (opt-outs by source among them).',
+    labelNames: ['action', 'source'],
+    registers: [this.registry],
   });
 
   readonly jobs = new Histogram({
-    name: 'consent_job_duration_seconds', help: 'Background job runs (sweep, webhooks, seal), by job and result.',
-    labelNames: ['job', 'result'], buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300], registers: [this.registry],
+    name: 'consent_job_duration_seconds',
+    help: 'Background job runs (sweep, webhooks, seal), by job and result.',
+    labelNames: ['job', 'result'],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+    registers: [this.registry],
   });
 
   constructor(lags: MetricsRepository, dataSource: DataSource) {
     const registry = this.registry;
     new Gauge({
-      name: 'consent_seal_lag_seconds', help: 'Age of the oldest event not sealed into the audit ledger yet (0: none).', registers: [registry],
+      name: 'consent_seal_lag_seconds',
+      help: 'Age of the oldest event not sealed into the audit ledger yet (0: none).',
+      registers: [registry],
       async collect() {
         this.set(await lags.sealLagSeconds().catch(() => NaN));
       },
     });
     new Gauge({
-      name: 'consent_outbox_lag_seconds', help: 'Age of the oldest webhook delivery still pending (0: none).', registers: [registry],
+      name: 'consent_outbox_lag_seconds',
+      help: 'Age of the oldest webhook delivery still pending (0: none).',
+      registers: [registry],
       async collect() {
         this.set(await lags.outboxLagSeconds().catch(() => NaN));
       },
     });
     const pool = () => (dataSource.isInitialized ? ((dataSource.driver as PostgresDriver).master as Pool | undefined) : undefined);
     new Gauge({
-      name: 'consent_db_pool_connections', help: 'Database pool connections by state.', labelNames: ['state'], registers: [registry],
+      name: 'consent_db_pool_connections',
+      help: 'Database pool connections by state.',
+      labelNames: ['state'],
+      registers: [registry],
       collect() {
         const p = pool();
         this.set({ state: 'total' }, p?.totalCount ?? 0);

@@ -15,7 +15,7 @@ export class PreferencesController {
 
   @Put()
   @RequireScopes('consents:write')
-  @ApiOkResponse({ type: PreferencesDto, description: 'Replaced; the change is an event in the customer\'s history.' })
+  @ApiOkResponse({ type: PreferencesDto, description: "Replaced; the change is an event in the customer's history." })
   put(@Param() params: CustomerParams, @Body() body: PutPreferencesDto, @CurrentPrincipal() principal: Principal): Promise<PreferencesDto> {
     return this.preferences.put(params.customerId, body, principal);
   }

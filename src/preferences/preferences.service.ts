@@ -27,7 +27,6 @@ function toDto(customerId: string, row: PreferenceRow | undefined): PreferencesD
   };
 }
 
-
 @Injectable()
 export class PreferencesService {
   constructor(
@@ -57,15 +56,26 @@ export class PreferencesService {
         customer_id: customerId,
         channels,
         preferred_channels: dto.preferredChannels ?? [],
-        quiet_hours: dto.quietHours ? { start: dto.quietHours.start, end: dto.quietHours.end, ...(dto.quietHours.days ? { days: dto.quietHours.days } : {}) } : null,
+        quiet_hours: dto.quietHours
+          ? { start: dto.quietHours.start, end: dto.quietHours.end, ...(dto.quietHours.days ? { days: dto.quietHours.days } : {}) }
+          : null,
         max_messages: maxMessages,
       });
       const result = toDto(customerId, row);
       const { customerId: _c, updatedAt: _u, ...preferences } = result;
       await this.events.insert({
-        customerId, channel: ALL_CHANNELS, channelGroup: ALL_CHANNELS, address: null, campaignId: null,
-        action: 'preferences_changed', source: 'api', evidence: { preferences }, language: null, jurisdiction: null,
-        occurredAt: row.updated_at, recordedBy: principal.actor,
+        customerId,
+        channel: ALL_CHANNELS,
+        channelGroup: ALL_CHANNELS,
+        address: null,
+        campaignId: null,
+        action: 'preferences_changed',
+        source: 'api',
+        evidence: { preferences },
+        language: null,
+        jurisdiction: null,
+        occurredAt: row.updated_at,
+        recordedBy: principal.actor,
       });
       return result;
     });
@@ -91,9 +101,12 @@ export class PreferencesService {
     for (const [purpose, value] of Object.entries(raw)) {
       const field = `maxMessages.${purpose}`;
       if (!PURPOSE_SET.has(purpose)) errors.push({ field, message: `is not a campaign purpose (${PURPOSES.join(', ')})` });
-      else if (!isPlainObject(value) || Object.keys(value).some((k) => k !== 'count' && k !== 'per')) errors.push({ field, message: 'must be { "count": n, "per": "P1D" }' });
-      else if (!Number.isInteger(value.count) || (value.count as number) < 1 || (value.count as number) > 10_000) errors.push({ field: `${field}.count`, message: 'must be an integer from 1 to 10000' });
-      else if (typeof value.per !== 'string' || !parseDuration(value.per)) errors.push({ field: `${field}.per`, message: 'must be an ISO 8601 duration such as P1D' });
+      else if (!isPlainObject(value) || Object.keys(value).some((k) => k !== 'count' && k !== 'per'))
+        errors.push({ field, message: 'must be { "count": n, "per": "P1D" }' });
+      else if (!Number.isInteger(value.count) || (value.count as number) < 1 || (value.count as number) > 10_000)
+        errors.push({ field: `${field}.count`, message: 'must be an integer from 1 to 10000' });
+      else if (typeof value.per !== 'string' || !parseDuration(value.per))
+        errors.push({ field: `${field}.per`, message: 'must be an ISO 8601 duration such as P1D' });
       else out[purpose] = { count: value.count as number, per: value.per };
     }
     if (errors.length) throw Problem.validation(errors);

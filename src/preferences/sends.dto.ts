@@ -6,15 +6,21 @@ import { IsInstant } from '../common/validators';
 
 export class RecordSendDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'The decision it was sent under (a reservation becomes this send).' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   decisionId?: string;
 
   @ApiPropertyOptional({ maxLength: CUSTOMER_ID_MAX, description: 'At least one of customerId and address.' })
-  @IsOptional() @IsString() @Length(1, CUSTOMER_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @Length(1, CUSTOMER_ID_MAX)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   customerId?: string;
 
   @ApiPropertyOptional({ example: '+14155550100' })
-  @IsOptional() @IsString() @Length(1, 512)
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
   address?: string;
 
   @ApiProperty({ enum: CHANNELS })
@@ -22,11 +28,14 @@ export class RecordSendDto {
   channel: Channel;
 
   @ApiProperty({ maxLength: CAMPAIGN_ID_MAX })
-  @IsString() @Length(1, CAMPAIGN_ID_MAX) @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IsString()
+  @Length(1, CAMPAIGN_ID_MAX)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   campaignId: string;
 
   @ApiProperty({ maxLength: 128, description: "The provider's message id: a send is recorded once." })
-  @IsString() @Length(1, 128)
+  @IsString()
+  @Length(1, 128)
   messageId: string;
 
   @ApiProperty({ format: 'date-time' })

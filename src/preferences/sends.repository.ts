@@ -60,10 +60,22 @@ export class SendsRepository {
 
   /** Serialises reservations for one recipient (two senders asking at once). Inside a transaction. */
   async lockRecipient(key: CapKey, channelGroup: string): Promise<void> {
-    await this.db.query(`select pg_advisory_xact_lock(hashtextextended($1, 13))`, [key.customerId ? `c:${key.customerId}` : `a:${channelGroup}:${key.address}`]);
+    await this.db.query(`select pg_advisory_xact_lock(hashtextextended($1, 13))`, [
+      key.customerId ? `c:${key.customerId}` : `a:${channelGroup}:${key.address}`,
+    ]);
   }
 
-  async reserve(s: { decisionId: string; customerId: string | null; channel: string; channelGroup: string; address: string | null; campaignId: string; purpose: string; at: Date; recordedBy: string }): Promise<void> {
+  async reserve(s: {
+    decisionId: string;
+    customerId: string | null;
+    channel: string;
+    channelGroup: string;
+    address: string | null;
+    campaignId: string;
+    purpose: string;
+    at: Date;
+    recordedBy: string;
+  }): Promise<void> {
     await this.db.query(
       `insert into send (decision_id, kind, customer_id, channel, channel_group, address, campaign_id, purpose, sent_at, recorded_by)
        values ($1, 'reserved', $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -75,7 +87,18 @@ export class SendsRepository {
    * Records a send once per message id: the reservation of its decision becomes it, if there
    * is one; a repeated message id changes nothing. Returns the row and whether it is new.
    */
-  async record(s: { messageId: string; decisionId: string | null; customerId: string | null; channel: string; channelGroup: string; address: string | null; campaignId: string; purpose: string; sentAt: Date; recordedBy: string }): Promise<{ row: SendRow; created: boolean }> {
+  async record(s: {
+    messageId: string;
+    decisionId: string | null;
+    customerId: string | null;
+    channel: string;
+    channelGroup: string;
+    address: string | null;
+    campaignId: string;
+    purpose: string;
+    sentAt: Date;
+    recordedBy: string;
+  }): Promise<{ row: SendRow; created: boolean }> {
     const existing = await this.db.query<SendRow>(`select ${COLUMNS} from send where message_id = $1`, [s.messageId]);
     if (existing.length) return { row: existing[0], created: false };
     const converted = s.decisionId

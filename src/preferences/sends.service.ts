@@ -11,11 +11,17 @@ import { Transactions } from '../database/transactions';
 import { RecordSendDto, SendDto } from './sends.dto';
 import { SendRow, SendsRepository } from './sends.repository';
 
-
 function toDto(row: SendRow): SendDto {
   return {
-    id: row.id, messageId: row.message_id!, decisionId: row.decision_id, customerId: row.customer_id, address: row.address,
-    channel: row.channel, campaignId: row.campaign_id, sentAt: row.sent_at.toISOString(), recordedAt: row.recorded_at.toISOString(),
+    id: row.id,
+    messageId: row.message_id!,
+    decisionId: row.decision_id,
+    customerId: row.customer_id,
+    address: row.address,
+    channel: row.channel,
+    campaignId: row.campaign_id,
+    sentAt: row.sent_at.toISOString(),
+    recordedAt: row.recorded_at.toISOString(),
   };
 }
 
@@ -45,8 +51,16 @@ export class SendsService {
       const owners = dto.customerId === undefined && address ? await this.customers.findOwnerIds(group, address) : [];
       const customerId = dto.customerId ?? (owners.length === 1 ? owners[0] : null);
       const { row, created } = await this.sends.record({
-        messageId: dto.messageId, decisionId: dto.decisionId ?? null, customerId, channel: dto.channel, channelGroup: group, address,
-        campaignId: campaign.id, purpose: campaign.purpose, sentAt, recordedBy: principal.actor,
+        messageId: dto.messageId,
+        decisionId: dto.decisionId ?? null,
+        customerId,
+        channel: dto.channel,
+        channelGroup: group,
+        address,
+        campaignId: campaign.id,
+        purpose: campaign.purpose,
+        sentAt,
+        recordedBy: principal.actor,
       });
       if (!row) {
         throw Problem.conflict('SEND.DECISION_USED', `Decision ${dto.decisionId} was already used by another message.`, [
@@ -55,9 +69,18 @@ export class SendsService {
       }
       if (created) {
         await this.events.insert({
-          customerId, channel: dto.channel, channelGroup: group, address, campaignId: campaign.id, action: 'message_sent', source: 'api',
+          customerId,
+          channel: dto.channel,
+          channelGroup: group,
+          address,
+          campaignId: campaign.id,
+          action: 'message_sent',
+          source: 'api',
           evidence: { messageId: dto.messageId, ...(dto.decisionId ? { decisionId: dto.decisionId } : {}) },
-          language: null, jurisdiction: null, occurredAt: sentAt, recordedBy: principal.actor,
+          language: null,
+          jurisdiction: null,
+          occurredAt: sentAt,
+          recordedBy: principal.actor,
         });
       }
       return { send: toDto(row), created };

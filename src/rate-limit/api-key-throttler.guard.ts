@@ -18,7 +18,11 @@ import { SharedWindowStorage } from './shared-window.storage';
 export class ApiKeyThrottlerGuard extends ThrottlerGuard {
   private readonly throttler;
 
-  constructor(config: AppConfig, private readonly storage: SharedWindowStorage, reflector: Reflector) {
+  constructor(
+    config: AppConfig,
+    private readonly storage: SharedWindowStorage,
+    reflector: Reflector,
+  ) {
     const throttler = { name: 'default', ttl: config.rateLimitWindowMs, limit: config.rateLimit };
     super({ throttlers: [throttler] }, storage, reflector);
     this.throttler = throttler;
@@ -36,15 +40,25 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
     const key = `key:${principal.id}`;
     const r = this.storage.hit(key, ttl, limit, Date.now());
     const reply = http.getResponse<FastifyReply>();
-    reply.header('X-RateLimit-Limit', limit).header('X-RateLimit-Remaining', Math.max(0, limit - r.totalHits)).header('X-RateLimit-Reset', r.timeToExpire);
+    reply
+      .header('X-RateLimit-Limit', limit)
+      .header('X-RateLimit-Remaining', Math.max(0, limit - r.totalHits))
+      .header('X-RateLimit-Reset', r.timeToExpire);
     if (!r.isBlocked) return true;
     await this.throwThrottlingException(context, { limit, ttl, key, tracker: principal.id, ...r });
     return false;
   }
 
   protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    return Promise.reject(new Problem(429, 'RATE_LIMITED', 'Too many requests',
-      `This API key made more than ${detail.limit} requests in ${detail.ttl / 1000} s (RATE_LIMIT per RATE_LIMIT_WINDOW_MS, over all replicas). Retry after ${detail.timeToBlockExpire} s.`,
-      undefined, { 'retry-after': String(detail.timeToBlockExpire) }));
+    return Promise.reject(
+      new Problem(
+        429,
+        'RATE_LIMITED',
+        'Too many requests',
+        `This API key made more than ${detail.limit} requests in ${detail.ttl / 1000} s (RATE_LIMIT per RATE_LIMIT_WINDOW_MS, over all replicas). Retry after ${detail.timeToBlockExpire} s.`,
+        undefined,
+        { 'retry-after': String(detail.timeToBlockExpire) },
+      ),
+    );
   }
 }

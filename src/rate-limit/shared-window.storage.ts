@@ -80,7 +80,9 @@ export class SharedWindowStorage implements ThrottlerStorage, OnModuleInit, OnAp
 
   private async flush(now: number): Promise<void> {
     try {
-      const keys: string[] = [], windows: number[] = [], hits: number[] = [];
+      const keys: string[] = [],
+        windows: number[] = [],
+        hits: number[] = [];
       for (const [key, c] of this.counters) {
         // A past window is dropped once it has nothing left to add, or is too old to matter.
         const ended = c.window + c.ttl <= now;

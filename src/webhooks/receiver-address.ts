@@ -47,7 +47,9 @@ export class ReceiverPolicy {
     const reached = normalised(address);
     if (isGlobalUnicast(reached)) return;
     if (this.hosts.has(host.toLowerCase()) || this.allowed.check(reached.toString(), reached.kind())) return;
-    throw new ReceiverRefused(`${host} resolves to ${address}, a private, loopback or link-local address or another that is not global unicast (allow it with WEBHOOK_ALLOW_HOSTS)`);
+    throw new ReceiverRefused(
+      `${host} resolves to ${address}, a private, loopback or link-local address or another that is not global unicast (allow it with WEBHOOK_ALLOW_HOSTS)`,
+    );
   }
 
   /** Resolves `host` and checks every address it has. */

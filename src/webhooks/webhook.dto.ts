@@ -7,7 +7,11 @@ import { IsPageCursor } from '../common/validators';
 export const WEBHOOK_EVENT_TYPES = ['consent.changed', 'consent.reconfirmation_requested', 'consent.lapsed'] as const;
 
 export class CreateWebhookEndpointDto {
-  @ApiProperty({ example: 'https://sender.example.com/hooks/consent', maxLength: 2048, description: 'http(s); private, loopback and link-local addresses are refused unless WEBHOOK_ALLOW_HOSTS allows them.' })
+  @ApiProperty({
+    example: 'https://sender.example.com/hooks/consent',
+    maxLength: 2048,
+    description: 'http(s); private, loopback and link-local addresses are refused unless WEBHOOK_ALLOW_HOSTS allows them.',
+  })
   @IsString()
   @Length(1, 2048)
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false, allow_underscores: true })
@@ -42,7 +46,11 @@ export class CreatedWebhookEndpointDto extends WebhookEndpointDto {
 
 export class DeliveriesQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   limit?: number;
 
   @IsPageCursor()

@@ -22,7 +22,10 @@ export class WebhooksController {
 
   @Post()
   @HttpCode(201)
-  @ApiCreatedResponse({ type: CreatedWebhookEndpointDto, description: 'The secret is in this response only (an Idempotency-Key replay omits it). Deliveries carry a WebhookPayloadDto body.' })
+  @ApiCreatedResponse({
+    type: CreatedWebhookEndpointDto,
+    description: 'The secret is in this response only (an Idempotency-Key replay omits it). Deliveries carry a WebhookPayloadDto body.',
+  })
   create(
     @Body() body: CreateWebhookEndpointDto,
     @CurrentPrincipal() principal: Principal,
@@ -31,7 +34,12 @@ export class WebhooksController {
   ): Promise<CreatedWebhookEndpointDto> {
     // The secret is in this answer only: no cache may keep it.
     reply.header('cache-control', 'no-store');
-    return this.idempotency.execute(request, reply, () => this.webhooks.create(body, principal), ({ secret: _secret, ...endpoint }) => endpoint);
+    return this.idempotency.execute(
+      request,
+      reply,
+      () => this.webhooks.create(body, principal),
+      ({ secret: _secret, ...endpoint }) => endpoint,
+    );
   }
 
   @Get()

@@ -61,7 +61,10 @@ export class WebhooksRepository {
 
   /** Stops deliveries to it; its log stays. The endpoint as it was, or undefined when there was none. */
   async deleteEndpoint(id: string): Promise<WebhookEndpointRow | undefined> {
-    const [row] = await this.db.query<WebhookEndpointRow>(`update webhook_endpoint set deleted_at = now() where id = $1 and deleted_at is null returning ${ENDPOINT_COLUMNS}`, [id]);
+    const [row] = await this.db.query<WebhookEndpointRow>(
+      `update webhook_endpoint set deleted_at = now() where id = $1 and deleted_at is null returning ${ENDPOINT_COLUMNS}`,
+      [id],
+    );
     if (row) {
       await this.db.query(`update webhook_delivery set status = 'failed', last_error = 'endpoint deleted' where endpoint_id = $1 and status = 'pending'`, [id]);
     }
@@ -102,7 +105,9 @@ export class WebhooksRepository {
       [limit, leaseMs, dueBy],
     );
     if (!rows.length) return [];
-    const events = await this.db.query<ConsentEventRow>(`select ${EVENT_COLUMNS} from consent_event where id = any($1::bigint[])`, [rows.map((r) => r.event_id)]);
+    const events = await this.db.query<ConsentEventRow>(`select ${EVENT_COLUMNS} from consent_event where id = any($1::bigint[])`, [
+      rows.map((r) => r.event_id),
+    ]);
     const byId = new Map(events.map((e) => [e.id, e]));
     return rows.map(({ event_id, ...r }) => ({ ...r, event: byId.get(event_id)! }));
   }

@@ -86,7 +86,13 @@ export class WebhooksService {
       throw error;
     }
     const row = await this.transactions.run(async () => {
-      const created = await this.repository.createEndpoint({ id: randomUUID(), url: dto.url, events: dto.events, secret: newWebhookSecret(), created_by: principal.actor });
+      const created = await this.repository.createEndpoint({
+        id: randomUUID(),
+        url: dto.url,
+        events: dto.events,
+        secret: newWebhookSecret(),
+        created_by: principal.actor,
+      });
       await this.systemEvents.recordChange('webhook_endpoint.created', principal.actor, `webhook_endpoint:${created.id}`, null, recorded(created));
       return created;
     });
@@ -184,10 +190,20 @@ export class WebhooksService {
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(
         target,
-        { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: this.config.webhookTimeoutMs, lookup: this.receivers.lookup },
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          timeout: this.config.webhookTimeoutMs,
+          lookup: this.receivers.lookup,
+        },
         (res) => {
           res.resume();
-          res.on('end', () => resolve({ status: res.statusCode ?? null, error: res.statusCode && res.statusCode >= 300 && res.statusCode < 400 ? `redirect to ${res.headers.location ?? '?'} not followed` : undefined }));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? null,
+              error: res.statusCode && res.statusCode >= 300 && res.statusCode < 400 ? `redirect to ${res.headers.location ?? '?'} not followed` : undefined,
+            }),
+          );
           res.on('error', (e) => resolve({ status: res.statusCode ?? null, error: e.message }));
         },
       );

@@ -14,7 +14,6 @@ import { adminQuery, assertTestDatabaseUrl, TEMPLATE_DB, withDatabase } from './
 import { freePort } from './free-port';
 import { ENTITIES } from '../../src/entities';
 
-
 export default async function globalSetup(): Promise<void> {
   let serverUrl: string;
   if (process.env.TEST_DATABASE_URL) {
@@ -27,7 +26,9 @@ export default async function globalSetup(): Promise<void> {
   }
   await adminQuery(serverUrl, `drop database if exists ${TEMPLATE_DB} with (force)`);
   await adminQuery(serverUrl, `create database ${TEMPLATE_DB}`);
-  const dataSource = new DataSource(dataSourceOptions(withDatabase(serverUrl, TEMPLATE_DB), ENTITIES, { poolMax: 2, statementTimeoutMs: 60_000, connectTimeoutMs: 10_000 }));
+  const dataSource = new DataSource(
+    dataSourceOptions(withDatabase(serverUrl, TEMPLATE_DB), ENTITIES, { poolMax: 2, statementTimeoutMs: 60_000, connectTimeoutMs: 10_000 }),
+  );
   await dataSource.initialize();
   await runMigrationsLocked(dataSource);
   await dataSource.destroy();

@@ -53,7 +53,10 @@ export class TestApp {
     return new TestApp(app, config, sql, serverUrl, null);
   }
 
-  static async start(env: Record<string, string> = {}, options: { databaseUrl?: (url: string) => string; logDestination?: DestinationStream } = {}): Promise<TestApp> {
+  static async start(
+    env: Record<string, string> = {},
+    options: { databaseUrl?: (url: string) => string; logDestination?: DestinationStream } = {},
+  ): Promise<TestApp> {
     const serverUrl = process.env.CONSENT_TEST_SERVER_URL;
     if (!serverUrl) throw new Error('test/support/global-setup.ts did not run');
     const database = `consent_test_${randomBytes(6).toString('hex')}`;
@@ -113,9 +116,29 @@ export class TestApp {
 /** Every table the API writes, so a test can prove a rejected request wrote nothing. */
 export async function snapshotCounts(t: TestApp): Promise<Record<string, number>> {
   const tables = [
-    'consent_event', 'campaign', 'campaign_version', 'customer', 'contact_point', 'api_key', 'idempotency_record', 'sender', 'inbound_message',
-    'consent_lifecycle', 'webhook_endpoint', 'outbox_event', 'webhook_delivery', 'customer_preference', 'send',
-    'system_event', 'seal_queue', 'suppression', 'audit_export', 'ledger_block', 'ledger_leaf', 'consent_import', 'consent_import_rejection',
+    'consent_event',
+    'campaign',
+    'campaign_version',
+    'customer',
+    'contact_point',
+    'api_key',
+    'idempotency_record',
+    'sender',
+    'inbound_message',
+    'consent_lifecycle',
+    'webhook_endpoint',
+    'outbox_event',
+    'webhook_delivery',
+    'customer_preference',
+    'send',
+    'system_event',
+    'seal_queue',
+    'suppression',
+    'audit_export',
+    'ledger_block',
+    'ledger_leaf',
+    'consent_import',
+    'consent_import_rejection',
   ];
   const out: Record<string, number> = {};
   for (const table of tables) out[table] = await t.count(table);
