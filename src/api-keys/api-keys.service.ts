@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { Principal, SCOPES, Scope } from '../auth/scopes';
@@ -89,6 +89,7 @@ export class ApiKeysService {
     // The key and its ledger record commit together (never the secret or its hash).
     const row = await this.transactions.run(async () => {
       const inserted = await this.repository.insert({
+        id: randomUUID(),
         name,
         prefix: secret.slice(0, 12),
         secretHash: sha256(secret),

@@ -3,6 +3,7 @@ import { Db, ReadSnapshot } from '../database/db';
 import { BlockHeader } from '../ledger/ledger-format';
 import { HEADER_COLUMNS, JOIN_EVENTS, LEDGER_ENTRIES, StoredRecord, US } from '../ledger/ledger.repository';
 import { EXPORT_COLUMNS, ExportProof } from './export-format';
+import { GenerateSql, SNAPSHOT } from '../database/generate-sql';
 
 /** What staff filter ledger entries by; the address already normalised. */
 export interface EntryFilter {
@@ -103,6 +104,25 @@ export class AuditRepository {
   constructor(private readonly db: Db) {}
 
   /** Sealed entries matching the filter after ledger position `after`, oldest first. */
+  @GenerateSql(
+    {
+      name: 'every filter',
+      params: [
+        {
+          from: '2026-01-01T00:00:00Z',
+          to: '2026-02-01T00:00:00Z',
+          customerId: 'cus_42',
+          address: '+14155550100',
+          channel: 'sms',
+          campaignId: 'spring-promo',
+          types: ['opt_in', 'opt_out'],
+        },
+        '0',
+        101,
+      ],
+    },
+    { name: 'no filter', params: [{}, '1200', 101] },
+  )
   entriesPage(f: EntryFilter, after: string, limit: number): Promise<StoredRecord[]> {
     const params: unknown[] = [after];
     const where = ['l.seq > $1', ...conditions(f, params)];
@@ -110,14 +130,17 @@ export class AuditRepository {
     return this.db.query<StoredRecord>(`${LEDGER_ENTRIES(where.join(' and '))} limit $${params.length}`, params);
   }
 
+  @GenerateSql({ params: ['2f6c1e9a-3b7d-4c1e-8a2b-9d0e1f2a3b4c', 'admin', 'ndjson', { from: '2026-01-01T00:00:00Z', mode: 'blocks' }] })
   async recordExport(id: string, principal: string, format: string, filter: Record<string, unknown>): Promise<void> {
     await this.db.query(`insert into audit_export (id, principal, format, filter) values ($1, $2, $3, $4)`, [id, principal, format, filter]);
   }
 
+  @GenerateSql({ params: ['2f6c1e9a-3b7d-4c1e-8a2b-9d0e1f2a3b4c', 5000, { version: 'consent-ledger-export/1' }] })
   async completeExport(id: string, rows: number, proof: ExportProof): Promise<void> {
     await this.db.query(`update audit_export set completed_at = now(), rows = $2, proof = $3 where id = $1`, [id, rows, proof]);
   }
 
+  @GenerateSql({ params: ['2f6c1e9a-3b7d-4c1e-8a2b-9d0e1f2a3b4c'] })
   async findExport(id: string): Promise<{ proof: ExportProof | null; completed_at: Date | null } | undefined> {
     const [row] = await this.db.query<{ proof: ExportProof | null; completed_at: Date | null }>(`select proof, completed_at from audit_export where id = $1`, [
       id,
@@ -125,19 +148,23 @@ export class AuditRepository {
     return row;
   }
 
+  @GenerateSql({ params: [SNAPSHOT] })
   async lastBlock(snapshot: ReadSnapshot): Promise<BlockHeader | undefined> {
     return (await snapshot.query<BlockHeader>(`select ${HEADER_COLUMNS} from ledger_block order by block_no desc limit 1`))[0];
   }
 
+  @GenerateSql({ params: [SNAPSHOT, '12'] })
   async block(snapshot: ReadSnapshot, blockNo: string): Promise<BlockHeader> {
     return (await snapshot.query<BlockHeader>(`select ${HEADER_COLUMNS} from ledger_block where block_no = $1`, [blockNo]))[0];
   }
 
+  @GenerateSql({ params: [SNAPSHOT, '3', '12'] })
   blocksBetween(snapshot: ReadSnapshot, from: string, to: string): Promise<BlockHeader[]> {
     return snapshot.query<BlockHeader>(`select ${HEADER_COLUMNS} from ledger_block where block_no between $1 and $2 order by block_no`, [from, to]);
   }
 
   /** The first and last of the first `headBlocks` blocks holding entries recorded in [from, to) (a block may straddle the bounds). */
+  @GenerateSql({ params: [SNAPSHOT, 12, '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z'] })
   async blockSpan(snapshot: ReadSnapshot, headBlocks: number, from: string | null, to: string | null): Promise<{ from: string; to: string } | null> {
     const [span] = await snapshot.query<{ lo: string | null; hi: string | null }>(
       `select min(block_no)::text as lo, max(block_no)::text as hi from ledger_block
@@ -148,6 +175,7 @@ export class AuditRepository {
   }
 
   /** The ledger position of the last entry of block `blockNo` ('0' when there is none). */
+  @GenerateSql({ params: [SNAPSHOT, 12] })
   async lastSeqOf(snapshot: ReadSnapshot, blockNo: number): Promise<string> {
     const [last] = await snapshot.query<{ size: string | null }>(`select (first_seq + size - 1)::text as size from ledger_block where block_no = $1`, [
       blockNo,
@@ -160,6 +188,10 @@ export class AuditRepository {
    * the next batch is asked for while the caller writes this one (then the caller must not
    * query the snapshot until the cursor is done).
    */
+  @GenerateSql(
+    { name: 'whole blocks, NDJSON', params: [SNAPSHOT, 'ndjson', { blocks: { from: '3', to: '12' } }, 500, true] },
+    { name: 'filtered, CSV', params: [SNAPSHOT, 'csv', { filter: { customerId: 'cus_42', channel: 'sms' }, upToSeq: '60000' }, 500, false] },
+  )
   exportLines(snapshot: ReadSnapshot, format: 'ndjson' | 'csv', selection: ExportSelection, batch: number, prefetch: boolean): AsyncGenerator<LedgerLine[]> {
     const params: unknown[] = [];
     let where: string;

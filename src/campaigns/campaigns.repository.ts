@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
+import { GenerateSql } from '../database/generate-sql';
 
 export interface CampaignPolicy {
   reconfirm_every: string | null;
@@ -30,6 +31,22 @@ export class CampaignsRepository {
    * Creates or replaces a campaign, and keeps the definition as a version from now on (the
    * first version applies to all the past). Run inside a transaction.
    */
+  @GenerateSql({
+    params: [
+      {
+        id: 'spring-promo',
+        name: 'Spring promotion',
+        purpose: 'marketing',
+        channels: ['sms', 'email'],
+        reconfirm_every: 'P180D',
+        reconfirm_grace: 'P14D',
+        double_opt_in: false,
+        consent_ttl: null,
+        jurisdictions: ['us-tcpa'],
+      },
+    ],
+    results: [[{ id: 'spring-promo', created: true }]],
+  })
   async upsert(c: CampaignDefinition): Promise<{ row: CampaignRow; created: boolean }> {
     const rows = await this.db.query<CampaignRow & { created: boolean }>(
       `insert into campaign (id, name, purpose, channels, reconfirm_every, reconfirm_grace, double_opt_in, consent_ttl, jurisdictions)
@@ -50,6 +67,7 @@ export class CampaignsRepository {
   }
 
   /** Campaigns that re-confirm or expire consent: what the lifecycle sweep works through. */
+  @GenerateSql({ params: [] })
   withLifecyclePolicy(): Promise<CampaignRow[]> {
     return this.db.query<CampaignRow>(
       `select ${COLUMNS} from campaign where reconfirm_every is not null or consent_ttl is not null or double_opt_in order by id`,
@@ -57,14 +75,17 @@ export class CampaignsRepository {
   }
 
   /** The campaign as it stands, locked until the transaction ends (what a change replaces). */
+  @GenerateSql({ params: ['spring-promo'] })
   async findForUpdate(id: string): Promise<CampaignRow | undefined> {
     return (await this.db.query<CampaignRow>(`select ${COLUMNS} from campaign where id = $1 for update`, [id]))[0];
   }
 
+  @GenerateSql({ params: ['spring-promo'] })
   async findById(id: string): Promise<CampaignRow | undefined> {
     return (await this.db.query<CampaignRow>(`select ${COLUMNS} from campaign where id = $1`, [id]))[0];
   }
 
+  @GenerateSql({ params: [] })
   listAll(): Promise<CampaignRow[]> {
     return this.db.query<CampaignRow>(`select ${COLUMNS} from campaign order by id`);
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
+import { GenerateSql } from '../database/generate-sql';
 
 export interface CustomerRow {
   id: string;
@@ -20,6 +21,7 @@ export interface ContactPointRow {
 export class CustomersRepository {
   constructor(private readonly db: Db) {}
 
+  @GenerateSql({ params: [{ id: 'cus_42', timezone: 'America/New_York', locale: 'en-US' }] })
   async upsert(c: { id: string; timezone: string | null; locale: string | null }): Promise<{ row: CustomerRow; created: boolean }> {
     const rows = await this.db.query<CustomerRow & { created: boolean }>(
       `insert into customer (id, timezone, locale) values ($1, $2, $3)
@@ -32,15 +34,25 @@ export class CustomersRepository {
   }
 
   /** Consent may arrive before the profile: make sure the customer exists, change nothing else. */
+  @GenerateSql({ params: ['cus_42'] })
   async ensureExists(id: string): Promise<void> {
     await this.db.query(`insert into customer (id) values ($1) on conflict (id) do nothing`, [id]);
   }
 
+  @GenerateSql({ params: ['cus_42'] })
   async findById(id: string): Promise<CustomerRow | undefined> {
     return (await this.db.query<CustomerRow>(`select id, timezone, locale, created_at, updated_at from customer where id = $1`, [id]))[0];
   }
 
   /** Locks the contact points asked for, so that two customers cannot claim one at the same time. */
+  @GenerateSql({
+    params: [
+      [
+        { channel: 'sms', address: '+14155550100' },
+        { channel: 'email', address: 'ana@example.com' },
+      ],
+    ],
+  })
   async findContactPointOwners(points: { channel: string; address: string }[]): Promise<ContactPointRow[]> {
     if (!points.length) return [];
     return this.db.query<ContactPointRow>(
@@ -53,6 +65,7 @@ export class CustomersRepository {
   }
 
   /** `addressHash`: the suppression list's key for the point (Pseudonyms.addressHash). */
+  @GenerateSql({ params: ['cus_42', [{ channel: 'sms', address: '+14155550100', channelGroup: 'sms', addressHash: '5d41402abc4b2a76b9719d911017c592' }]] })
   async replaceContactPoints(customerId: string, points: { channel: string; address: string; channelGroup: string; addressHash: string }[]): Promise<void> {
     await this.db.query(`delete from contact_point where customer_id = $1`, [customerId]);
     if (!points.length) return;
@@ -65,6 +78,7 @@ export class CustomersRepository {
     );
   }
 
+  @GenerateSql({ params: ['sms', '+14155550100'] })
   async findOwnerIds(channelGroup: string, address: string): Promise<string[]> {
     const rows = await this.db.query<{ customer_id: string }>(`select distinct customer_id from contact_point where channel_group = $1 and address = $2`, [
       channelGroup,
@@ -73,6 +87,7 @@ export class CustomersRepository {
     return rows.map((r) => r.customer_id);
   }
 
+  @GenerateSql({ params: ['cus_42'] })
   findContactPoints(customerId: string): Promise<ContactPointRow[]> {
     return this.db.query<ContactPointRow>(
       `select channel, address, channel_group, customer_id from contact_point where customer_id = $1 order by channel, address`,

@@ -3,6 +3,7 @@ import { Db } from '../database/db';
 import { NEWEST_FIRST } from '../database/newest-first';
 import { CONSENT_ACTIONS_SQL } from '../events/consent-events.repository';
 import type { CoveringEvent, ServiceWindow } from './send-decision.policy';
+import { GenerateSql } from '../database/generate-sql';
 
 /** Preferences as the ledger holds them (evidence.preferences of preferences_changed). */
 export interface StoredPreferences {
@@ -283,6 +284,50 @@ export class DecisionFactsRepository {
   constructor(private readonly db: Db) {}
 
   /** The facts for the recipients asked about: one prepared statement for one recipient, one planned statement for a batch. */
+  @GenerateSql(
+    {
+      name: 'one recipient',
+      params: [
+        {
+          campaignId: 'spring-promo',
+          channelGroup: 'sms',
+          channel: 'sms',
+          at: null,
+          recipients: [{ customerId: 'cus_42', address: '+14155550100' }],
+          addressHashes: null,
+        },
+      ],
+    },
+    {
+      name: 'one recipient, the channel group has suppressions',
+      params: [
+        {
+          campaignId: 'spring-promo',
+          channelGroup: 'sms',
+          channel: 'sms',
+          at: null,
+          recipients: [{ customerId: null, address: '+14155550100' }],
+          addressHashes: ['5d41402abc4b2a76b9719d911017c592'],
+        },
+      ],
+    },
+    {
+      name: 'a batch',
+      params: [
+        {
+          campaignId: 'spring-promo',
+          channelGroup: 'sms',
+          channel: 'sms',
+          at: new Date('2026-03-01T12:00:00.000Z'),
+          recipients: [
+            { customerId: 'cus_42', address: null },
+            { customerId: null, address: '+14155550100' },
+          ],
+          addressHashes: null,
+        },
+      ],
+    },
+  )
   async read(q: FactsQuery): Promise<DecisionFacts> {
     return q.recipients.length === 1 ? this.readOne(q) : this.readMany(q);
   }
@@ -342,6 +387,7 @@ export class DecisionFactsRepository {
   }
 
   /** A customer's preferences as of `at` (or now): the newest preferences_changed recorded by then. */
+  @GenerateSql({ params: ['cus_42', null] })
   async preferencesAt(customerId: string, at: Date | null): Promise<StoredPreferences | null> {
     const rows = await this.db.query<{ preferences: StoredPreferences | null }>(`select ${PREFERENCES_OF('$1', '$2')} as preferences`, [customerId, at]);
     return rows[0]?.preferences ?? null;

@@ -3,6 +3,7 @@ import { Db } from '../database/db';
 import { NEWEST_FIRST } from '../database/newest-first';
 import { CONSENT_ACTIONS_SQL } from '../events/consent-events.repository';
 import { PERSONAL_EVIDENCE_KEYS } from '../ledger/ledger-format';
+import { GenerateSql } from '../database/generate-sql';
 
 const PERSONAL_KEYS_SQL = `array[${PERSONAL_EVIDENCE_KEYS.map((k) => `'${k}'`).join(', ')}]`;
 
@@ -37,11 +38,13 @@ export class ErasureRepository {
   constructor(private readonly db: Db) {}
 
   /** For this transaction only: the ledger triggers let personal fields become pseudonyms. */
+  @GenerateSql({ params: [] })
   async allowPseudonymisation(): Promise<void> {
     await this.db.query(`select set_config('consent.erasure', 'on', true)`);
   }
 
   /** Every contact point the customer has (or had, in the ledger), with whether its newest consent was an opt-out. */
+  @GenerateSql({ params: ['cus_42'] })
   contactPointsOf(customerId: string): Promise<ErasedPoint[]> {
     return this.db.query<ErasedPoint>(
       `with points as (
@@ -59,6 +62,7 @@ export class ErasureRepository {
   }
 
   /** Whether the service knows the customer (a row, or an event naming them). */
+  @GenerateSql({ params: ['cus_42'] })
   async isKnown(customerId: string): Promise<boolean> {
     const [{ known }] = await this.db.query<{ known: boolean }>(
       `select exists (select 1 from customer where id = $1) or exists (select 1 from consent_event where customer_id = $1) as known`,
@@ -68,6 +72,7 @@ export class ErasureRepository {
   }
 
   /** Puts contact points (by keyed hash) on the suppression list; an earlier opt-out reason is kept. */
+  @GenerateSql({ params: [['sms'], ['5d41402abc4b2a76b9719d911017c592'], ['opted_out']] })
   async suppress(groups: string[], addressHashes: string[], reasons: string[]): Promise<void> {
     await this.db.query(
       `insert into suppression (channel_group, address_hash, reason, suppressed_at)
@@ -79,6 +84,7 @@ export class ErasureRepository {
   }
 
   /** Events on the contact points: addresses become their pseudonyms, the customer id too, personal evidence goes. Their ids. */
+  @GenerateSql({ params: [['sms'], ['+14155550100'], ['erased:7c4a8d09ca3762af61e59520943dc264'], 'cus_42', 'erased:0cc175b9c0f1b6a831c399e269772661'] })
   async pseudonymiseEventsAt(groups: string[], addresses: string[], pseudonyms: string[], customerId: string, customerPseudonym: string): Promise<string[]> {
     const rows = await this.db.query<{ id: string }>(
       `update consent_event e
@@ -94,6 +100,7 @@ export class ErasureRepository {
   }
 
   /** Events naming the customer: the id becomes its pseudonym, personal evidence goes. Their ids. */
+  @GenerateSql({ params: ['cus_42', 'erased:0cc175b9c0f1b6a831c399e269772661'] })
   async pseudonymiseEventsOf(customerId: string, customerPseudonym: string): Promise<string[]> {
     const rows = await this.db.query<{ id: string }>(
       `update consent_event set customer_id = $2, evidence = evidence - ${PERSONAL_KEYS_SQL} where customer_id = $1 returning id::text`,
@@ -103,18 +110,22 @@ export class ErasureRepository {
   }
 
   /** The salts of those events' commitments: without them the old values can no longer be confirmed. */
+  @GenerateSql({ params: [['101', '102']] })
   async forgetSalts(eventIds: string[]): Promise<void> {
     await this.db.query(`update ledger_leaf set salt = null where stream = 'consent' and event_id = any($1::bigint[]) and salt is not null`, [eventIds]);
   }
 
+  @GenerateSql({ params: ['cus_42', ['sms'], ['+14155550100']] })
   async deleteLifecycle(customerId: string, groups: string[], addresses: string[]): Promise<number> {
     return this.count(COUNTED(`delete from consent_lifecycle where ${OF_CUSTOMER_OR_POINTS}`), [customerId, groups, addresses]);
   }
 
+  @GenerateSql({ params: ['cus_42', ['sms'], ['+14155550100']] })
   async deleteSends(customerId: string, groups: string[], addresses: string[]): Promise<number> {
     return this.count(COUNTED(`delete from send where ${OF_CUSTOMER_OR_POINTS}`), [customerId, groups, addresses]);
   }
 
+  @GenerateSql({ params: [['+14155550100']] })
   inboundMessagesFrom(addresses: string[]): Promise<ErasedMessage[]> {
     return this.db.query<ErasedMessage>(`select provider, message_id, request_hash, result from inbound_message where from_address = any($1::text[])`, [
       addresses,
@@ -122,6 +133,7 @@ export class ErasureRepository {
   }
 
   /** What stays of erased inbound messages: keyed hashes of their id and content, and the answer they got. */
+  @GenerateSql({ params: [['a1b2'], ['c3d4'], [{ intent: 'opt_in', matched: 'keyword.en.start', reply: null, eventIds: ['101'] }]] })
   async keepErasedMessages(messageRefs: string[], requestRefs: string[], results: unknown[]): Promise<void> {
     await this.db.query(
       `insert into inbound_message_erased (message_ref, request_ref, result)
@@ -130,11 +142,13 @@ export class ErasureRepository {
     );
   }
 
+  @GenerateSql({ params: [['+14155550100']] })
   async deleteInboundMessagesFrom(addresses: string[]): Promise<number> {
     return this.count(COUNTED(`delete from inbound_message where from_address = any($1::text[])`), [addresses]);
   }
 
   /** Imports' stored errors that quote any of `values`: the message goes, the line stays. */
+  @GenerateSql({ params: [['cus_42', '+14155550100']] })
   async clearImportErrorsQuoting(values: string[]): Promise<void> {
     await this.db.query(
       `update consent_import set error = jsonb_build_object('line', error->'line', 'message', 'removed by an erasure')
@@ -144,6 +158,7 @@ export class ErasureRepository {
   }
 
   /** Imports' rejected lines whose field or reason quotes any of `values`. */
+  @GenerateSql({ params: [['cus_42', '+14155550100']] })
   async clearRejectionsQuoting(values: string[]): Promise<void> {
     await this.db.query(
       `update consent_import_rejection r set reason = 'removed by an erasure', field = 'line'
@@ -152,11 +167,13 @@ export class ErasureRepository {
     );
   }
 
+  @GenerateSql({ params: ['cus_42'] })
   async deletePreferences(customerId: string): Promise<number> {
     return this.count(COUNTED(`delete from customer_preference where customer_id = $1`), [customerId]);
   }
 
   /** Stored API responses (idempotency replays) that hold any of `values` as a JSON string. */
+  @GenerateSql({ params: [['cus_42', '+14155550100']] })
   async deleteStoredResponsesNaming(values: string[]): Promise<number> {
     return this.count(
       COUNTED(`delete from idempotency_record r where exists (select 1 from unnest($1::text[]) v where strpos(r.response::text, to_json(v)::text) > 0)`),
@@ -164,10 +181,12 @@ export class ErasureRepository {
     );
   }
 
+  @GenerateSql({ params: ['cus_42', ['sms'], ['+14155550100']] })
   async deleteContactPoints(customerId: string, groups: string[], addresses: string[]): Promise<number> {
     return this.count(COUNTED(`delete from contact_point where ${OF_CUSTOMER_OR_POINTS}`), [customerId, groups, addresses]);
   }
 
+  @GenerateSql({ params: ['cus_42'] })
   async deleteCustomer(customerId: string): Promise<number> {
     return this.count(COUNTED(`delete from customer where id = $1`), [customerId]);
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
 import { NEWEST_FIRST } from '../database/newest-first';
 import { CONSENT_STATE_ACTIONS } from './consent-actions';
+import { GenerateSql } from '../database/generate-sql';
 
 export interface ConsentEventRow {
   id: string;
@@ -111,10 +112,26 @@ const INSERT_EVENTS = `
   )
   select (select count(*) from ins)::int as written, array(select ord::int from refused order by 1) as refused`;
 
+const EXAMPLE_EVENT: NewConsentEvent = {
+  customerId: 'cus_42',
+  channel: 'sms',
+  channelGroup: 'sms',
+  address: '+14155550100',
+  campaignId: 'spring-promo',
+  action: 'opt_in',
+  source: 'web_form',
+  evidence: { noticeVersion: '2026-03', ip: '203.0.113.7' },
+  language: 'en',
+  jurisdiction: 'US',
+  occurredAt: new Date('2026-03-01T12:00:00.000Z'),
+  recordedBy: 'api_key:6b1f3c2e',
+};
+
 @Injectable()
 export class ConsentEventsRepository {
   constructor(private readonly db: Db) {}
 
+  @GenerateSql({ params: [EXAMPLE_EVENT] })
   async insert(e: NewConsentEvent): Promise<ConsentEventRow> {
     const rows = await this.db.query<ConsentEventRow>(INSERT_EVENT('select * from ins'), this.insertParams(e, false, null), 'insert-event');
     return rows[0];
@@ -128,6 +145,7 @@ export class ConsentEventsRepository {
    * null, when the address is suppressed (an erased customer's) and the event is an import
    * or dates from before the erasure.
    */
+  @GenerateSql({ params: [EXAMPLE_EVENT, { ensureCustomer: true, suppressionHash: '5d41402abc4b2a76b9719d911017c592' }] })
   async record(
     e: NewConsentEvent,
     o: { ensureCustomer: boolean; suppressionHash: string | null },
@@ -147,6 +165,17 @@ export class ConsentEventsRepository {
    * Events in one statement (see INSERT_EVENTS), in the caller's transaction if any: how many
    * were written, and the (0-based) indexes of those refused as suppressed.
    */
+  @GenerateSql({
+    params: [
+      [
+        { ...EXAMPLE_EVENT, suppressionHash: null },
+        { ...EXAMPLE_EVENT, customerId: null, address: '+14155550101', suppressionHash: '5d41402abc4b2a76b9719d911017c592' },
+      ],
+      'import',
+      'api_key:6b1f3c2e',
+    ],
+    results: [[{ written: 2, refused: [] }]],
+  })
   async recordMany(
     events: (NewConsentEvent & { suppressionHash: string | null })[],
     source: string,
@@ -192,6 +221,7 @@ export class ConsentEventsRepository {
   }
 
   /** Since when an address (by its keyed hash) is suppressed in a channel group, if it is. */
+  @GenerateSql({ params: ['sms', '5d41402abc4b2a76b9719d911017c592'] })
   async suppressedSince(channelGroup: string, addressHash: string): Promise<Date | null> {
     const [row] = await this.db.query<{ suppressed_at: Date }>(`select suppressed_at from suppression where channel_group = $1 and address_hash = $2`, [
       channelGroup,
@@ -201,6 +231,7 @@ export class ConsentEventsRepository {
   }
 
   /** Events by id, oldest first (the effects of an inbound message, when it is replayed). */
+  @GenerateSql({ params: [['101', '102']] })
   findByIds(ids: string[]): Promise<ConsentEventRow[]> {
     return this.db.query<ConsentEventRow>(`select ${EVENT_COLUMNS} from consent_event where id = any($1::bigint[]) order by id`, [ids]);
   }
@@ -209,6 +240,7 @@ export class ConsentEventsRepository {
    * Current state per (channel group, address or customer, campaign or channel): the newest
    * event of each. Covers the given contact points, and everything recorded on the customers.
    */
+  @GenerateSql({ params: [{ contactPoints: [{ channelGroup: 'sms', address: '+14155550100' }], customerIds: ['cus_42'], channelGroup: null }] })
   findCurrentStates(q: {
     contactPoints: { channelGroup: string; address: string }[];
     customerIds: string[];
@@ -223,6 +255,7 @@ export class ConsentEventsRepository {
   }
 
   /** A customer's events and those of their contact points, newest recorded first, keyset-paginated. */
+  @GenerateSql({ params: ['cus_42', '1200', 51] })
   findHistoryPage(customerId: string, beforeId: string | null, limit: number): Promise<ConsentEventRow[]> {
     return this.db.query<ConsentEventRow>(
       `select ${EVENT_COLUMNS} from (

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
+import { GenerateSql } from '../database/generate-sql';
 
 export interface ImportRow {
   id: string;
@@ -43,6 +44,19 @@ export class ImportsRepository {
   constructor(private readonly db: Db) {}
 
   /** A new import; with a key, the existing one instead when the caller already used that key. */
+  @GenerateSql({
+    params: [
+      {
+        id: '9b2e7f1c-4d3a-4e5b-8c6d-7e8f9a0b1c2d',
+        principal: 'admin',
+        key: 'optouts-2026-03',
+        format: 'csv',
+        options: { channel: 'sms', action: null, campaignId: null, occurredAt: '2026-03-01T12:00:00.000Z', chunkRecords: 5000 },
+        prefixHash: '0'.repeat(64),
+      },
+    ],
+    results: [[]],
+  })
   async create(i: {
     id: string;
     principal: string;
@@ -70,6 +84,7 @@ export class ImportsRepository {
    * Takes over an unfinished import to resume it: one not running, or whose runner has not
    * committed for `staleSeconds` (it died). Null when another runner holds it.
    */
+  @GenerateSql({ params: ['9b2e7f1c-4d3a-4e5b-8c6d-7e8f9a0b1c2d', 60] })
   async claim(id: string, staleSeconds: number): Promise<ImportRow | null> {
     const [row] = await this.db.query<ImportRow>(
       `update consent_import set status = 'running', error = null, updated_at = now()
@@ -84,6 +99,20 @@ export class ImportsRepository {
    * Progress of a committed chunk, in the chunk's transaction; false when the import moved on
    * without this runner (another took it over), which must then roll back.
    */
+  @GenerateSql({
+    params: [
+      '9b2e7f1c-4d3a-4e5b-8c6d-7e8f9a0b1c2d',
+      5000,
+      {
+        linesDone: 10000,
+        written: 4998,
+        rejected: 2,
+        prefixHash: 'ab'.repeat(32),
+        rejections: [{ line: 5012, field: 'address', reason: 'must be a valid phone number in E.164 form (such as +14155550100) for channel sms' }],
+        keep: 1000,
+      },
+    ],
+  })
   async advance(
     id: string,
     from: number,
@@ -119,6 +148,7 @@ export class ImportsRepository {
     return rows.length === 1;
   }
 
+  @GenerateSql({ params: ['9b2e7f1c-4d3a-4e5b-8c6d-7e8f9a0b1c2d', 'failed', { line: 5013, message: 'line 5013, column 1: unexpected quote' }] })
   async finish(id: string, status: 'completed' | 'failed' | 'interrupted', error: { line: number; message: string } | null): Promise<ImportRow> {
     const [row] = await this.db.query<ImportRow>(
       `update consent_import set status = $2::text, error = $3, updated_at = now(), completed_at = case when $2::text = 'completed' then now() end
@@ -129,10 +159,12 @@ export class ImportsRepository {
   }
 
   /** An import that committed nothing (its rejections go with it). */
+  @GenerateSql({ params: ['9b2e7f1c-4d3a-4e5b-8c6d-7e8f9a0b1c2d'] })
   async remove(id: string): Promise<void> {
     await this.db.query(`delete from consent_import where id = $1 and lines_done = 0`, [id]);
   }
 
+  @GenerateSql({ params: [null, '9b2e7f1c-4d3a-4e5b-8c6d-7e8f9a0b1c2d'] })
   async find(principal: string | null, id: string): Promise<ImportRow | undefined> {
     const [row] = await this.db.query<ImportRow>(`select ${COLUMNS} from consent_import where id = $1 and ($2::text is null or principal = $2)`, [
       id,
@@ -142,6 +174,7 @@ export class ImportsRepository {
   }
 
   /** Newest first; `principal` null: everyone's (admin). */
+  @GenerateSql({ params: ['6b1f3c2e-8f0a-4d7e-9c55-2a1b3c4d5e6f', null, 20] })
   list(principal: string | null, key: string | null, limit: number): Promise<ImportRow[]> {
     return this.db.query<ImportRow>(
       `select ${COLUMNS} from consent_import where ($1::text is null or principal = $1) and ($2::text is null or idempotency_key = $2)
@@ -151,6 +184,7 @@ export class ImportsRepository {
   }
 
   /** The first `limit` rejected lines of each import named, by import id (one query however many). */
+  @GenerateSql({ params: [['9b2e7f1c-4d3a-4e5b-8c6d-7e8f9a0b1c2d'], 1000] })
   async rejections(ids: string[], limit: number): Promise<Map<string, ImportRejection[]>> {
     const rows = await this.db.query<ImportRejection & { import_id: string }>(
       `select r.import_id, r.line::int as line, r.field, r.reason

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CONSENT_ACTIONS_SQL, ConsentEventRow, EVENT_COLUMNS } from '../events/consent-events.repository';
 import { Db } from '../database/db';
 import type { SenderSettings } from './senders.repository';
+import { GenerateSql } from '../database/generate-sql';
 
 /** What inbound_message.result holds: the answer, with the events it wrote by id. */
 export interface StoredInboundResult {
@@ -69,10 +70,39 @@ export interface InboundRecord {
  * happen once: a concurrent retry waits on the key, finds it taken, and writes nothing. The
  * sender's settings come from a cache checked against the row's version in that statement.
  */
+
+const EXAMPLE_INBOUND: InboundRecord = {
+  provider: 'twilio',
+  messageId: 'SM0123456789abcdef0123456789abcdef',
+  channel: 'sms',
+  from: '+14155550100',
+  to: '+14155550199',
+  body: 'STOP please',
+  receivedAt: new Date('2026-03-01T12:00:00.000Z'),
+  requestHash: 'e3b0c442',
+  messageRef: 'f00d',
+  intent: 'opt_out',
+  matched: 'keyword.en.stop',
+  recordedBy: 'provider:twilio',
+  senderVersion: '4711',
+  events: {
+    campaignIds: ['spring-promo'],
+    channelGroup: 'sms',
+    action: 'opt_out',
+    source: 'keyword',
+    evidence: { provider: 'twilio', messageId: 'SM0123', text: 'STOP please' },
+    language: 'en',
+    expiresAt: null,
+  },
+  reply: 'You have been unsubscribed and will receive no more messages from ACME. Reply START to resubscribe.',
+  replyOnlyIfChanged: true,
+};
+
 @Injectable()
 export class InboundRepository {
   constructor(private readonly db: Db) {}
 
+  @GenerateSql({ params: ['+14155550199'] })
   async findSender(address: string): Promise<VersionedSender> {
     const rows = await this.db.query<SenderSettings & { version: string }>(
       `select xmin::text as version, campaign_ids, keywords, replies, language from sender where address = $1`,
@@ -84,6 +114,7 @@ export class InboundRepository {
     return { version, settings };
   }
 
+  @GenerateSql({ params: ['twilio', 'SM0123456789abcdef0123456789abcdef', 'f00d'] })
   async findPrevious(provider: string, messageId: string, messageRef: string): Promise<PreviousInbound | null> {
     const rows = await this.db.query<PreviousInbound>(
       `select request_hash, null as request_ref, result from inbound_message where provider = $1 and message_id = $2
@@ -104,6 +135,7 @@ export class InboundRepository {
    * whether, before this message, the contact point stood where `action` puts it for every
    * target (an event with that action on the scope that no later opposite event overrides).
    */
+  @GenerateSql({ params: [EXAMPLE_INBOUND] })
   async record(r: InboundRecord): Promise<{ result: StoredInboundResult; events: ConsentEventRow[] } | 'duplicate' | 'stale'> {
     const e = r.events;
     const rows = await this.db.query<ConsentEventRow & { stored: StoredInboundResult | null; stale: boolean }>(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Db, ReadSnapshot } from '../database/db';
 import { BlockHeader, LedgerRecord, NodeKey, NodeLookup, Stream } from './ledger-format';
+import { GenerateSql, SNAPSHOT } from '../database/generate-sql';
 
 export class MissingNodeError extends Error {
   constructor(
@@ -50,17 +51,31 @@ export interface NewLeaf {
   leafHash: string;
 }
 
+const EXAMPLE_BLOCK: BlockHeader = {
+  blockNo: '12',
+  firstSeq: '1201',
+  size: 1,
+  firstRecordedAt: '2026-03-01T12:00:00.000000Z',
+  lastRecordedAt: '2026-03-01T12:00:00.000000Z',
+  merkleRoot: 'cc'.repeat(32),
+  prevHash: 'ee'.repeat(32),
+  sealedAt: '2026-03-01T12:00:00.500000Z',
+  blockHash: 'ff'.repeat(32),
+};
+
 @Injectable()
 export class LedgerRepository {
   constructor(private readonly db: Db) {}
 
   /** Only one sealer at a time, across replicas; writers never take this lock. */
+  @GenerateSql({ params: [] })
   async trySealLock(): Promise<boolean> {
     const [row] = await this.db.query<{ ok: boolean }>(`select pg_try_advisory_xact_lock(7101, 1) as ok`);
     return row.ok;
   }
 
   /** Waits for a sealer in progress (erasure must not race one). */
+  @GenerateSql({ params: [] })
   async waitSealLock(): Promise<void> {
     await this.db.query(`select pg_advisory_xact_lock(7101, 1)`);
   }
@@ -70,6 +85,15 @@ export class LedgerRepository {
    * their records. Three statements of index lookups by id: one statement joining the queue
    * had PostgreSQL hash whole tables, once per block (quadratic over a large backlog).
    */
+  @GenerateSql({
+    params: [5000],
+    results: [
+      [
+        { stream: 'consent', ids: ['101', '102'] },
+        { stream: 'system', ids: ['7'] },
+      ],
+    ],
+  })
   async dequeue(limit: number): Promise<QueuedRecord[]> {
     const picked = await this.db.query<{ stream: Stream; ids: string[] }>(
       `select stream, array_agg(event_id::text order by event_id) as ids
@@ -90,6 +114,7 @@ export class LedgerRepository {
     return records;
   }
 
+  @GenerateSql({ params: [] })
   async lastBlock(): Promise<{ header: BlockHeader | null; now: string }> {
     const [row] = await this.db.query<{ now: string; header: BlockHeader | null }>(
       `select ${US('clock_timestamp()')} as now,
@@ -98,6 +123,12 @@ export class LedgerRepository {
     return row;
   }
 
+  @GenerateSql({
+    params: [
+      EXAMPLE_BLOCK,
+      [{ seq: '1201', stream: 'consent', eventId: '101', salt: 'aa'.repeat(16), commitment: 'bb'.repeat(32), leafHash: 'cc'.repeat(32) }],
+    ],
+  })
   async insertBlock(header: BlockHeader, leaves: NewLeaf[]): Promise<void> {
     await this.db.query(
       `insert into ledger_block (block_no, first_seq, size, first_recorded_at, last_recorded_at, merkle_root, prev_hash, block_hash, sealed_at)
@@ -131,6 +162,14 @@ export class LedgerRepository {
   }
 
   /** Stored ledger-tree nodes, as a lookup (throws on a node that should exist and does not). */
+  @GenerateSql({
+    params: [
+      [
+        [0, 11],
+        [1, 5],
+      ],
+    ],
+  })
   async nodes(keys: readonly NodeKey[], snapshot?: ReadSnapshot): Promise<NodeLookup> {
     const sql = `select level, idx::text, hash from ledger_node where (level, idx) in (select * from unnest($1::int[], $2::bigint[]))`;
     const params = [keys.map((k) => k[0]), keys.map((k) => k[1])];
@@ -147,6 +186,7 @@ export class LedgerRepository {
     };
   }
 
+  @GenerateSql({ params: [[{ level: 0, index: 11, hash: 'dd'.repeat(32) }]] })
   async insertNodes(nodes: { level: number; index: number; hash: string }[]): Promise<void> {
     await this.db.query(`insert into ledger_node (level, idx, hash) select * from unnest($1::int[], $2::bigint[], $3::text[])`, [
       nodes.map((n) => n.level),
@@ -155,6 +195,7 @@ export class LedgerRepository {
     ]);
   }
 
+  @GenerateSql({ params: [] })
   async head(): Promise<{ header: BlockHeader | null; pending: number; oldestPendingAt: string | null }> {
     const [row] = await this.db.query<{ header: BlockHeader | null; pending: number; oldest: string | null }>(
       `select (select row_to_json(b) from (select ${HEADER_COLUMNS} from ledger_block order by block_no desc limit 1) b) as header,
@@ -164,15 +205,18 @@ export class LedgerRepository {
     return { header: row.header, pending: row.pending, oldestPendingAt: row.oldest };
   }
 
+  @GenerateSql({ params: [SNAPSHOT] })
   headers(snapshot: ReadSnapshot): Promise<BlockHeader[]> {
     return snapshot.query<BlockHeader>(`select ${HEADER_COLUMNS} from ledger_block order by block_no`);
   }
 
+  @GenerateSql({ params: [SNAPSHOT, '1', '5000', 5000] })
   entries(snapshot: ReadSnapshot, fromSeq: string, toSeq: string, batch = 5000): AsyncGenerator<StoredRecord[]> {
     return snapshot.cursor<StoredRecord>(LEDGER_ENTRIES('l.seq between $1 and $2'), [fromSeq, toSeq], batch);
   }
 
   /** Events that are neither sealed nor queued: written with the ledger's triggers disabled. */
+  @GenerateSql({ params: [SNAPSHOT] })
   async escaped(snapshot: ReadSnapshot): Promise<{ stream: Stream; eventId: string } | null> {
     const [row] = await snapshot.query<{ stream: Stream; eventId: string }>(
       `(select 'consent' as stream, e.id::text as "eventId" from consent_event e
@@ -190,6 +234,7 @@ export class LedgerRepository {
   }
 
   /** A system entry (who did or read what): sealed like any event; joins the caller's transaction. */
+  @GenerateSql({ params: ['audit.read', 'api_key:6b1f3c2e', null, { filter: { channel: 'sms' }, cursor: null, limit: 100 }] })
   async insertSystemEvent(type: string, actor: string, subject: string | null, details: Record<string, unknown>): Promise<string> {
     const [row] = await this.db.query<{ id: string }>(`insert into system_event (type, actor, subject, details) values ($1, $2, $3, $4) returning id::text`, [
       type,
@@ -201,12 +246,14 @@ export class LedgerRepository {
   }
 
   /** The pseudonym key kept in the database: `candidate` if none was kept yet, else the one kept (every replica gets the same). */
+  @GenerateSql({ params: ['0123456789abcdef0123456789abcdef'] })
   async keptPseudonymKey(candidate: string): Promise<string> {
     await this.db.query(`insert into service_secret (name, value) values ('pseudonym-key', $1) on conflict (name) do nothing`, [candidate]);
     const [row] = await this.db.query<{ value: string }>(`select value from service_secret where name = 'pseudonym-key'`);
     return row.value;
   }
 
+  @GenerateSql({ params: [SNAPSHOT, '12'] })
   async leafHashes(snapshot: ReadSnapshot, blockNo: string): Promise<string[]> {
     const rows = await snapshot.query<{ h: string }>(`select leaf_hash as h from ledger_leaf where block_no = $1 order by seq`, [blockNo]);
     return rows.map((r) => r.h);

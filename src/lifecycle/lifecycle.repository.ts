@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
+import { GenerateSql } from '../database/generate-sql';
 
 const ISO = (expr: string) => `to_char((${expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -34,6 +35,7 @@ export class LifecycleRepository {
   constructor(private readonly db: Db) {}
 
   /** Opt-ins past their due date and not yet lapsed: a `reconfirmation_requested` each, once per period. */
+  @GenerateSql({ params: ['spring-promo', 'P180D', 'P14D', new Date('2026-03-01T12:00:00.000Z'), 1000] })
   async requestReconfirmations(campaignId: string, every: string, grace: string, now: Date, batch: number): Promise<number> {
     const rows = await this.db.query(
       `with due as materialized (${CLAIM(`l.action in ('opt_in', 'renewed') and l.requested_at is null
@@ -51,6 +53,7 @@ export class LifecycleRepository {
   }
 
   /** Opt-ins whose grace ended before their TTL (if any) did: `lapsed`, at the instant they lapsed. */
+  @GenerateSql({ params: ['spring-promo', 'P180D', 'P14D', null, new Date('2026-03-01T12:00:00.000Z'), 1000] })
   async lapse(campaignId: string, every: string, grace: string, ttl: string | null, now: Date, batch: number): Promise<number> {
     const end = 'l.given_at + $4::interval + $5::interval';
     const rows = await this.db.query(
@@ -65,6 +68,7 @@ export class LifecycleRepository {
   }
 
   /** Opt-ins past their TTL before any lapse: `expired`, at the instant they expired. */
+  @GenerateSql({ params: ['spring-promo', 'P2Y', null, 'PT0S', new Date('2026-03-01T12:00:00.000Z'), 1000] })
   async expire(campaignId: string, ttl: string, every: string | null, grace: string, now: Date, batch: number): Promise<number> {
     const end = 'l.given_at + $4::interval';
     const rows = await this.db.query(
@@ -79,6 +83,7 @@ export class LifecycleRepository {
   }
 
   /** Double opt-ins left unconfirmed for `after`: `confirmation_expired`, at the instant they expired. */
+  @GenerateSql({ params: ['spring-promo', 'P30D', new Date('2026-03-01T12:00:00.000Z'), 1000] })
   async expirePending(campaignId: string, after: string, now: Date, batch: number): Promise<number> {
     const rows = await this.db.query(
       `with due as materialized (${CLAIM(`l.action = 'pending_confirmation' and l.given_at <= $2::timestamptz - $4::interval + ${SLACK}
@@ -91,6 +96,7 @@ export class LifecycleRepository {
   }
 
   /** Campaigns that have consents waiting for double opt-in confirmation (whatever their policy now). */
+  @GenerateSql({ params: [] })
   async campaignsWithPending(): Promise<string[]> {
     const rows = await this.db.query<{ campaign_id: string }>(
       `select c.id as campaign_id from campaign c

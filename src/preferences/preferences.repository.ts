@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
+import { GenerateSql } from '../database/generate-sql';
 
 export interface PreferenceRow {
   customer_id: string;
@@ -16,10 +17,22 @@ const COLUMNS = 'customer_id, channels, preferred_channels, quiet_hours, max_mes
 export class PreferencesRepository {
   constructor(private readonly db: Db) {}
 
+  @GenerateSql({ params: ['cus_42'] })
   async find(customerId: string): Promise<PreferenceRow | undefined> {
     return (await this.db.query<PreferenceRow>(`select ${COLUMNS} from customer_preference where customer_id = $1`, [customerId]))[0];
   }
 
+  @GenerateSql({
+    params: [
+      {
+        customer_id: 'cus_42',
+        channels: { sms: { enabled: false } },
+        preferred_channels: ['whatsapp', 'email'],
+        quiet_hours: { start: '21:00', end: '08:00' },
+        max_messages: null,
+      },
+    ],
+  })
   async upsert(p: Omit<PreferenceRow, 'updated_at'>): Promise<PreferenceRow> {
     const rows = await this.db.query<PreferenceRow>(
       `insert into customer_preference (customer_id, channels, preferred_channels, quiet_hours, max_messages) values ($1, $2, $3, $4, $5)

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
+import { GenerateSql } from '../database/generate-sql';
 /** A message as frequency caps count it. */
 export interface SentMessage {
   sentAt: Date;
@@ -39,6 +40,17 @@ export class SendsRepository {
    * reservations included): one statement whatever the number of recipients, each side on its
    * index (by customer, by contact point).
    */
+  @GenerateSql({
+    params: [
+      [
+        { customerId: 'cus_42', address: null },
+        { customerId: null, address: '+14155550100' },
+      ],
+      'sms',
+      new Date('2026-02-28T12:00:00.000Z'),
+      new Date('2026-03-01T12:00:00.000Z'),
+    ],
+  })
   async recent(keys: CapKey[], channelGroup: string, from: Date, to: Date): Promise<Map<number, SentMessage[]>> {
     const rows = await this.db.query<{ ord: number; sent_at: Date; campaign_id: string; purpose: string }>(
       `with k as (select * from unnest($1::text[], $2::text[]) with ordinality as k(customer_id, address, ord))
@@ -59,12 +71,28 @@ export class SendsRepository {
   }
 
   /** Serialises reservations for one recipient (two senders asking at once). Inside a transaction. */
+  @GenerateSql({ params: [{ customerId: 'cus_42', address: null }, 'sms'] })
   async lockRecipient(key: CapKey, channelGroup: string): Promise<void> {
     await this.db.query(`select pg_advisory_xact_lock(hashtextextended($1, 13))`, [
       key.customerId ? `c:${key.customerId}` : `a:${channelGroup}:${key.address}`,
     ]);
   }
 
+  @GenerateSql({
+    params: [
+      {
+        decisionId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+        customerId: 'cus_42',
+        channel: 'sms',
+        channelGroup: 'sms',
+        address: '+14155550100',
+        campaignId: 'spring-promo',
+        purpose: 'marketing',
+        at: new Date('2026-03-01T12:00:00.000Z'),
+        recordedBy: 'api_key:6b1f3c2e',
+      },
+    ],
+  })
   async reserve(s: {
     decisionId: string;
     customerId: string | null;
@@ -87,6 +115,23 @@ export class SendsRepository {
    * Records a send once per message id: the reservation of its decision becomes it, if there
    * is one; a repeated message id changes nothing. Returns the row and whether it is new.
    */
+  @GenerateSql({
+    params: [
+      {
+        messageId: 'msg-1',
+        decisionId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+        customerId: 'cus_42',
+        channel: 'sms',
+        channelGroup: 'sms',
+        address: '+14155550100',
+        campaignId: 'spring-promo',
+        purpose: 'marketing',
+        sentAt: new Date('2026-03-01T12:00:00.000Z'),
+        recordedBy: 'api_key:6b1f3c2e',
+      },
+    ],
+    results: [[], [], []],
+  })
   async record(s: {
     messageId: string;
     decisionId: string | null;

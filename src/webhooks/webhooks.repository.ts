@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConsentEventRow, EVENT_COLUMNS } from '../events/consent-events.repository';
 import { Db } from '../database/db';
+import { GenerateSql } from '../database/generate-sql';
 
 export interface WebhookEndpointRow {
   id: string;
@@ -43,6 +44,17 @@ const DELIVERY_COLUMNS = `d.id, d.outbox_id, d.endpoint_id, o.type, d.status, d.
 export class WebhooksRepository {
   constructor(private readonly db: Db) {}
 
+  @GenerateSql({
+    params: [
+      {
+        id: '3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b',
+        url: 'https://sender.example.com/hooks/consent',
+        events: ['consent.changed'],
+        secret: 'whsec_c2VjcmV0',
+        created_by: 'admin',
+      },
+    ],
+  })
   async createEndpoint(e: Pick<WebhookEndpointRow, 'id' | 'url' | 'events' | 'secret' | 'created_by'>): Promise<WebhookEndpointRow> {
     const rows = await this.db.query<WebhookEndpointRow>(
       `insert into webhook_endpoint (id, url, events, secret, created_by) values ($1, $2, $3, $4, $5) returning ${ENDPOINT_COLUMNS}`,
@@ -51,15 +63,18 @@ export class WebhooksRepository {
     return rows[0];
   }
 
+  @GenerateSql({ params: [] })
   listEndpoints(): Promise<WebhookEndpointRow[]> {
     return this.db.query<WebhookEndpointRow>(`select ${ENDPOINT_COLUMNS} from webhook_endpoint where deleted_at is null order by created_at, id`);
   }
 
+  @GenerateSql({ params: ['3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b'] })
   async findEndpoint(id: string): Promise<WebhookEndpointRow | undefined> {
     return (await this.db.query<WebhookEndpointRow>(`select ${ENDPOINT_COLUMNS} from webhook_endpoint where id = $1 and deleted_at is null`, [id]))[0];
   }
 
   /** Stops deliveries to it; its log stays. The endpoint as it was, or undefined when there was none. */
+  @GenerateSql({ params: ['3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b'] })
   async deleteEndpoint(id: string): Promise<WebhookEndpointRow | undefined> {
     const [row] = await this.db.query<WebhookEndpointRow>(
       `update webhook_endpoint set deleted_at = now() where id = $1 and deleted_at is null returning ${ENDPOINT_COLUMNS}`,
@@ -72,6 +87,7 @@ export class WebhooksRepository {
   }
 
   /** The delivery log of an endpoint, newest first, keyset-paginated by id. */
+  @GenerateSql({ params: ['3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b', null, 51] })
   deliveries(endpointId: string, beforeId: string | null, limit: number): Promise<DeliveryRow[]> {
     return this.db.query<DeliveryRow>(
       `select ${DELIVERY_COLUMNS} from webhook_delivery d join outbox_event o on o.id = d.outbox_id
@@ -84,11 +100,13 @@ export class WebhooksRepository {
    * Takes up to `limit` deliveries that are due, leasing each for `leaseMs`: another worker
    * skips them meanwhile, and takes them over if this one dies before reporting.
    */
+  @GenerateSql({ params: [] })
   async now(): Promise<Date> {
     return (await this.db.query<{ now: Date }>('select clock_timestamp() as now'))[0].now;
   }
 
   /** Deliveries due by `dueBy` (a run's start: one it retries is not taken again in the same run). */
+  @GenerateSql({ params: [50, 15000, new Date('2026-03-01T12:00:00.000Z')] })
   async claimDue(limit: number, leaseMs: number, dueBy: Date): Promise<ClaimedDelivery[]> {
     const rows = await this.db.query<Omit<ClaimedDelivery, 'event'> & { event_id: string }>(
       `with due as (
@@ -112,6 +130,7 @@ export class WebhooksRepository {
     return rows.map(({ event_id, ...r }) => ({ ...r, event: byId.get(event_id)! }));
   }
 
+  @GenerateSql({ params: ['4501', 204] })
   async delivered(id: string, status: number): Promise<void> {
     await this.db.query(
       `update webhook_delivery set status = 'delivered', delivered_at = now(), last_status = $2, last_error = null, locked_until = null where id = $1`,
@@ -120,6 +139,7 @@ export class WebhooksRepository {
   }
 
   /** A failed attempt: retried at `retryAt`, or given up (status failed) when `retryAt` is null. */
+  @GenerateSql({ params: ['4501', 503, 'HTTP 503', new Date('2026-03-01T12:00:02.000Z')] })
   async attemptFailed(id: string, status: number | null, error: string, retryAt: Date | null): Promise<void> {
     await this.db.query(
       `update webhook_delivery set last_status = $2, last_error = left($3, 500), locked_until = null,
