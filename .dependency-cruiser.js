@@ -68,7 +68,8 @@ module.exports = {
     {
       name: 'sql-only-in-repositories',
       severity: 'error',
-      comment: 'Only repositories (and the database layer) hold Db, the query API; services ask for a unit of work through Transactions. (The SQL-file generator stands in for Db.)',
+      comment:
+        'Only repositories (and the database layer) hold Db, the query API; services ask for a unit of work through Transactions. (The SQL-file generator stands in for Db.)',
       from: { path: '^src/', pathNot: '(\\.repository\\.ts$|^src/database/|^src/bin/generate-sql\\.ts$)' },
       to: { path: '^src/database/db\\.ts$' },
     },
