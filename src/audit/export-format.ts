@@ -3,7 +3,7 @@ import { BlockHeader, LedgerRecord } from '../ledger/ledger-format';
 /**
  * The export file formats (`GET /v1/audit/export`), written by the service and read back by
  * the offline verifier (`npm run audit:verify -- --file`). One row per ledger entry, oldest
- * first, with every field of the record (DOMAIN.md section 8) and the ledger data that proves
+ * first, with every field of the record (docs/domain.md §8) and the ledger data that proves
  * it: position (seq), block, salt, commitment, leaf hash, and in filtered exports the audit
  * path of the row in its block.
  */

@@ -22,7 +22,7 @@ export class PutCampaignDto {
   @Length(1, 200)
   name: string;
 
-  @ApiProperty({ enum: PURPOSES, description: 'Decides the answer when no consent was recorded (DOMAIN.md section 3).' })
+  @ApiProperty({ enum: PURPOSES, description: 'Decides the answer when no consent was recorded (docs/domain.md §3).' })
   @IsIn(PURPOSES)
   purpose: Purpose;
 

@@ -7,7 +7,7 @@ import { parsePhoneNumberFromString, CountryCode } from 'libphonenumber-js/max';
 export const CHANNELS = ['sms', 'mms', 'rcs', 'whatsapp', 'voice', 'email', 'push', 'messenger'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-/** SMS, MMS and RCS to the same number share one consent state (CTIA; DOMAIN.md section 4). */
+/** SMS, MMS and RCS to the same number share one consent state (CTIA; docs/domain.md §4). */
 export function channelGroup(channel: Channel): string {
   return channel === 'mms' || channel === 'rcs' ? 'sms' : channel;
 }

@@ -33,7 +33,7 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Named in keyword replies ("... no more messages from ACME"). */
   brandName: string;
-  /** How long a customer's message keeps a service window open (DOMAIN.md section 5). */
+  /** How long a customer's message keeps a service window open (docs/domain.md §5). */
   serviceWindow: Duration;
   serviceWindowText: string;
   /** Unset: the Twilio webhook answers 503 (it cannot check signatures). */

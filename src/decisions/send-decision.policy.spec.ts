@@ -45,7 +45,7 @@ describe('decideSend', () => {
     expect(decideSend({ ...facts, latest: ev('1', 'opt_out', 0) })).toMatchObject({ allowed: false, reason: 'opted_out' });
   });
 
-  describe('service windows (DOMAIN.md section 5)', () => {
+  describe('service windows (docs/domain.md §5)', () => {
     const window = { id: '9', occurredAt: t0.toISOString(), recordedAt: t0.toISOString(), expiresAt: plus(86_400_000).toISOString() };
 
     it('allow a conversational reply without an opt-in, naming the window', () => {

@@ -25,7 +25,7 @@ export type Reason =
 /** Double opt-in: a confirmation not given within this expires (issue 4). */
 export const PENDING_CONFIRMATION_TTL: Duration = parseDuration('P30D')!;
 
-/** A campaign's lifecycle policy (issue 4, DOMAIN.md section 6); applies to consents scoped to that campaign. */
+/** A campaign's lifecycle policy (issue 4, docs/domain.md §6); applies to consents scoped to that campaign. */
 export interface CampaignPolicy {
   reconfirmEvery: Duration | null;
   reconfirmGrace: Duration | null;
@@ -45,7 +45,7 @@ export interface CoveringEvent {
   recordedAt: string;
 }
 
-/** An open service window (DOMAIN.md section 5): the customer wrote first, on this channel. */
+/** An open service window (docs/domain.md §5): the customer wrote first, on this channel. */
 export interface ServiceWindow {
   id: string;
   occurredAt: string;

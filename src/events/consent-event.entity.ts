@@ -3,7 +3,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } 
 import { CampaignEntity } from '../campaigns/campaign.entity';
 
 /**
- * One immutable consent fact (DOMAIN.md section 8). Rows are only ever inserted: a trigger
+ * One immutable consent fact (docs/domain.md §8). Rows are only ever inserted: a trigger
  * rejects UPDATE, DELETE and TRUNCATE. The id orders events as they were recorded.
  */
 @Entity('consent_event')

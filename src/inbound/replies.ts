@@ -1,5 +1,5 @@
 /**
- * What the service answers to a keyword (DOMAIN.md section 4): one confirmation, no marketing,
+ * What the service answers to a keyword (docs/domain.md §4): one confirmation, no marketing,
  * the brand named, and how to opt back in. Senders may replace any text per language.
  */
 import type { KeywordIntent } from './reply-parser';

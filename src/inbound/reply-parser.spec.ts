@@ -4,7 +4,7 @@ import { defaultKeywordIntent, Intent, keywordKey, normaliseReply, OptOutScope, 
 
 type Case = [body: string, intent: Intent, scope?: OptOutScope | null, rulePrefix?: string];
 
-// Opt-out: DOMAIN.md section 4 keywords, the FCC's "any reasonable means", and how people really type them.
+// Opt-out: docs/domain.md §4 keywords, the FCC's "any reasonable means", and how people really type them.
 const OPT_OUT: Case[] = [
   ['STOP', 'opt_out', 'sender', 'keyword.en.stop'],
   ['stop', 'opt_out', 'sender', 'keyword.en.stop'],

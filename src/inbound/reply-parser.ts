@@ -1,5 +1,5 @@
 /**
- * What a customer's reply means (DOMAIN.md section 4): opt-out, opt-in, help or an ordinary
+ * What a customer's reply means (docs/domain.md §4): opt-out, opt-in, help or an ordinary
  * message. Pure and table-driven: every rule has a name, and the name of the rule that fired is
  * reported so that the ledger can show why a reply was read the way it was.
  *
@@ -39,7 +39,7 @@ interface KeywordEntry {
   rule: string;
 }
 
-/** DOMAIN.md section 4, written as customers type them (normalised: lower case, no accents, no spaces). */
+/** docs/domain.md §4, written as customers type them (normalised: lower case, no accents, no spaces). */
 const DEFAULT_KEYWORDS: Record<string, Record<KeywordIntent, string[]>> = {
   en: {
     opt_out: ['stop', 'stopall', 'unsubscribe', 'cancel', 'end', 'quit', 'revoke', 'optout', 'unsub', 'removeme'],

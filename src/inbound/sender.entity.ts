@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
 
 /**
  * A number or short code the brand sends from, with what a STOP to it covers and how the
- * service answers keywords sent to it (DOMAIN.md section 4).
+ * service answers keywords sent to it (docs/domain.md §4).
  */
 @Entity('sender')
 export class SenderEntity {

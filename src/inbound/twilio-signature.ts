@@ -1,5 +1,5 @@
 /**
- * Twilio's request signature (DOMAIN.md section 4): base64(HMAC-SHA1(auth token, the full public
+ * Twilio's request signature (docs/domain.md §4): base64(HMAC-SHA1(auth token, the full public
  * URL followed by every POST parameter's name and value, sorted by name)). Repeated parameters
  * contribute each distinct value, sorted, as the official helper does.
  */

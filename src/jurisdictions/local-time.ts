@@ -1,5 +1,5 @@
 /**
- * Wall-clock time in a named time zone, and back (DOMAIN.md section 7: quiet hours are in the
+ * Wall-clock time in a named time zone, and back (docs/domain.md §7: quiet hours are in the
  * recipient's time zone). Pure: Intl (ICU) holds the zone rules. Converting a local time to an
  * instant is where DST bites: in a spring-forward gap the local time does not exist (the
  * answer is the instant the clocks jumped, the first instant at or after it); in a fall-back

@@ -1,5 +1,5 @@
 /**
- * When a message may be sent (DOMAIN.md section 7): quiet hours and jurisdiction windows, each
+ * When a message may be sent (docs/domain.md §7): quiet hours and jurisdiction windows, each
  * evaluated in local time, combined, and the next instant at which all of them allow. Pure.
  */
 import { COUNTRY_ZONES } from './country-zones';

@@ -17,7 +17,7 @@ const NO_GRACE = 'PT0S';
 const PENDING_AFTER = 'P30D';
 
 /**
- * The lifecycle sweep (DOMAIN.md section 6): records what time has made true — re-confirmation
+ * The lifecycle sweep (docs/domain.md §6): records what time has made true — re-confirmation
  * requests, lapses, expiries — and, through the consent_event trigger, publishes them.
  * Decisions never wait for it: they compute the same facts from the events and the clock.
  */
