@@ -25,6 +25,9 @@ describe('database connections cut while in use', () => {
   let base: string;
   const output: string[] = [];
   const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+  /** What a failed round may leave open: closed in afterAll whatever happened. */
+  const open: { destroy(): void }[] = [];
+  const locks: Client[] = [];
 
   beforeAll(async () => {
     t = await TestApp.start();
@@ -49,19 +52,47 @@ describe('database connections cut while in use', () => {
   }, 60_000);
 
   afterAll(async () => {
+    for (const o of open) o.destroy();
+    for (const lock of locks) await lock.end().catch(() => undefined);
     child?.kill('SIGKILL');
     await proxy.restore().catch(() => undefined);
     await t.close();
     await proxy.cut();
   });
 
-  const decide = async (address: string): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const res = await fetch(`${base}/v1/decisions`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ address, channel: 'sms', campaignId: 'promo' }),
+  /**
+   * One request on a connection of its own: a pooled keep-alive socket can be closed by the
+   * server's idle timer just as it is reused (ECONNRESET on a busy machine), which says nothing
+   * about the service.
+   */
+  const call = (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> =>
+    new Promise((resolve, reject) => {
+      const headers = { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+      const req = request(`${base}${path}`, { method, agent: false, headers }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : {} }));
+        res.on('error', reject);
+      });
+      // A reset connection is how a dying service looks from here: say what became of it.
+      req.on('error', (error: Error) =>
+        setTimeout(
+          () =>
+            reject(
+              new Error(
+                `${method} ${path}: ${error.message}; the service: ${child.exitCode === null ? 'running' : `exited ${child.exitCode}: ${output.join('').slice(-2000)}`}`,
+                { cause: error },
+              ),
+            ),
+          200,
+        ),
+      );
+      req.end(body === undefined ? undefined : JSON.stringify(body));
     });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+
+  const decide = async (address: string) => {
+    const res = await call('POST', '/v1/decisions', { address, channel: 'sms', campaignId: 'promo' });
+    return { status: res.status, body: res.body as Record<string, unknown> };
   };
 
   const alive = () => {
@@ -72,7 +103,8 @@ describe('database connections cut while in use', () => {
   /** An export whose reader takes one piece and then stops reading. */
   const pausedExport = () =>
     new Promise<IncomingMessage>((resolve, reject) => {
-      const req = request(`${base}/v1/audit/export`, { headers: auth }, (res) => {
+      const req = request(`${base}/v1/audit/export`, { headers: auth, agent: false }, (res) => {
+        open.push(res);
         res.once('data', () => {
           res.pause();
           resolve(res);
@@ -86,13 +118,14 @@ describe('database connections cut while in use', () => {
   /** An import that has sent its first chunk (committed) and now sends nothing. */
   const stalledImport = async (n: number): Promise<ClientRequest> => {
     const key = `cut-${n}`;
-    const req = request(`${base}/v1/imports`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv', 'idempotency-key': key } });
+    const req = request(`${base}/v1/imports`, { method: 'POST', agent: false, headers: { ...auth, 'content-type': 'text/csv', 'idempotency-key': key } });
+    open.push(req);
     req.on('error', () => undefined);
     req.on('response', (res) => res.resume());
     req.write('phone_number,date\n');
     for (let i = 0; i < 5001; i++) req.write(`+1415${8_000_000 + n * 10_000 + i},2026-01-01\n`);
     for (let i = 0; i < 100; i++) {
-      const list = await fetch(`${base}/v1/imports?idempotencyKey=${key}`, { headers: auth }).then((r) => r.json() as Promise<{ rowsRead: number }[]>);
+      const list = (await call('GET', `/v1/imports?idempotencyKey=${key}`)).body as { rowsRead: number }[];
       if (list[0]?.rowsRead >= 5000) return req;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -102,18 +135,20 @@ describe('database connections cut while in use', () => {
   /** A transaction that has written and now waits on a lock this test holds (directly, not through the relay). */
   const blockedTransaction = async (n: number): Promise<{ lock: Client; write: Promise<unknown> }> => {
     const lock = new Client({ connectionString: t.config.databaseUrl });
+    locks.push(lock);
     lock.on('error', () => undefined);
     await lock.connect();
     await lock.query('begin');
     await lock.query('lock table consent_event in exclusive mode');
-    const write = fetch(`${base}/v1/consents`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `blocked-${n}` },
-      body: JSON.stringify({ address: `+1415${9_000_000 + n}`, channel: 'sms', action: 'opt_out', source: 'api' }),
-    }).then(
-      (r) => r.status,
-      () => null,
-    );
+    const write = new Promise<number | null>((resolve) => {
+      const headers = { ...auth, 'content-type': 'application/json', 'idempotency-key': `blocked-${n}` };
+      const req = request(`${base}/v1/consents`, { method: 'POST', agent: false, headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? null));
+      });
+      req.on('error', () => resolve(null));
+      req.end(JSON.stringify({ address: `+1415${9_000_000 + n}`, channel: 'sms', action: 'opt_out', source: 'api' }));
+    });
     for (let i = 0; i < 100; i++) {
       const { rows } = await t.sql.query(
         `select count(*)::int as n from pg_stat_activity where application_name = 'consent-service' and wait_event_type = 'Lock'`,
@@ -155,9 +190,9 @@ describe('database connections cut while in use', () => {
       alive();
     }
 
-    const head = async () => (await (await fetch(`${base}/v1/audit/head`, { headers: auth })).json()) as { pending: number };
+    const head = async () => (await call('GET', '/v1/audit/head')).body as { pending: number };
     for (let i = 0; i < 100 && (await head()).pending > 0; i++) await new Promise((r) => setTimeout(r, 100));
-    const verified = (await (await fetch(`${base}/v1/audit/verify`, { headers: auth })).json()) as { ok: boolean; events: number };
+    const verified = (await call('GET', '/v1/audit/verify')).body as { ok: boolean; events: number };
     expect(verified).toMatchObject({ ok: true });
     alive();
   }, 240_000);

@@ -132,6 +132,10 @@ export class ReadSnapshot {
     try {
       for (let rows = await fetch(); ; rows = await (next ?? fetch())) {
         next = prefetch && rows.length === batch ? fetch() : null;
+        // While the reader holds this batch (a paused export), the prefetch may fail (a lost
+        // connection): with no handler yet, that rejection would end the process. Marked handled
+        // here; awaiting `next` below still throws it to the reader.
+        next?.catch(() => undefined);
         if (rows.length) yield rows;
         if (rows.length < batch) return;
       }
