@@ -151,7 +151,7 @@ describe('database connections cut while in use', () => {
     });
     for (let i = 0; i < 100; i++) {
       const { rows } = await t.sql.query(
-        `select count(*)::int as n from pg_stat_activity where application_name = 'consent-service' and wait_event_type = 'Lock'`,
+        `select count(*)::int as n from pg_stat_activity where application_name = 'consent-service' and datname = current_database() and wait_event_type = 'Lock'`,
       );
       if (rows[0].n > 0) return { lock, write };
       await new Promise((r) => setTimeout(r, 20));

@@ -16,7 +16,9 @@ describe('database layer', () => {
   });
 
   const terminateServiceConnections = () =>
-    t.sql.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'consent-service' and pid <> pg_backend_pid()`);
+    t.sql.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'consent-service' and datname = current_database() and pid <> pg_backend_pid()`,
+    );
 
   it('a prefetching cursor paused by its reader survives its connection dying: the failure reaches the reader, not the process', () => {
     // In a process of its own: jest keeps unhandled rejections from ending the test process.

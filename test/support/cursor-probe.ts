@@ -18,7 +18,7 @@ async function main(url: string): Promise<void> {
   // Each batch of 100 takes ~200 ms: the prefetch of the second is in flight when the connection dies.
   const rows = snapshot.cursor<{ g: number }>('select g, pg_sleep(0.002) from generate_series(1, 1000) g', [], 100, true);
   await rows.next();
-  await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'consent-probe'`);
+  await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'consent-probe' and datname = current_database()`);
   await new Promise((r) => setTimeout(r, 500));
   const outcome = await rows.next().then(
     () => 'the reader got rows',
