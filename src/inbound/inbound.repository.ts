@@ -3,6 +3,7 @@ import { CONSENT_ACTIONS_SQL, ConsentEventRow, EVENT_COLUMNS } from '../events/c
 import { Db } from '../database/db';
 import type { SenderSettings } from './senders.repository';
 import { GenerateSql } from '../database/generate-sql';
+import { NEWER } from '../database/newest-first';
 
 /** What inbound_message.result holds: the answer, with the events it wrote by id. */
 export interface StoredInboundResult {
@@ -150,7 +151,7 @@ export class InboundRepository {
                 select 1 from consent_event o
                  where o.channel_group = $13 and o.address = $4 and o.action in ${CONSENT_ACTIONS_SQL} and o.action <> all($22::text[])
                    and (t.id is null or o.campaign_id is null or o.campaign_id = t.id)
-                   and (o.occurred_at, o.recorded_at, o.id) > (c.occurred_at, c.recorded_at, c.id))) as already
+                   and ${NEWER('o', 'c')})) as already
            from unnest($11::text[]) with ordinality as t(id, ord)
        ), already as (
          select coalesce(bool_and(already), false) as v from targets
