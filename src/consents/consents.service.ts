@@ -93,7 +93,7 @@ export class ConsentsService {
     if (dto.action === 'confirm' && dto.campaignId === undefined) {
       throw Problem.field('campaignId', 'is required to confirm: double opt-in and re-confirmation are campaign policies');
     }
-    // One statement writes (src/consents/consent-events.repository.ts record); a confirmation
+    // One statement writes (src/events/consent-events.repository.ts record); a confirmation
     // reads the decision it confirms first, so it runs in a transaction with its write.
     const work = async (): Promise<RecordedConsentDto> => {
       let action: string = dto.action;
