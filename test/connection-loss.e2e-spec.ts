@@ -54,7 +54,11 @@ describe('database connections cut while in use', () => {
   afterAll(async () => {
     for (const o of open) o.destroy();
     for (const lock of locks) await lock.end().catch(() => undefined);
-    child?.kill('SIGKILL');
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited; // its output pipes close with it: nothing keeps this worker alive
+    }
     await proxy.restore().catch(() => undefined);
     await t.close();
     await proxy.cut();
