@@ -22,6 +22,7 @@ import { parseForm, TWILIO_BODY_LIMIT, TWILIO_WEBHOOK_PATH } from './inbound/twi
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { addDuration } from './common/duration';
+import { completeOpenApiDocument } from './openapi.document';
 
 const frameworkLogger = new Logger('Router');
 
@@ -177,5 +178,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       'twilioSignature',
     )
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  return completeOpenApiDocument(
+    SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` }),
+  );
 }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
 import { SCOPES, Scope } from '../auth/scopes';
 
@@ -29,6 +29,9 @@ export class ApiKeyDto {
 }
 
 export class CreatedApiKeyDto extends ApiKeyDto {
-  @ApiProperty({ description: 'The secret to send as `Authorization: Bearer <secret>`. Shown once; only a hash is kept.' })
-  secret: string;
+  @ApiPropertyOptional({
+    description:
+      'The secret to send as `Authorization: Bearer <secret>`. Shown once, in the first answer: an Idempotency-Key replay has none (only a hash is kept).',
+  })
+  secret?: string;
 }

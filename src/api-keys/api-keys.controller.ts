@@ -8,6 +8,8 @@ import { Principal, RequireScopes } from '../auth/scopes';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { ApiKeysService } from './api-keys.service';
 import { uuidParam } from '../common/pipes';
+import { Summary, ApiProblems, Idempotent } from '../common/api-docs';
+import { noStore } from '../common/no-store';
 
 @ApiTags('api-keys')
 @ApiBearerAuth()
@@ -20,32 +22,43 @@ export class ApiKeysController {
   ) {}
 
   @Post()
+  @Summary('Create an API key')
+  @Idempotent()
   @HttpCode(201)
-  @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The secret is in this response only (an Idempotency-Key replay omits it).' })
+  @ApiCreatedResponse({
+    type: CreatedApiKeyDto,
+    description: 'The secret is in this response only (an Idempotency-Key replay omits it).',
+    headers: {
+      'Cache-Control': { description: 'Always `no-store`: the first answer holds a secret.', required: true, schema: { type: 'string', enum: ['no-store'] } },
+    },
+  })
   create(
     @Body() body: CreateApiKeyDto,
     @CurrentPrincipal() principal: Principal,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CreatedApiKeyDto> {
-    // The secret is in this answer only: no cache may keep it.
-    reply.header('cache-control', 'no-store');
     // A replay returns the key without its secret: secrets are shown once and never stored.
-    return this.idempotency.execute(
-      request,
-      reply,
-      () => this.apiKeys.create(body.name, body.scopes, principal),
-      ({ secret: _secret, ...key }) => key,
-    );
+    return this.idempotency
+      .execute(
+        request,
+        reply,
+        () => this.apiKeys.create(body.name, body.scopes, principal),
+        ({ secret: _secret, ...key }) => key,
+      )
+      .then(noStore(reply));
   }
 
   @Get()
+  @Summary('List API keys')
   @ApiOkResponse({ type: ApiKeyDto, isArray: true })
   list(): Promise<ApiKeyDto[]> {
     return this.apiKeys.list();
   }
 
   @Delete(':id')
+  @Summary('Revoke an API key')
+  @ApiProblems({ 404: ['API_KEY.NOT_FOUND'] })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked (or already revoked).' })
   async revoke(@Param('id', uuidParam) id: string, @CurrentPrincipal() principal: Principal): Promise<void> {

@@ -1,15 +1,16 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, RequireScopes } from '../auth/scopes';
 import { withoutIdleTimeout } from '../common/http-limits';
-import { AuditEventsQuery, AuditExportQuery, AuditVerifyQuery, LedgerHeadDto, LedgerPageDto, VerifyResultDto } from './audit.dto';
+import { AuditEventsQuery, AuditExportQuery, AuditVerifyQuery, ExportProofDto, LedgerHeadDto, LedgerPageDto, VerifyResultDto } from './audit.dto';
 import { AuditService } from './audit.service';
 import { ExportProof } from './export-format';
 import { LedgerHead, LedgerService, VerifyResult } from '../ledger/ledger.service';
 import { SystemEvents } from '../ledger/system-events';
 import { uuidParam } from '../common/pipes';
+import { Summary, ApiProblems } from '../common/api-docs';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -23,12 +24,14 @@ export class AuditController {
   ) {}
 
   @Get('head')
+  @Summary("The ledger's head")
   @ApiOkResponse({ type: LedgerHeadDto, description: 'The ledger head now: write down `blocks` and `ledgerRoot` to check later that history only grew.' })
   head(): Promise<LedgerHead> {
     return this.ledger.head();
   }
 
   @Get('verify')
+  @Summary('Verify the ledger')
   @ApiOkResponse({ type: VerifyResultDto, description: 'ok: false names the first entry or block that fails. Answers 200 either way.' })
   async verify(@Query() q: AuditVerifyQuery, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<VerifyResult> {
     const known = q.knownBlocks !== undefined || q.knownRoot !== undefined ? { blocks: q.knownBlocks ?? 0, ledgerRoot: q.knownRoot ?? '' } : undefined;
@@ -44,14 +47,29 @@ export class AuditController {
   }
 
   @Get('events')
+  @Summary('Ledger entries by filter, oldest first')
   @ApiOkResponse({ type: LedgerPageDto, description: 'Sealed ledger entries matching the filter, oldest first.' })
   events(@Query() q: AuditEventsQuery, @CurrentPrincipal() principal: Principal): Promise<LedgerPageDto> {
     return this.audit.events(q, principal);
   }
 
   @Get('export')
-  @ApiProduces('application/x-ndjson', 'text/csv')
+  @Summary('Export ledger entries with their proof')
   @ApiOkResponse({
+    content: {
+      'application/x-ndjson': { schema: { type: 'string', description: 'One JSON object per entry, then a `{"proof": ...}` line.' } },
+      'text/csv': { schema: { type: 'string', description: 'RFC 4180, a header row, CRLF line ends.' } },
+    },
+    headers: {
+      'Content-Disposition': { required: true, schema: { type: 'string' }, description: '`attachment; filename="consent-ledger-<id>.<format>"`.' },
+      'X-Export-Id': { required: true, schema: { type: 'string', format: 'uuid' }, description: 'The export, as recorded in the ledger.' },
+      Link: {
+        required: true,
+        schema: { type: 'string' },
+        description: '`</v1/audit/exports/<id>/proof>; rel="proof"`: where the proof is once the body is complete.',
+      },
+      'Cache-Control': { required: true, schema: { type: 'string', enum: ['no-store'] } },
+    },
     description:
       'Streamed, oldest first: one row per entry with every field and its ledger data. NDJSON ends with a `{"proof": …}` line; ' +
       'a CSV file\'s proof is at the `Link: rel="proof"` URL once the body is complete. Verify offline with `npm run audit:verify -- --file`.',
@@ -68,7 +86,9 @@ export class AuditController {
   }
 
   @Get('exports/:id/proof')
-  @ApiOkResponse({ description: 'The proof of a completed export (what the NDJSON file ends with).', schema: { type: 'object' } })
+  @Summary('The proof of a completed export')
+  @ApiProblems({ 404: ['EXPORT.NOT_FOUND'], 409: ['EXPORT.INCOMPLETE'] })
+  @ApiOkResponse({ type: ExportProofDto, description: 'The proof of a completed export (what the NDJSON file ends with).' })
   proof(@Param('id', uuidParam) id: string): Promise<ExportProof> {
     return this.audit.proof(id);
   }

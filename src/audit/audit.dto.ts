@@ -170,3 +170,43 @@ export class LedgerPageDto {
   @ApiProperty({ type: LedgerEntryDto, isArray: true }) items: LedgerEntryDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
+
+export class BlockHeaderDto {
+  @ApiProperty({ description: 'Block number, from 1.' }) blockNo: string;
+  @ApiProperty({ description: 'Ledger position of its first entry.' }) firstSeq: string;
+  @ApiProperty({ type: 'integer' }) size: number;
+  @ApiProperty({ format: 'date-time' }) firstRecordedAt: string;
+  @ApiProperty({ format: 'date-time' }) lastRecordedAt: string;
+  @ApiProperty({ description: "Root of the Merkle tree over the block's leaves (hex)." }) merkleRoot: string;
+  @ApiProperty({ description: "The previous block's hash (hex; zeros for the first)." }) prevHash: string;
+  @ApiProperty({ format: 'date-time' }) sealedAt: string;
+  @ApiProperty({ description: 'Hash of this header (hex): what the ledger tree is built over.' }) blockHash: string;
+}
+
+export class ExportHeadDto {
+  @ApiProperty({ type: 'integer', description: 'Blocks of the head the export is proven against.' }) blocks: number;
+  @ApiProperty({ description: 'Its ledger root (hex).' }) ledgerRoot: string;
+}
+
+/** What proves an export: its blocks, their paths to a head, and the head. */
+export class ExportProofDto {
+  @ApiProperty({ enum: ['consent-ledger-export/1'] }) version: string;
+  @ApiProperty({ format: 'uuid' }) exportId: string;
+  @ApiProperty({ format: 'date-time' }) exportedAt: string;
+  @ApiProperty({
+    enum: ['blocks', 'filtered'],
+    description: 'blocks: whole blocks, the file proves it is complete; filtered: each row carries its audit path.',
+  })
+  mode: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The filter as recorded (customer ids and addresses as keyed hashes).' })
+  filter: Record<string, unknown>;
+  @ApiProperty({ type: 'integer' }) rows: number;
+  @ApiProperty({ type: ExportHeadDto }) head: ExportHeadDto;
+  @ApiProperty({ type: BlockHeaderDto, isArray: true, description: 'Headers of the blocks the rows belong to, oldest first.' }) blocks: BlockHeaderDto[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    description: 'Per block that ends a run of consecutive blocks: its audit path in the ledger tree at `head` (hex hashes).',
+  })
+  paths: Record<string, string[]>;
+}

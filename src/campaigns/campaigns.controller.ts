@@ -5,6 +5,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, RequireScopes } from '../auth/scopes';
 import { CampaignDto, CampaignParams, PutCampaignDto } from './campaign.dto';
 import { CampaignsService } from './campaigns.service';
+import { Summary, ApiProblems } from '../common/api-docs';
 
 @ApiTags('campaigns')
 @ApiBearerAuth()
@@ -13,6 +14,7 @@ export class CampaignsController {
   constructor(private readonly campaigns: CampaignsService) {}
 
   @Put(':campaignId')
+  @Summary('Create or replace a campaign')
   @RequireScopes('campaigns:write')
   @ApiOkResponse({ type: CampaignDto, description: 'Updated.' })
   @ApiCreatedResponse({ type: CampaignDto, description: 'Created.' })
@@ -28,6 +30,7 @@ export class CampaignsController {
   }
 
   @Get()
+  @Summary('List campaigns')
   @RequireScopes('campaigns:read', 'campaigns:write', 'decisions:read')
   @ApiOkResponse({ type: CampaignDto, isArray: true })
   list(): Promise<CampaignDto[]> {
@@ -35,6 +38,8 @@ export class CampaignsController {
   }
 
   @Get(':campaignId')
+  @Summary('Read a campaign')
+  @ApiProblems({ 404: ['CAMPAIGN.NOT_FOUND'] })
   @RequireScopes('campaigns:read', 'campaigns:write', 'decisions:read')
   @ApiOkResponse({ type: CampaignDto })
   get(@Param() params: CampaignParams): Promise<CampaignDto> {

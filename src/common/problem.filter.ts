@@ -74,6 +74,8 @@ export function toProblem(error: unknown, logger: Logger, request?: { method?: s
 export function sendProblem(reply: FastifyReply, problem: Problem, instance?: string, requestId?: string): void {
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
   if (requestId) reply.header('x-request-id', requestId);
+  // Also on errors raised before the request hooks run (a malformed URL).
+  reply.header('x-content-type-options', 'nosniff');
   reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.body(instance, requestId));
 }
 

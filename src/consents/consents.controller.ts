@@ -2,12 +2,13 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/scopes';
 import { IdempotencyService } from '../idempotency/idempotency.service';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, RequireScopes } from '../auth/scopes';
 import { CustomerParams } from '../customers/customer.dto';
 import { ConsentStateDto, ConsentStateQuery, HistoryPageDto, HistoryQuery, RecordConsentDto, RecordedConsentDto } from './consent.dto';
 import { ConsentsService } from './consents.service';
+import { Summary, ApiProblems, Idempotent } from '../common/api-docs';
 
 @ApiTags('consents')
 @ApiBearerAuth()
@@ -19,9 +20,11 @@ export class ConsentsController {
   ) {}
 
   @Post('consents')
+  @Summary('Record a consent event')
+  @ApiProblems({ 404: ['CAMPAIGN.NOT_FOUND'], 409: ['CONSENT.SUPPRESSED'], 422: ['CONSENT.CHANNEL_NOT_IN_CAMPAIGN', 'CONSENT.NOTHING_TO_CONFIRM'] })
+  @Idempotent()
   @HttpCode(201)
   @RequireScopes('consents:write')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays the first response for 24 hours at least.' })
   @ApiCreatedResponse({ type: RecordedConsentDto })
   record(
     @Body() body: RecordConsentDto,
@@ -33,6 +36,7 @@ export class ConsentsController {
   }
 
   @Get('consents')
+  @Summary('Current consent of a contact point')
   @RequireScopes('consents:read')
   @ApiOkResponse({ type: ConsentStateDto, isArray: true })
   ofContactPoint(@Query() query: ConsentStateQuery): Promise<ConsentStateDto[]> {
@@ -40,6 +44,8 @@ export class ConsentsController {
   }
 
   @Get('customers/:customerId/consents')
+  @Summary('Current consent of a customer')
+  @ApiProblems({ 404: ['CUSTOMER.NOT_FOUND'] })
   @RequireScopes('consents:read')
   @ApiOkResponse({ type: ConsentStateDto, isArray: true })
   ofCustomer(@Param() params: CustomerParams): Promise<ConsentStateDto[]> {
@@ -47,6 +53,8 @@ export class ConsentsController {
   }
 
   @Get('customers/:customerId/history')
+  @Summary("A customer's history, newest first")
+  @ApiProblems({ 404: ['CUSTOMER.NOT_FOUND'] })
   @RequireScopes('consents:read')
   @ApiOkResponse({ type: HistoryPageDto })
   history(@Param() params: CustomerParams, @Query() query: HistoryQuery, @CurrentPrincipal() principal: Principal): Promise<HistoryPageDto> {

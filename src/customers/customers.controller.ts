@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { RequireScopes } from '../auth/scopes';
 import { CustomerDto, CustomerParams, PutCustomerDto } from './customer.dto';
 import { CustomersService } from './customers.service';
+import { Summary, ApiProblems } from '../common/api-docs';
 
 @ApiTags('customers')
 @ApiBearerAuth()
@@ -12,6 +13,8 @@ export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
 
   @Put(':customerId')
+  @Summary('Create or replace a customer and their contact points')
+  @ApiProblems({ 409: ['CONTACT_POINT.TAKEN'] })
   @RequireScopes('consents:write')
   @ApiOkResponse({ type: CustomerDto, description: 'Updated.' })
   @ApiCreatedResponse({ type: CustomerDto, description: 'Created.' })
@@ -22,6 +25,8 @@ export class CustomersController {
   }
 
   @Get(':customerId')
+  @Summary('Read a customer')
+  @ApiProblems({ 404: ['CUSTOMER.NOT_FOUND'] })
   @RequireScopes('consents:read')
   @ApiOkResponse({ type: CustomerDto })
   get(@Param() params: CustomerParams): Promise<CustomerDto> {

@@ -9,6 +9,7 @@ import { Problem } from '../common/problem';
 const RESERVE_SCOPES: readonly Scope[] = ['sends:write'];
 import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequestDto } from './decision.dto';
 import { DecisionsService } from './decisions.service';
+import { Summary, ApiProblems, Idempotent } from '../common/api-docs';
 
 @ApiTags('decisions')
 @ApiBearerAuth()
@@ -21,6 +22,9 @@ export class DecisionsController {
   ) {}
 
   @Post()
+  @Summary('May I send this message? One recipient')
+  @ApiProblems({ 404: ['CAMPAIGN.NOT_FOUND'] })
+  @Idempotent()
   @HttpCode(200)
   @ApiOkResponse({ type: DecisionDto })
   decide(@Body() body: DecisionRequestDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<DecisionDto> {
@@ -32,6 +36,9 @@ export class DecisionsController {
   }
 
   @Post('batch')
+  @Summary('May I send this message? Up to 10,000 recipients')
+  @ApiProblems({ 404: ['CAMPAIGN.NOT_FOUND'] })
+  @Idempotent()
   @HttpCode(200)
   @ApiOkResponse({ type: BatchDecisionDto })
   decideBatch(

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { AuthenticatedRequest, Principal, RequireScopes } from '../auth/scopes';
@@ -7,6 +7,7 @@ import { CustomerParams } from '../customers/customer.dto';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ErasureDto, ErasureResultDto } from './erasure.dto';
 import { ErasureService } from './erasure.service';
+import { Summary, ApiProblems, Idempotent } from '../common/api-docs';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -19,8 +20,11 @@ export class ErasureController {
   ) {}
 
   @Post(':customerId/erasure')
+  @Summary('Erase a customer (GDPR Art. 17)')
+  @ApiProblems({ 404: ['CUSTOMER.NOT_FOUND'] })
+  @Idempotent()
   @HttpCode(201)
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key replays the first answer.' })
+  @ApiBody({ type: ErasureDto, required: false, description: 'Optional: why, for the ledger.' })
   @ApiCreatedResponse({ type: ErasureResultDto })
   erase(
     @Param() params: CustomerParams,

@@ -65,6 +65,35 @@ export class EvidenceDto {
   recordingRef?: string;
 }
 
+const str = (description: string) => ({ type: String, description });
+
+/**
+ * The evidence of an event as recorded: what the client gave (EvidenceDto), and what the
+ * service adds for events it records itself. Open: a provider's own ids come along too.
+ */
+export class RecordedEvidenceDto extends EvidenceDto {
+  @ApiPropertyOptional(str('Inbound messages: `twilio`, or `api` (POST /v1/inbound/messages).')) provider?: string;
+  @ApiPropertyOptional(str('Inbound messages: the brand number or short code the customer wrote to.')) sender?: string;
+  @ApiPropertyOptional(str('Inbound messages: the parser rule that read the reply (`keyword.en.stop`, `sentence.en.stop_sending`, ...).')) matched?: string;
+  @ApiPropertyOptional({ enum: ['STOP', 'START', 'HELP'], description: "Twilio's own reading of a keyword (Advanced Opt-Out), when it sent one." })
+  optOutType?: string;
+  @ApiPropertyOptional(str('Twilio: the account the message came through.')) accountSid?: string;
+  @ApiPropertyOptional(str('Twilio: the messaging service it came through.')) messagingServiceSid?: string;
+  @ApiPropertyOptional(str('A confirmation (`action: confirm`): the pending or current event it confirmed.')) confirms?: string;
+  @ApiPropertyOptional(str('Imports: the import that wrote the event.')) importId?: string;
+  @ApiPropertyOptional({ type: 'integer', description: 'Imports: the line of the file.' }) line?: number;
+  @ApiPropertyOptional(str('Sends: the decision the message was sent on.')) decisionId?: string;
+  @ApiPropertyOptional(str('Sweeps: the consent event the recorded lapse, expiry or request follows from.')) basisEventId?: string;
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Re-confirmation requests and lapses: when re-confirmation fell due.' })
+  dueAt?: string;
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Re-confirmation requests: when consent lapses without an answer.' })
+  lapsesAt?: string;
+  @ApiPropertyOptional(str("Expiries: the campaign's consent TTL (ISO 8601).")) ttl?: string;
+  @ApiPropertyOptional(str('Expired double opt-ins: how long they stay pending (ISO 8601).')) after?: string;
+  @ApiPropertyOptional({ type: Object, description: 'Preference changes: the preferences now in force (as GET .../preferences answers).' })
+  preferences?: Record<string, unknown>;
+}
+
 export class ConsentEventDto {
   @ApiProperty({ description: 'Ledger sequence number; orders events as recorded.' }) id: string;
   @ApiProperty({ nullable: true, type: String }) customerId: string | null;
@@ -78,8 +107,9 @@ export class ConsentEventDto {
   action: string;
   @ApiProperty({ enum: EVENT_SOURCES }) source: string;
   @ApiProperty({
-    type: EvidenceDto,
-    description: 'For keyword and conversation events: provider, messageId, text (what the customer wrote), sender, matched (the parser rule).',
+    type: RecordedEvidenceDto,
+    description:
+      'How it was collected. For keyword and conversation events: provider, messageId, text (what the customer wrote), sender, matched (the parser rule).',
   })
   evidence: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: String }) language: string | null;

@@ -66,6 +66,11 @@ export class ImportOptionsDto {
   @ApiProperty({ description: 'Records per committed chunk.' }) chunkRecords: number;
 }
 
+export class ImportErrorDto {
+  @ApiProperty({ type: 'integer', description: 'The line the import could not read past (or, interrupted, the records it had committed).' }) line: number;
+  @ApiProperty({ description: 'What went wrong there (`line 3, column 2: unexpected quote`): never the content of the file.' }) message: string;
+}
+
 export class ImportDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
@@ -81,10 +86,7 @@ export class ImportDto {
   @ApiProperty() rowsWritten: number;
   @ApiProperty() rowsRejected: number;
   @ApiProperty({ type: ImportRejectionDto, isArray: true, description: 'The first 1,000 rejected lines, in file order.' }) rejections: ImportRejectionDto[];
-  @ApiProperty({ nullable: true, type: Object, description: 'Why a failed import stopped: { line, message }.' }) error: {
-    line: number;
-    message: string;
-  } | null;
+  @ApiProperty({ nullable: true, type: ImportErrorDto, description: 'Why a failed or interrupted import stopped.' }) error: ImportErrorDto | null;
   @ApiProperty({ format: 'date-time' }) startedAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) completedAt: string | null;

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/scopes';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -12,6 +12,7 @@ import { ImportDto, ImportListQuery, ImportQuery } from './import.dto';
 import { IMPORT_REJECTIONS_KEPT, ImportsService } from './imports.service';
 import { ImportRejection, ImportRow, ImportsRepository } from './imports.repository';
 import { uuidParam } from '../common/pipes';
+import { Summary, ApiProblems, Idempotent } from '../common/api-docs';
 
 @ApiTags('imports')
 @ApiBearerAuth()
@@ -23,20 +24,28 @@ export class ImportsController {
   ) {}
 
   @Post()
+  @Summary('Import a file of consent events')
+  @ApiProblems({
+    408: ['IMPORT.UPLOAD_TIMEOUT'],
+    409: ['IMPORT.IN_PROGRESS', 'IMPORT.FILE_CHANGED', 'IMPORT.TAKEN_OVER'],
+    422: ['IMPORT.MALFORMED'],
+    429: ['IMPORT.TOO_MANY'],
+  })
+  @Idempotent()
   @HttpCode(201)
   @RequireScopes('consents:write')
   @ApiConsumes(...IMPORT_MEDIA_TYPES)
   @ApiBody({
     description:
       'CSV with a header (customerId, channel, address or phone_number, campaignId, action, occurredAt or date, language, jurisdiction, noticeVersion, text), a list of phone numbers with an optional date column (a Twilio opt-out export), or NDJSON of POST /v1/consents bodies. Streamed: any size up to IMPORT_MAX_BYTES.',
-    schema: { type: 'string', format: 'binary' },
+    schema: { type: 'string' },
   })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Posting the same file again with the same key resumes an unfinished import, or replays a finished one; nothing is written twice.',
+  @ApiCreatedResponse({
+    type: ImportDto,
+    description:
+      'The import as it ended. Rejected rows are listed, not fatal. The same file posted again with the same Idempotency-Key resumes an unfinished import (201), or replays a finished one (200).',
   })
-  @ApiCreatedResponse({ type: ImportDto, description: 'The import as it ended (200 when replayed). Rejected rows are listed, not fatal.' })
+  @ApiOkResponse({ type: ImportDto, description: 'Replayed: this Idempotency-Key named an import of this file, already completed. Nothing was written.' })
   async create(
     @Query() query: ImportQuery,
     @CurrentPrincipal() principal: Principal,
@@ -59,6 +68,7 @@ export class ImportsController {
   }
 
   @Get()
+  @Summary('List imports')
   @RequireScopes('consents:write', 'consents:read')
   @ApiOkResponse({ type: ImportDto, isArray: true, description: "Newest first; the caller's own imports (every import for admin)." })
   async list(@Query() query: ImportListQuery, @CurrentPrincipal() principal: Principal): Promise<ImportDto[]> {
@@ -67,6 +77,8 @@ export class ImportsController {
   }
 
   @Get(':id')
+  @Summary("An import's progress")
+  @ApiProblems({ 404: ['IMPORT.NOT_FOUND'] })
   @RequireScopes('consents:write', 'consents:read')
   @ApiOkResponse({ type: ImportDto, description: 'Progress, committed chunk by chunk while the import runs.' })
   async get(@Param('id', uuidParam) id: string, @CurrentPrincipal() principal: Principal): Promise<ImportDto> {

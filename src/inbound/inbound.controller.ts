@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/scopes';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -13,6 +13,7 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import { InboundMessageDto, InboundResultDto, MAX_INBOUND_BODY } from './inbound.dto';
 import { InboundService, ProviderOptOutType } from './inbound.service';
 import { FormParams, isValidTwilioSignature } from './twilio-signature';
+import { Summary, ApiProblems, Idempotent } from '../common/api-docs';
 
 /** Twilio writes the channel as a prefix of the address: `whatsapp:+1...`, `rcs:+1...`, `messenger:123`. */
 const TWILIO_CHANNELS: Record<string, Channel> = { whatsapp: 'whatsapp', rcs: 'rcs', messenger: 'messenger', sms: 'sms', mms: 'mms' };
@@ -42,6 +43,13 @@ export class InboundController {
    * (PUBLIC_BASE_URL + path + query) and every parameter received; no API key.
    */
   @Post('twilio')
+  @Summary("Twilio's inbound-message webhook")
+  @ApiProblems({
+    401: ['TWILIO_SIGNATURE.MISSING'],
+    403: ['TWILIO_SIGNATURE.INVALID'],
+    409: ['INBOUND.MESSAGE_ID_REUSED'],
+    503: ['INBOUND.TWILIO_NOT_CONFIGURED'],
+  })
   @Public()
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded')
@@ -49,11 +57,31 @@ export class InboundController {
   @ApiSecurity('twilioSignature')
   @ApiBody({
     description: 'As Twilio posts it (From, To, Body, MessageSid, AccountSid, MessagingServiceSid, OptOutType, ...). At most 64 KiB.',
-    schema: { type: 'object', additionalProperties: { type: 'string' }, required: ['From', 'To', 'MessageSid'] },
+    schema: {
+      type: 'object',
+      required: ['From', 'To', 'MessageSid'],
+      properties: {
+        From: { type: 'string', description: 'The customer: `+14155550100`, or `whatsapp:+1...`, `rcs:+1...`, `messenger:...`.' },
+        To: { type: 'string', description: 'The brand number or short code written to.' },
+        Body: { type: 'string', maxLength: MAX_INBOUND_BODY },
+        MessageSid: { type: 'string', maxLength: 128, description: "Twilio's message id: each is processed once." },
+        AccountSid: { type: 'string' },
+        MessagingServiceSid: { type: 'string' },
+        NumMedia: { type: 'string', description: 'More than 0: an MMS.' },
+        OptOutType: { type: 'string', enum: ['STOP', 'START', 'HELP'], description: 'Twilio matched a keyword itself (Advanced Opt-Out) and answered it.' },
+      },
+      additionalProperties: { type: 'string' },
+    },
   })
   @ApiOkResponse({
     description: 'TwiML: the confirmation or help text in <Message>, or an empty <Response/>.',
     content: { 'text/xml': { schema: { type: 'string' } } },
+    headers: {
+      'Idempotent-Replayed': {
+        description: 'This MessageSid was processed before: its first answer, nothing done again.',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
   })
   async twilio(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const receivedAt = new Date();
@@ -64,6 +92,8 @@ export class InboundController {
         'INBOUND.TWILIO_NOT_CONFIGURED',
         'Service unavailable',
         'TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL are not set: Twilio requests cannot be authenticated.',
+        undefined,
+        { 'retry-after': '60' },
       );
     }
     if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers['content-type'] ?? '')) {
@@ -124,10 +154,12 @@ export class InboundController {
   }
 
   @Post('messages')
+  @Summary("A customer's message, from any provider")
+  @ApiProblems({ 409: ['INBOUND.MESSAGE_ID_REUSED'] })
+  @Idempotent()
   @HttpCode(200)
   @ApiBearerAuth()
   @RequireScopes('inbound:write')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Not needed: a messageId is processed once. Accepted like on every POST.' })
   @ApiOkResponse({
     type: InboundResultDto,
     description: 'What the message meant and what it changed. A repeated messageId returns the first answer with Idempotent-Replayed: true.',

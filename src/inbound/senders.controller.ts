@@ -5,6 +5,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, RequireScopes } from '../auth/scopes';
 import { KeywordSetDto, PutSenderDto, ReplyTextsDto, SenderDto, SenderParams } from './sender.dto';
 import { SendersService } from './senders.service';
+import { Summary, ApiProblems } from '../common/api-docs';
 
 @ApiTags('senders')
 @ApiExtraModels(KeywordSetDto, ReplyTextsDto)
@@ -14,6 +15,8 @@ export class SendersController {
   constructor(private readonly senders: SendersService) {}
 
   @Put(':address')
+  @Summary('Create or replace a sender: its campaigns, keywords and reply texts')
+  @ApiProblems({ 422: ['SENDER.KEYWORD_CONFLICT', 'SENDER.UNKNOWN_CAMPAIGN'] })
   @RequireScopes('campaigns:write')
   @ApiOkResponse({ type: SenderDto, description: 'Updated.' })
   @ApiCreatedResponse({ type: SenderDto, description: 'Created.' })
@@ -29,6 +32,7 @@ export class SendersController {
   }
 
   @Get()
+  @Summary('List senders')
   @RequireScopes('campaigns:read', 'campaigns:write')
   @ApiOkResponse({ type: SenderDto, isArray: true })
   list(): Promise<SenderDto[]> {
@@ -36,6 +40,8 @@ export class SendersController {
   }
 
   @Get(':address')
+  @Summary('Read a sender')
+  @ApiProblems({ 404: ['SENDER.NOT_FOUND'] })
   @RequireScopes('campaigns:read', 'campaigns:write')
   @ApiOkResponse({ type: SenderDto })
   get(@Param() params: SenderParams): Promise<SenderDto> {
@@ -43,6 +49,8 @@ export class SendersController {
   }
 
   @Delete(':address')
+  @Summary('Delete a sender')
+  @ApiProblems({ 404: ['SENDER.NOT_FOUND'] })
   @HttpCode(204)
   @RequireScopes('campaigns:write')
   @ApiNoContentResponse({ description: 'Deleted: a STOP to this sender now covers the whole channel.' })

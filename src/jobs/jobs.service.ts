@@ -6,11 +6,12 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { IdempotencyRetention } from '../idempotency/idempotency-retention';
 import { LedgerService } from '../ledger/ledger.service';
 import { Metrics } from '../metrics/metrics';
-import { LifecycleService } from '../lifecycle/lifecycle.service';
-import { WebhooksService } from '../webhooks/webhooks.service';
+import { LifecycleService, SweepResult } from '../lifecycle/lifecycle.service';
+import { DeliveryRunResult, WebhooksService } from '../webhooks/webhooks.service';
 
 export const JOBS = ['reconfirmation', 'webhooks', 'idempotency-retention', 'seal'] as const;
 export type JobName = (typeof JOBS)[number];
+export type JobResult = SweepResult | DeliveryRunResult | { removed: number } | Awaited<ReturnType<LedgerService['sealPending']>>;
 
 /**
  * The service's background jobs, run on a schedule on every replica (work is claimed in the
@@ -34,7 +35,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   /** Runs a job now, after any run of it in progress here, and says what it did. */
-  async run(job: string): Promise<{ job: JobName; result: unknown }> {
+  async run(job: string): Promise<{ job: JobName; result: JobResult }> {
     if (!(JOBS as readonly string[]).includes(job)) {
       throw Problem.notFound('JOB.NOT_FOUND', `No job is called "${job}"; jobs: ${JOBS.join(', ')}.`);
     }
@@ -43,7 +44,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     return { job: name, result: await this.track(name, this.work(name)) };
   }
 
-  private work(job: JobName): Promise<unknown> {
+  private work(job: JobName): Promise<JobResult> {
     const timer = this.metrics.jobs.startTimer({ job });
     return this.perform(job).then(
       (result) => {
@@ -57,7 +58,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     );
   }
 
-  private perform(job: JobName): Promise<unknown> {
+  private perform(job: JobName): Promise<JobResult> {
     switch (job) {
       case 'reconfirmation':
         return this.lifecycle.sweep().then((r) => {

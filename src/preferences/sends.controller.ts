@@ -7,6 +7,7 @@ import { Principal, RequireScopes } from '../auth/scopes';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { RecordSendDto, SendDto } from './sends.dto';
 import { SendsService } from './sends.service';
+import { Summary, ApiProblems, Idempotent } from '../common/api-docs';
 
 @ApiTags('sends')
 @ApiBearerAuth()
@@ -18,6 +19,9 @@ export class SendsController {
   ) {}
 
   @Post()
+  @Summary('Record a message sent')
+  @ApiProblems({ 404: ['CAMPAIGN.NOT_FOUND'], 409: ['SEND.DECISION_USED'] })
+  @Idempotent()
   @RequireScopes('sends:write')
   @ApiCreatedResponse({ type: SendDto, description: 'Recorded.' })
   @ApiOkResponse({ type: SendDto, description: 'This messageId was recorded before: nothing changed.' })

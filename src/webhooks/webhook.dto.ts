@@ -41,7 +41,11 @@ export class WebhookEndpointDto {
 }
 
 export class CreatedWebhookEndpointDto extends WebhookEndpointDto {
-  @ApiProperty({ example: 'whsec_...', description: 'Verifies webhook-signature (Standard Webhooks). Shown once.' }) secret: string;
+  @ApiPropertyOptional({
+    example: 'whsec_...',
+    description: 'Verifies webhook-signature (Standard Webhooks). Shown once, in the first answer: an Idempotency-Key replay has none.',
+  })
+  secret?: string;
 }
 
 export class DeliveriesQuery {
