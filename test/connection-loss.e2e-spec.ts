@@ -1,6 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { ClientRequest, IncomingMessage, request } from 'node:http';
 import { Client } from 'pg';
+import { checkExchange } from './support/contract';
 import { freePort } from './support/free-port';
 import { startService } from './support/service-process';
 import { TcpProxy } from './support/tcp-proxy';
@@ -75,7 +76,17 @@ describe('database connections cut while in use', () => {
       const req = request(`${base}${path}`, { method, agent: false, headers }, (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : {} }));
+        res.on('end', () =>
+          checkExchange({
+            method,
+            url: path,
+            requestHeaders: headers,
+            requestBody: body === undefined ? undefined : JSON.stringify(body),
+            status: res.statusCode!,
+            responseHeaders: res.headers,
+            responseBody: text,
+          }).then(() => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : {} }), reject),
+        );
         res.on('error', reject);
       });
       // A reset connection is how a dying service looks from here: say what became of it.

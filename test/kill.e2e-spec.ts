@@ -1,3 +1,4 @@
+import { checkedFetch, ContractViolation } from './support/contract';
 import { freePort } from './support/free-port';
 import { startService } from './support/service-process';
 import { ADMIN_KEY, TestApp } from './support/test-app';
@@ -21,11 +22,15 @@ describe('process killed during writes', () => {
     const writer = async () => {
       while (!stop) {
         const address = `+1415${String(2_000_000 + n++)}`;
-        const res = await fetch(`${base}/v1/consents`, {
+        // The process dying mid-request is the point; an answer that breaks the contract is not.
+        const res = await checkedFetch(`${base}/v1/consents`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}`, 'idempotency-key': `kill-${address}` },
           body: JSON.stringify({ address, channel: 'sms', campaignId: 'promo', action: 'opt_out', source: 'api' }),
-        }).catch(() => null);
+        }).catch((error: unknown) => {
+          if (error instanceof ContractViolation) throw error;
+          return null;
+        });
         if (res?.status === 201) acknowledged.push(address);
       }
     };
@@ -55,7 +60,7 @@ describe('process killed during writes', () => {
       );
       expect(lost[0].n).toBe(0);
       // And the restarted service answers from them.
-      const decision = await fetch(`${base}/v1/decisions`, {
+      const decision = await checkedFetch(`${base}/v1/decisions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
         body: JSON.stringify({ address: acknowledged[acknowledged.length - 1], channel: 'sms', campaignId: 'promo' }),
@@ -63,9 +68,9 @@ describe('process killed during writes', () => {
       expect(await decision.json()).toMatchObject({ allowed: false, reason: 'opted_out' });
       // The sealer (killed mid-stream too) catches up, and the ledger verifies: no half-sealed block.
       const auth = { headers: { authorization: `Bearer ${ADMIN_KEY}` } };
-      for (let i = 0; i < 100 && ((await (await fetch(`${base}/v1/audit/head`, auth)).json()) as { pending: number }).pending > 0; i++)
+      for (let i = 0; i < 100 && ((await (await checkedFetch(`${base}/v1/audit/head`, auth)).json()) as { pending: number }).pending > 0; i++)
         await new Promise((r) => setTimeout(r, 100));
-      const verified = (await (await fetch(`${base}/v1/audit/verify`, auth)).json()) as { ok: boolean; events: number };
+      const verified = (await (await checkedFetch(`${base}/v1/audit/verify`, auth)).json()) as { ok: boolean; events: number };
       expect(verified).toMatchObject({ ok: true });
       expect(verified.events).toBeGreaterThanOrEqual(acknowledged.length);
     } finally {
@@ -83,7 +88,10 @@ describe('process killed during writes', () => {
     );
     const child = await startService(t.config.databaseUrl!, port, { LIFECYCLE_BATCH_SIZE: '200' });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const sweep = fetch(`http://127.0.0.1:${port}/v1/admin/jobs/reconfirmation/run`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    const sweep = checkedFetch(`http://127.0.0.1:${port}/v1/admin/jobs/reconfirmation/run`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGTERM');
     const res = await sweep;

@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app.setup';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { checkExchange } from './contract';
 import { adminQuery, TEMPLATE_DB, withDatabase } from './test-database';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
@@ -17,6 +18,8 @@ export interface InjectOptions {
   key?: string | null;
   headers?: Record<string, string>;
   query?: Record<string, string>;
+  /** The client's address as the service sees it (default 127.0.0.1). */
+  remoteAddress?: string;
 }
 
 export interface TestResponse {
@@ -86,7 +89,18 @@ export class TestApp {
       payload = typeof body === 'string' ? body : JSON.stringify(body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await this.app.inject({ method: method as 'GET', url, payload, headers, query: options.query });
+    const res = await this.app.inject({ method: method as 'GET', url, payload, headers, query: options.query, remoteAddress: options.remoteAddress });
+    // Every exchange of the e2e suites is held to openapi.yaml (test/support/contract.ts).
+    const sentUrl = options.query ? `${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams(options.query).toString()}` : url;
+    await checkExchange({
+      method,
+      url: sentUrl,
+      requestHeaders: headers,
+      requestBody: payload,
+      status: res.statusCode,
+      responseHeaders: res.headers,
+      responseBody: res.body,
+    });
     let parsed: unknown;
     try {
       parsed = res.body ? JSON.parse(res.body) : undefined;
