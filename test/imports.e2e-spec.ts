@@ -236,6 +236,31 @@ describe('bulk import (POST /v1/imports)', () => {
       expect(await count('resume-1')).toBe(ROWS);
     });
 
+    it('a finished import replays only for the same file: another file, one row longer or shorter, or other defaults under its key are a 422', async () => {
+      const key = { 'content-type': 'text/csv', 'idempotency-key': 'finished-1' };
+      const first = await t.post('/v1/imports', file(), { headers: key });
+      expect(first.body).toMatchObject({ status: 'completed', rowsRead: ROWS });
+      const before = await snapshotCounts(t);
+
+      const changedRow = file().replace(phone(11_500), phone(77_777));
+      const shorter = file().slice(0, file().lastIndexOf(phone(ROWS - 1)));
+      const longer = `${file()}${phone(88_888)},2025-01-01\n`;
+      for (const other of [changedRow, shorter, longer, 'phone_number,date\n']) {
+        const res = await t.post('/v1/imports', other, { headers: key });
+        expectProblem(res, 422, 'Idempotency-Key');
+        expect(res.body.code).toBe('IDEMPOTENCY_KEY.REUSED');
+      }
+      const otherDefaults = await t.post('/v1/imports', file(), { headers: key, query: { action: 'opt_in' } });
+      expectProblem(otherDefaults, 422, 'Idempotency-Key');
+      expect(otherDefaults.body.code).toBe('IDEMPOTENCY_KEY.REUSED');
+      expect(await snapshotCounts(t)).toEqual(before);
+
+      const same = await t.post('/v1/imports', file(), { headers: key });
+      expect(same.status).toBe(200);
+      expect(same.headers['idempotent-replayed']).toBe('true');
+      expect(same.body).toEqual(first.body);
+    });
+
     it('resumes an upload cut off mid-file, and refuses another file under the same key', async () => {
       await t.app.listen(0, '127.0.0.1');
       const { port } = t.app.getHttpServer().address() as AddressInfo;

@@ -41,6 +41,30 @@ function chain(previous: string, raws: string[]): string {
   return createHash('sha256').update(previous).update(chunk.digest('hex')).digest('hex');
 }
 
+/** Whether `records` are those `row` committed: as many, and the same hash chain over the same chunks. */
+async function isFileOf(row: ImportRow, records: AsyncIterable<ImportRecord>): Promise<boolean> {
+  const expected = Number(row.lines_done);
+  let prefix = GENESIS;
+  let seen = 0;
+  let raws: string[] = [];
+  try {
+    for await (const record of records) {
+      if (++seen > expected) return false;
+      raws.push(record.raw);
+      if (raws.length === row.options.chunkRecords) {
+        prefix = chain(prefix, raws);
+        raws = [];
+      }
+    }
+  } catch (error) {
+    // The import it names read its whole file: one unreadable is another.
+    if (error instanceof MalformedImport) return false;
+    throw error;
+  }
+  if (raws.length) prefix = chain(prefix, raws);
+  return seen === expected && prefix === row.prefix_hash;
+}
+
 class Chunk {
   readonly events: PendingEvent[] = [];
   readonly rejections: ImportRejection[] = [];
@@ -75,7 +99,7 @@ export class ImportsService {
 
   /**
    * Runs an import of `input` to its end (or its first fatal flaw). `replayed`: the key named
-   * an import already completed, which comes back as it was; nothing is read or written.
+   * an import of this same file, already completed, which comes back as it was; nothing is written.
    */
   async run(
     input: Readable,
@@ -136,7 +160,6 @@ export class ImportsService {
     const { row: found, created } = await this.imports.create({ id: randomUUID(), principal: principal.id, key, format, options, prefixHash: GENESIS });
     let row = found;
     if (!created) {
-      if (row.status === 'completed') return { row, replayed: true };
       const same =
         row.format === format &&
         row.options.channel === options.channel &&
@@ -146,6 +169,13 @@ export class ImportsService {
       if (!same) {
         throw Problem.unprocessable('IDEMPOTENCY_KEY.REUSED', 'This Idempotency-Key was used for an import with another format or other defaults.', [
           { field: 'Idempotency-Key', message: `was used for import ${row.id} (${row.format}, ${JSON.stringify(row.options)})` },
+        ]);
+      }
+      // A finished import replays for its own file only, as any other POST does for its own body.
+      if (row.status === 'completed') {
+        if (await isFileOf(row, prepend(first, records))) return { row, replayed: true };
+        throw Problem.unprocessable('IDEMPOTENCY_KEY.REUSED', 'This Idempotency-Key was used for an import of another file.', [
+          { field: 'Idempotency-Key', message: `was used for import ${row.id}, completed with ${row.lines_done} records of another file` },
         ]);
       }
       const claimed = await this.imports.claim(row.id, STALE_SECONDS);
