@@ -26,6 +26,7 @@ describe('documentation', () => {
     ...files(join(ROOT, 'src'), /\.ts$/),
     ...files(join(ROOT, 'test'), /\.ts$/),
     ...files(join(ROOT, 'bench'), /\.(ts|md)$/),
+    ...files(join(ROOT, 'clients'), /\.(ts|md)$/),
     join(ROOT, 'README.md'),
   ];
 
@@ -48,7 +49,7 @@ describe('documentation', () => {
     expect(outside).toEqual([]);
   });
 
-  it.each(['README.md', 'bench/README.md', 'docs/domain.md'])('the links of %s lead somewhere', (doc) => {
+  it.each(['README.md', 'bench/README.md', 'docs/domain.md', 'clients/typescript/README.md'])('the links of %s lead somewhere', (doc) => {
     const text = readFileSync(join(ROOT, doc), 'utf8');
     const anchors = new Set([...text.matchAll(/^#{1,4} (.+)$/gm)].map((m) => anchor(m[1])));
     const broken: string[] = [];
@@ -63,9 +64,11 @@ describe('documentation', () => {
     expect(broken).toEqual([]);
   });
 
-  it.each(['README.md', 'bench/README.md'])('every file %s names exists', (doc) => {
+  it.each(['README.md', 'bench/README.md', 'clients/typescript/README.md'])('every file %s names exists', (doc) => {
     const text = readFileSync(join(ROOT, doc), 'utf8');
-    const missing = [...text.matchAll(/`((?:src|test|migrations|bench|docs)\/[^`\s]+?)`/g)].map((m) => m[1]).filter((p) => !existsSync(join(ROOT, p)));
+    const missing = [...text.matchAll(/`((?:src|test|migrations|bench|docs|clients|examples)\/[^`\s]+?)`/g)]
+      .map((m) => m[1])
+      .filter((p) => !existsSync(join(ROOT, p)) && !existsSync(join(dirname(join(ROOT, doc)), p)));
     expect(missing).toEqual([]);
   });
 });

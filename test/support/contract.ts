@@ -218,20 +218,24 @@ export async function checkExchange(x: Exchange): Promise<void> {
 
 /**
  * fetch, with the exchange held to openapi.yaml like TestApp.request's: for tests that talk to
- * a service process over a socket. The answer's body is read here and handed back unread.
+ * a service process (or the typed client) over a socket. The answer's body is read here and
+ * handed back unread.
  */
-export async function checkedFetch(url: string, init: RequestInit = {}): Promise<Response> {
-  const res = await fetch(url, init);
+export async function checkedRequest(request: Request): Promise<Response> {
+  const requestBody = request.body ? await request.clone().text() : undefined;
+  const res = await fetch(request);
   const text = await res.text();
-  const { pathname, search } = new URL(url);
+  const { pathname, search } = new URL(request.url);
   await checkExchange({
-    method: init.method ?? 'GET',
+    method: request.method,
     url: `${pathname}${search}`,
-    requestHeaders: Object.fromEntries(new Headers(init.headers).entries()),
-    requestBody: typeof init.body === 'string' ? init.body : undefined,
+    requestHeaders: Object.fromEntries(request.headers.entries()),
+    requestBody,
     status: res.status,
     responseHeaders: Object.fromEntries(res.headers.entries()),
     responseBody: text,
   });
-  return new Response(res.status === 204 ? null : text, { status: res.status, headers: res.headers });
+  return new Response(res.status === 204 ? null : text, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
+
+export const checkedFetch = (url: string, init: RequestInit = {}): Promise<Response> => checkedRequest(new Request(url, init));
