@@ -95,6 +95,9 @@ describe('send-time preferences', () => {
       [{ maxMessages: { marketing: { count: 3, per: 'daily' } } }, 'maxMessages.marketing.per'],
       [{ maxMessages: { spam: { count: 3, per: 'P1D' } } }, 'maxMessages.spam'],
       [{ colour: 'blue' }, 'colour'],
+      [{ pausedUntil: 'next week' }, 'pausedUntil'],
+      [{ pausedUntil: '2020-01-01T00:00:00Z' }, 'pausedUntil'],
+      [{ pausedUntil: new Date(Date.now() + 400 * 24 * HOUR).toISOString() }, 'pausedUntil'],
     ])('rejects bad preferences %#, naming the field and writing nothing', async (body, field) => {
       const { id } = await customer();
       const before = await snapshotCounts(t);
@@ -113,6 +116,21 @@ describe('send-time preferences', () => {
       expect(await decide({ customerId: id, campaignId: 'otp' })).toMatchObject({ reason: 'channel_disabled' });
       await t.post('/v1/consents', { customerId: id, channel: 'sms', action: 'opt_out', source: 'api' });
       expect(await decide({ customerId: id })).toMatchObject({ allowed: false, reason: 'opted_out' });
+    });
+
+    it('defer marketing while the customer has paused it, until the pause ends; other purposes go on', async () => {
+      const { id, phone } = await customer();
+      const until = new Date(Date.now() + 30 * 24 * HOUR).toISOString();
+      const put = await t.put(`/v1/customers/${id}/preferences`, { pausedUntil: until });
+      expect(put.body).toMatchObject({ pausedUntil: until });
+      expect((await t.get(`/v1/customers/${id}/preferences`)).body).toMatchObject({ pausedUntil: until });
+      for (const who of [{ customerId: id }, { address: phone }]) {
+        expect(await decide(who)).toMatchObject({ allowed: false, outcome: 'defer', reason: 'paused', nextAllowedAt: until, blockedBy: ['paused'] });
+      }
+      expect(await decide({ customerId: id, campaignId: 'otp' })).toMatchObject({ allowed: true });
+      // Left out of the next PUT: the pause is over.
+      await t.put(`/v1/customers/${id}/preferences`, {});
+      expect(await decide({ customerId: id })).toMatchObject({ allowed: true, reason: 'opted_in' });
     });
 
     it('defer marketing inside quiet hours, with the exact instant they end', async () => {

@@ -11,6 +11,8 @@ export interface StoredPreferences {
   preferredChannels: string[];
   quietHours: { start: string; end: string; days?: number[] } | null;
   maxMessages: Record<string, { count: number; per: string }> | null;
+  /** Marketing is deferred until then (absent in changes recorded before pauses existed). */
+  pausedUntil?: string | null;
 }
 
 /** The campaign as defined at the instant asked about (replays use the version then in force). */

@@ -109,6 +109,7 @@ const REASONS = [
   'consent_expired',
   'channel_disabled',
   'quiet_hours',
+  'paused',
   'frequency_cap',
 ];
 
@@ -133,7 +134,8 @@ export class DecisionOutcomeDto {
     description: 'Deferrals: the first instant the message may be sent (null: none within 15 days).',
   })
   nextAllowedAt?: string | null;
-  @ApiPropertyOptional({ type: [String], description: 'Deferrals: what holds it back (quiet_hours, us-tcpa, us-fl, fr-demarchage).' }) blockedBy?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Deferrals: what holds it back (paused, quiet_hours, us-tcpa, us-fl, fr-demarchage, max_messages).' })
+  blockedBy?: string[];
 }
 
 export class DecisionDto extends DecisionOutcomeDto {

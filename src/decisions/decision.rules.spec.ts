@@ -128,6 +128,56 @@ describe('May I send? The rule book', () => {
     });
   });
 
+  describe('2b. a pause the customer chose defers marketing until it ends', () => {
+    const paused = prefs({ pausedUntil: '2026-04-02T15:00:00.000Z' });
+
+    it('a marketing message is deferred, not denied, with the end of the pause as the next instant allowed', () => {
+      expect(answer(decide(facts({ covering: [OPT_IN], preferences: paused })))).toMatchObject({
+        allowed: false,
+        outcome: 'defer',
+        reason: 'paused',
+        blockedBy: ['paused'],
+        nextAllowedAt: '2026-04-02T15:00:00.000Z',
+        basis: { eventId: '10' },
+      });
+    });
+
+    it('holds back marketing only', () => {
+      expect(answer(decide(facts({ campaign: campaign({ purpose: 'transactional' }), preferences: paused })))).toMatchObject({
+        allowed: true,
+        reason: 'no_objection',
+      });
+    });
+
+    it('once over, changes nothing', () => {
+      expect(answer(decide(facts({ at: new Date('2026-04-02T15:00:00.000Z'), covering: [OPT_IN], preferences: paused })))).toMatchObject({
+        allowed: true,
+        reason: 'opted_in',
+      });
+    });
+
+    it('comes after consent and the channel switch: an opt-out stays a deny, and so does a channel switched off', () => {
+      const optOut = event('11', 'opt_out', '2026-03-01T13:00:00.000000Z');
+      expect(answer(decide(facts({ covering: [optOut], preferences: paused })))).toMatchObject({ outcome: 'deny', reason: 'opted_out' });
+      expect(answer(decide(facts({ preferences: paused })))).toMatchObject({ outcome: 'deny', reason: 'no_consent' });
+      const off = prefs({ pausedUntil: '2026-04-02T15:00:00.000Z', channels: { sms: { enabled: false } } });
+      expect(answer(decide(facts({ covering: [OPT_IN], preferences: off })))).toMatchObject({ outcome: 'deny', reason: 'channel_disabled' });
+    });
+
+    it('comes before the time rules and the caps', () => {
+      const f = facts({
+        at: NIGHT_NY,
+        covering: [OPT_IN],
+        preferences: prefs({
+          pausedUntil: '2026-04-02T15:00:00.000Z',
+          quietHours: { start: '21:00', end: '08:00' },
+          maxMessages: { marketing: { count: 1, per: 'P1D' } },
+        }),
+      });
+      expect(answer(decide(f))).toMatchObject({ reason: 'paused' });
+    });
+  });
+
   describe("3. time: quiet hours and jurisdictions, in the recipient's local time", () => {
     const quiet = prefs({ quietHours: { start: '21:00', end: '08:00' } });
 

@@ -13,6 +13,8 @@
  *     the campaign lapses or expires by the campaign's policy.
  *  2. A channel the customer switched off denies. Consent outranks preference: an opt-out
  *     stays an opt-out, and only a message consent allows is looked at from here on.
+ *     A pause the customer chose defers marketing until it ends (reason `paused`): a while
+ *     without messages is not a withdrawal of consent.
  *  3. Time: the customer's quiet hours (marketing only) and the campaign's jurisdictions, in
  *     the recipient's local time, defer the message to the first instant they all allow.
  *  4. Frequency caps (the customer's own, a jurisdiction's) defer it until the oldest counted
@@ -115,6 +117,10 @@ export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verd
   // Rule 2: a channel switched off.
   const preferences = f.preferences;
   if (isChannelDisabled(preferences, f.channel)) return { allowed: false, outcome: 'deny', reason: 'channel_disabled', basis: consent.basis };
+  const pausedUntil = preferences?.pausedUntil;
+  if (pausedUntil && campaign.purpose === 'marketing' && Date.parse(pausedUntil) > f.at.getTime()) {
+    return { allowed: false, outcome: 'defer', reason: 'paused', basis: consent.basis, nextAllowedAt: pausedUntil, blockedBy: ['paused'] };
+  }
 
   // Rule 3: quiet hours and jurisdictions, in the recipient's local time.
   if (preferences || campaign.jurisdictions.length) {

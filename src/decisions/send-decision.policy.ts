@@ -19,6 +19,7 @@ export type Reason =
   | 'consent_expired'
   | 'channel_disabled'
   | 'quiet_hours'
+  | 'paused'
   | 'frequency_cap'
   | 'suppressed';
 

@@ -6,5 +6,9 @@ export const CONSENT_STATE_ACTIONS = ['opt_in', 'opt_out', 'pending_confirmation
 export const EVENT_ACTIONS = [...CONSENT_STATE_ACTIONS, 'service_window', 'reconfirmation_requested', 'preferences_changed', 'message_sent'] as const;
 export const CONSENT_SOURCES = ['web_form', 'api', 'keyword', 'import', 'verbal', 'conversation', 'agent'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
-/** `system`: recorded by the service itself (sweeps); not accepted from clients. */
-export const EVENT_SOURCES = [...CONSENT_SOURCES, 'system'] as const;
+/**
+ * Sources clients cannot claim: `system`, recorded by the service itself (sweeps); `one_click`
+ * and `preference_centre`, what customers did on the service's own pages.
+ */
+export const EVENT_SOURCES = [...CONSENT_SOURCES, 'system', 'one_click', 'preference_centre'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];

@@ -114,12 +114,14 @@ limit 1;
 -- $4 = '{"filter":{"channel":"sms"},"cursor":null,"limit":100}'
 insert into system_event (type, actor, subject, details) values ($1, $2, $3, $4) returning id::text;
 
--- LedgerRepository.keptPseudonymKey, statement 1 of 2
--- $1 = '0123456789abcdef0123456789abcdef'
-insert into service_secret (name, value) values ('pseudonym-key', $1) on conflict (name) do nothing;
+-- LedgerRepository.keptSecret, statement 1 of 2
+-- $1 = 'pseudonym-key'
+-- $2 = '0123456789abcdef0123456789abcdef'
+insert into service_secret (name, value) values ($1, $2) on conflict (name) do nothing;
 
--- LedgerRepository.keptPseudonymKey, statement 2 of 2
-select value from service_secret where name = 'pseudonym-key';
+-- LedgerRepository.keptSecret, statement 2 of 2
+-- $1 = 'pseudonym-key'
+select value from service_secret where name = $1;
 
 -- LedgerRepository.leafHashes
 -- $1 = '12'

@@ -245,11 +245,14 @@ export class LedgerRepository {
     return row.id;
   }
 
-  /** The pseudonym key kept in the database: `candidate` if none was kept yet, else the one kept (every replica gets the same). */
-  @GenerateSql({ params: ['0123456789abcdef0123456789abcdef'] })
-  async keptPseudonymKey(candidate: string): Promise<string> {
-    await this.db.query(`insert into service_secret (name, value) values ('pseudonym-key', $1) on conflict (name) do nothing`, [candidate]);
-    const [row] = await this.db.query<{ value: string }>(`select value from service_secret where name = 'pseudonym-key'`);
+  /**
+   * A secret kept in the database when the configuration gives none (development only): `candidate`
+   * if none was kept under `name` yet, else the one kept (every replica gets the same).
+   */
+  @GenerateSql({ params: ['pseudonym-key', '0123456789abcdef0123456789abcdef'] })
+  async keptSecret(name: 'pseudonym-key' | 'link-key', candidate: string): Promise<string> {
+    await this.db.query(`insert into service_secret (name, value) values ($1, $2) on conflict (name) do nothing`, [name, candidate]);
+    const [row] = await this.db.query<{ value: string }>(`select value from service_secret where name = $1`, [name]);
     return row.value;
   }
 

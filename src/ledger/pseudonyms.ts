@@ -30,7 +30,7 @@ export class Pseudonyms implements OnApplicationBootstrap {
     new Logger('Pseudonyms').warn(
       "PSEUDONYM_KEY is not set: the key of erased customers' pseudonyms is kept in the database, so a database backup can undo erasures. Set PSEUDONYM_KEY (required with NODE_ENV=production).",
     );
-    this.key = Buffer.from(await this.ledger.keptPseudonymKey(randomBytes(32).toString('hex')), 'utf8');
+    this.key = Buffer.from(await this.ledger.keptSecret('pseudonym-key', randomBytes(32).toString('hex')), 'utf8');
   }
 
   private hash(kind: string, value: string): string {

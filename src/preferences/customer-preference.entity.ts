@@ -26,6 +26,10 @@ export class CustomerPreferenceEntity {
   @Column({ name: 'max_messages', type: 'jsonb', nullable: true })
   maxMessages: Record<string, { count: number; per: string }> | null;
 
+  /** Marketing messages are deferred (reason `paused`) until then. */
+  @Column({ name: 'paused_until', type: 'timestamptz', nullable: true })
+  pausedUntil: Date | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

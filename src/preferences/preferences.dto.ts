@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CHANNELS } from '../common/channels';
 import { RawObject } from '../common/validation';
+import { IsInstant } from '../common/validators';
 
 const CLOCK = /^([01]\d|2[0-4]):[0-5]\d$/;
 
@@ -77,6 +78,14 @@ export class PutPreferencesDto {
   })
   @RawObject()
   maxMessages?: Record<string, MessageCapDto>;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Marketing messages are deferred (reason paused) until then; at most a year ahead. Absent: not paused.',
+  })
+  @IsOptional()
+  @IsInstant()
+  pausedUntil?: string;
 }
 
 export class PreferencesDto {
@@ -88,5 +97,6 @@ export class PreferencesDto {
     string,
     MessageCapDto
   > | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Marketing messages are deferred until then.' }) pausedUntil: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) updatedAt: string | null;
 }

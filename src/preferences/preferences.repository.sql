@@ -3,7 +3,11 @@
 
 -- PreferencesRepository.find
 -- $1 = 'cus_42'
-select customer_id, channels, preferred_channels, quiet_hours, max_messages, updated_at from customer_preference where customer_id = $1;
+select customer_id, channels, preferred_channels, quiet_hours, max_messages, paused_until, updated_at from customer_preference where customer_id = $1;
+
+-- PreferencesRepository.findForUpdate
+-- $1 = 'cus_42'
+select p.customer_id, p.channels, p.preferred_channels, p.quiet_hours, p.max_messages, p.paused_until, p.updated_at from customer c left join customer_preference p on p.customer_id = c.id where c.id = $1 for update of c;
 
 -- PreferencesRepository.upsert
 -- $1 = 'cus_42'
@@ -11,7 +15,8 @@ select customer_id, channels, preferred_channels, quiet_hours, max_messages, upd
 -- $3 = {"whatsapp","email"}
 -- $4 = '{"start":"21:00","end":"08:00"}'
 -- $5 = null
-insert into customer_preference (customer_id, channels, preferred_channels, quiet_hours, max_messages) values ($1, $2, $3, $4, $5)
+-- $6 = '2026-12-31T00:00:00.000Z'
+insert into customer_preference (customer_id, channels, preferred_channels, quiet_hours, max_messages, paused_until) values ($1, $2, $3, $4, $5, $6)
 on conflict (customer_id) do update set channels = excluded.channels, preferred_channels = excluded.preferred_channels,
-  quiet_hours = excluded.quiet_hours, max_messages = excluded.max_messages, updated_at = now()
-returning customer_id, channels, preferred_channels, quiet_hours, max_messages, updated_at;
+  quiet_hours = excluded.quiet_hours, max_messages = excluded.max_messages, paused_until = excluded.paused_until, updated_at = now()
+returning customer_id, channels, preferred_channels, quiet_hours, max_messages, paused_until, updated_at;

@@ -841,7 +841,7 @@ export interface components {
              */
             action: "opt_in" | "opt_out" | "pending_confirmation" | "renewed" | "lapsed" | "expired" | "confirmation_expired" | "service_window" | "reconfirmation_requested" | "preferences_changed" | "message_sent";
             /** @enum {string} */
-            source: "web_form" | "api" | "keyword" | "import" | "verbal" | "conversation" | "agent" | "system";
+            source: "web_form" | "api" | "keyword" | "import" | "verbal" | "conversation" | "agent" | "system" | "one_click" | "preference_centre";
             /** @description How it was collected. For keyword and conversation events: provider, messageId, text (what the customer wrote), sender, matched (the parser rule). */
             evidence: components["schemas"]["RecordedEvidenceDto"];
             language: string | null;
@@ -874,7 +874,7 @@ export interface components {
             since: string;
             eventId: string;
             /** @enum {string} */
-            source: "web_form" | "api" | "keyword" | "import" | "verbal" | "conversation" | "agent" | "system";
+            source: "web_form" | "api" | "keyword" | "import" | "verbal" | "conversation" | "agent" | "system" | "one_click" | "preference_centre";
         };
         RecordedConsentDto: {
             event: components["schemas"]["ConsentEventDto"];
@@ -932,7 +932,7 @@ export interface components {
             /** @enum {string} */
             outcome: "allow" | "deny" | "defer";
             /** @enum {string} */
-            reason: "opted_in" | "opted_out" | "no_consent" | "no_objection" | "channel_not_in_campaign" | "service_window" | "suppressed" | "confirmation_pending" | "confirmation_expired" | "consent_lapsed" | "consent_expired" | "channel_disabled" | "quiet_hours" | "frequency_cap";
+            reason: "opted_in" | "opted_out" | "no_consent" | "no_objection" | "channel_not_in_campaign" | "service_window" | "suppressed" | "confirmation_pending" | "confirmation_expired" | "consent_lapsed" | "consent_expired" | "channel_disabled" | "quiet_hours" | "paused" | "frequency_cap";
             /** Format: date-time */
             nextAllowedAt?: string | null;
         };
@@ -941,14 +941,14 @@ export interface components {
             /** @enum {string} */
             outcome: "allow" | "deny" | "defer";
             /** @enum {string} */
-            reason: "opted_in" | "opted_out" | "no_consent" | "no_objection" | "channel_not_in_campaign" | "service_window" | "suppressed" | "confirmation_pending" | "confirmation_expired" | "consent_lapsed" | "consent_expired" | "channel_disabled" | "quiet_hours" | "frequency_cap";
+            reason: "opted_in" | "opted_out" | "no_consent" | "no_objection" | "channel_not_in_campaign" | "service_window" | "suppressed" | "confirmation_pending" | "confirmation_expired" | "consent_lapsed" | "consent_expired" | "channel_disabled" | "quiet_hours" | "paused" | "frequency_cap";
             basis: components["schemas"]["DecisionBasisDto"] | null;
             /**
              * Format: date-time
              * @description Deferrals: the first instant the message may be sent (null: none within 15 days).
              */
             nextAllowedAt?: string | null;
-            /** @description Deferrals: what holds it back (quiet_hours, us-tcpa, us-fl, fr-demarchage). */
+            /** @description Deferrals: what holds it back (paused, quiet_hours, us-tcpa, us-fl, fr-demarchage, max_messages). */
             blockedBy?: string[];
             /**
              * Format: uuid
@@ -990,14 +990,14 @@ export interface components {
             /** @enum {string} */
             outcome: "allow" | "deny" | "defer";
             /** @enum {string} */
-            reason: "opted_in" | "opted_out" | "no_consent" | "no_objection" | "channel_not_in_campaign" | "service_window" | "suppressed" | "confirmation_pending" | "confirmation_expired" | "consent_lapsed" | "consent_expired" | "channel_disabled" | "quiet_hours" | "frequency_cap";
+            reason: "opted_in" | "opted_out" | "no_consent" | "no_objection" | "channel_not_in_campaign" | "service_window" | "suppressed" | "confirmation_pending" | "confirmation_expired" | "consent_lapsed" | "consent_expired" | "channel_disabled" | "quiet_hours" | "paused" | "frequency_cap";
             basis: components["schemas"]["DecisionBasisDto"] | null;
             /**
              * Format: date-time
              * @description Deferrals: the first instant the message may be sent (null: none within 15 days).
              */
             nextAllowedAt?: string | null;
-            /** @description Deferrals: what holds it back (quiet_hours, us-tcpa, us-fl, fr-demarchage). */
+            /** @description Deferrals: what holds it back (paused, quiet_hours, us-tcpa, us-fl, fr-demarchage, max_messages). */
             blockedBy?: string[];
             customerId: string | null;
             /** @description Normalised. */
@@ -1299,6 +1299,11 @@ export interface components {
             maxMessages?: {
                 [key: string]: components["schemas"]["MessageCapDto"];
             };
+            /**
+             * Format: date-time
+             * @description Marketing messages are deferred (reason paused) until then; at most a year ahead. Absent: not paused.
+             */
+            pausedUntil?: string;
         };
         PreferencesDto: {
             customerId: string;
@@ -1310,6 +1315,11 @@ export interface components {
             maxMessages: {
                 [key: string]: components["schemas"]["MessageCapDto"];
             } | null;
+            /**
+             * Format: date-time
+             * @description Marketing messages are deferred until then.
+             */
+            pausedUntil: string | null;
             /** Format: date-time */
             updatedAt: string | null;
         };
