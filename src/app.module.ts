@@ -19,7 +19,9 @@ import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { InboundModule } from './inbound/inbound.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LinksModule } from './links/links.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PagesModule } from './pages/pages.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { ApiKeyThrottlerGuard } from './rate-limit/api-key-throttler.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -55,6 +57,8 @@ export class AppModule {
         ErasureModule,
         MetricsModule,
         ImportsModule,
+        LinksModule,
+        PagesModule,
         RateLimitModule,
       ],
       providers: [

@@ -15,7 +15,9 @@ import type { DestinationStream } from 'pino';
 import { IMPORT_MEDIA_TYPES, IMPORTS_PATH } from './imports/import-media';
 import { IDLE_TIMEOUT_MS } from './common/http-limits';
 import { Problem } from './common/problem';
-import { ProblemFilter, sendProblem, toProblem } from './common/problem.filter';
+import { ProblemFilter, ProblemRenderer, sendProblem, toProblem } from './common/problem.filter';
+import { PageErrors } from './pages/page-errors';
+import { ONE_CLICK_PATH, PREFERENCE_CENTRE_PATH } from './pages/page-http';
 import { requestIdOf } from './common/request-id';
 import { Metrics } from './metrics/metrics';
 import { parseForm, TWILIO_BODY_LIMIT, TWILIO_WEBHOOK_PATH } from './inbound/twilio-signature';
@@ -32,6 +34,8 @@ export async function createApp(
   config: AppConfig,
   options: { schedule?: boolean; logger?: false; logDestination?: DestinationStream } = {},
 ): Promise<NestFastifyApplication> {
+  // Errors on the customers' pages are pages (src/pages/page-errors.ts), once the app exists.
+  const pages: { render?: ProblemRenderer } = {};
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     // A slow client cannot hold a connection: whole request within 30 s, idle keep-alive 5 s.
@@ -52,7 +56,8 @@ export async function createApp(
     // Malformed URLs and over-long segments, refused before routing, as problem+json too.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       const id = requestIdOf(request.headers);
-      sendProblem(reply, toProblem(error, frameworkLogger, request.raw, id), request.raw.url?.split('?')[0], id);
+      const problem = toProblem(error, frameworkLogger, request.raw, id);
+      if (!pages.render?.(problem, request, reply, id)) sendProblem(reply, problem, request.raw.url?.split('?')[0], id);
     },
     logger: false,
   });
@@ -72,7 +77,8 @@ export async function createApp(
     app.flushLogs();
   }
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemFilter());
+  pages.render = app.get(PageErrors).render;
+  app.useGlobalFilters(new ProblemFilter(pages.render));
   // Errors Fastify raises before routing (bad JSON, body too large, wrong media type) reach
   // ProblemFilter too: Nest installs Fastify's error handler and sends them through the filters.
   // JSON only (the inbound webhook adds form bodies where it needs them): anything else is a 415.
@@ -94,13 +100,28 @@ export async function createApp(
   const json = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
-    if (body === '') done(null, undefined);
+    // One-click unsubscribe takes any body, and reads none (RFC 8058).
+    if (body === '' || request.routeOptions.url === ONE_CLICK_PATH) done(null, undefined);
     else void json(request, body as string, done);
   });
-  // Form bodies on the Twilio webhook only (64 KiB at most); elsewhere they are a 415 too.
+  // Form bodies on the Twilio webhook and the customers' pages (64 KiB at most); elsewhere they are a 415 too.
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: TWILIO_BODY_LIMIT }, (request, body, done) => {
+    const route = request.routeOptions.url;
+    if (route === PREFERENCE_CENTRE_PATH || route === ONE_CLICK_PATH) return done(null, new URLSearchParams(body as string));
     if (notOn(TWILIO_WEBHOOK_PATH, request, done)) return;
     done(null, parseForm(body as string));
+  });
+  // Any other body (multipart/form-data, text): read and ignored by one-click unsubscribe, a 415 anywhere else.
+  fastify.addContentTypeParser('*', (request, payload, done) => {
+    if (notOn(ONE_CLICK_PATH, request, done)) return;
+    let seen = 0;
+    payload.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > TWILIO_BODY_LIMIT)
+        payload.destroy(new Problem(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'A one-click unsubscribe needs no more than List-Unsubscribe=One-Click.'));
+    });
+    payload.once('end', () => done(null, undefined));
+    payload.once('error', (error) => done(error, undefined));
   });
   // Import files are streamed to the handler (never buffered), up to IMPORT_MAX_BYTES, and
   // must have arrived within IMPORT_TIMEOUT.

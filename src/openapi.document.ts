@@ -8,7 +8,8 @@
  * e2e suites receive against the result (test/support/contract.ts).
  */
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { IDEMPOTENT_EXTENSION, PROBLEMS_EXTENSION, ProblemCodes } from './common/api-docs';
+import { ANY_BODY_EXTENSION, HTML_PAGE_EXTENSION, IDEMPOTENT_EXTENSION, PROBLEMS_EXTENSION, ProblemCodes } from './common/api-docs';
+import { PAGE_HEADERS } from './pages/page-http';
 
 type Json = Record<string, unknown>;
 type Schema = Json;
@@ -34,7 +35,7 @@ const TITLES: Record<number, string> = {
 const OPEN_SCHEMAS = new Set(['RecordedEvidenceDto']);
 
 /** Routes that never read the database, so never answer 503 for it. */
-const WITHOUT_DATABASE = new Set(['get /health/live', 'get /metrics']);
+const WITHOUT_DATABASE = new Set(['get /health/live', 'get /metrics', 'get /assets/pages.css']);
 
 const ref = (kind: 'schemas' | 'headers' | 'parameters', name: string) => ({ $ref: `#/components/${kind}/${name}` });
 
@@ -56,6 +57,25 @@ const HEADERS: Record<string, Json> = {
   WwwAuthenticate: { description: 'How to authenticate: `Bearer`.', required: true, schema: { type: 'string' } },
   ContentTypeOptions: { description: 'Always `nosniff`.', required: true, schema: { type: 'string', enum: ['nosniff'] } },
 };
+
+/** `content-security-policy` → `Content-Security-Policy`, and the header's component: `PageContentSecurityPolicy`. */
+const headerName = (lower: string) => lower.replace(/(^|-)(\w)/g, (m) => m.toUpperCase());
+const pageComponent = (lower: string) => `Page${headerName(lower).replace(/-/g, '')}`;
+// The headers every page carries (src/pages/page-http.ts).
+for (const [name, value] of Object.entries(PAGE_HEADERS)) {
+  HEADERS[pageComponent(name)] = { description: `On every page: \`${value}\`.`, required: true, schema: { type: 'string', enum: [value] } };
+}
+const pageHeaders = (): Record<string, Json> =>
+  Object.fromEntries(Object.keys(PAGE_HEADERS).map((name) => [headerName(name), ref('headers', pageComponent(name))]));
+
+/** An error on a page is a page too: in its language, saying what to do. */
+function htmlErrorResponse(status: number, headers: Record<string, Json>, description?: string): Json {
+  return {
+    description: description ?? `${TITLES[status] ?? 'Error'}: a page saying so, in the page's language.`,
+    headers: { 'X-Request-Id': ref('headers', 'XRequestId'), 'X-Content-Type-Options': ref('headers', 'ContentTypeOptions'), ...pageHeaders(), ...headers },
+    content: { 'text/html': { schema: { type: 'string' } } },
+  };
+}
 
 const COMPONENT_SCHEMAS: Record<string, Schema> = {
   FieldError: {
@@ -232,20 +252,23 @@ export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject 
       const bearer = !!security?.some((s) => 'bearer' in s);
       if (!security?.length) op.security = [];
       const idempotent = op[IDEMPOTENT_EXTENSION] === true;
+      const page = op[HTML_PAGE_EXTENSION] === true;
       const responses = op.responses as Record<string, Json>;
       for (const [status, codes] of problemsOf(method, path, op, bearer)) {
-        const existing = responses[String(status)];
-        responses[String(status)] = problemResponse(
-          status,
-          [...codes],
-          headersFor(status, bearer, idempotent),
-          (existing?.description as string | undefined) || undefined,
-        );
+        const description = (responses[String(status)]?.description as string | undefined) || undefined;
+        responses[String(status)] = page
+          ? htmlErrorResponse(status, headersFor(status, bearer, idempotent), description)
+          : problemResponse(status, [...codes], headersFor(status, bearer, idempotent), description);
       }
       for (const [status, response] of Object.entries(responses)) {
-        if (Number(status) >= 400) continue;
+        if (Number(status) >= 400) {
+          // A page's own errors (an expired link) are pages, with the pages' headers.
+          if (page && !response.headers) response.headers = htmlErrorResponse(Number(status), {}).headers;
+          continue;
+        }
         response.headers = {
           'X-Content-Type-Options': ref('headers', 'ContentTypeOptions'),
+          ...(page ? pageHeaders() : {}),
           ...headersFor(Number(status), bearer, idempotent),
           ...(response.headers ?? {}),
         };
@@ -253,6 +276,12 @@ export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject 
       if (idempotent) op.parameters = [...((op.parameters as Json[]) ?? []).filter((p) => p.name !== 'Idempotency-Key'), ref('parameters', 'IdempotencyKey')];
       delete op[IDEMPOTENT_EXTENSION];
       delete op[PROBLEMS_EXTENSION];
+      delete op[HTML_PAGE_EXTENSION];
+      if (op[ANY_BODY_EXTENSION]) {
+        const body = (op.requestBody ??= { required: false, content: {} }) as Json;
+        (body.content as Json)['*/*'] = { schema: { description: 'Any other body, or none: it is not read.' } };
+        delete op[ANY_BODY_EXTENSION];
+      }
       // Responses in status order: the document reads the way a client handles them.
       op.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
     }

@@ -75,6 +75,16 @@ export class CampaignsService {
     return row;
   }
 
+  async exists(id: string): Promise<boolean> {
+    return (await this.repository.findById(id)) !== undefined;
+  }
+
+  /** The campaign, or null when there is none. */
+  async find(id: string): Promise<CampaignDto | null> {
+    const row = await this.repository.findById(id);
+    return row ? toCampaignDto(row) : null;
+  }
+
   async list(): Promise<CampaignDto[]> {
     return (await this.repository.listAll()).map(toCampaignDto);
   }

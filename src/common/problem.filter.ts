@@ -79,9 +79,17 @@ export function sendProblem(reply: FastifyReply, problem: Problem, instance?: st
   reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.body(instance, requestId));
 }
 
+/**
+ * Answers a problem some other way than problem+json (a page for people); false: not this
+ * request's kind, send problem+json.
+ */
+export type ProblemRenderer = (problem: Problem, request: FastifyRequest, reply: FastifyReply, requestId: string | undefined) => boolean;
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
+
+  constructor(private readonly renderer?: ProblemRenderer) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -90,6 +98,8 @@ export class ProblemFilter implements ExceptionFilter {
     // The id the request's log lines carry (src/common/logging.ts), else one made now.
     const id = (request?.raw as { id?: unknown } | undefined)?.id;
     const requestId = typeof id === 'string' ? id : requestIdOf(request?.headers ?? {});
-    sendProblem(reply, toProblem(error, this.logger, request, requestId), request?.url?.split('?')[0], requestId);
+    const problem = toProblem(error, this.logger, request, requestId);
+    if (request && this.renderer?.(problem, request, reply, requestId)) return;
+    sendProblem(reply, problem, request?.url?.split('?')[0], requestId);
   }
 }

@@ -30,6 +30,14 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', '10.0.0.0/33'],
     ['IMPORT_TIMEOUT', '1 hour'],
     ['IMPORT_CONCURRENCY', '0'],
+    ['LINK_KEYS', 'too-short'],
+    ['LINK_KEYS', `${'k'.repeat(32)},short`],
+    ['UNSUBSCRIBE_MAILTO', 'not an address'],
+    ['BRAND_COLOR', 'blue'],
+    ['BRAND_COLOR', '#12345'],
+    ['BRAND_LOGO_URL', 'https://cdn.example.net/logo.png'],
+    ['BRAND_LOGO_URL', 'javascript:alert(1)'],
+    ['BRAND_LOGO_URL', 'data:text/html;base64,PGgxPg=='],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
@@ -60,5 +68,28 @@ describe('loadConfig', () => {
   it('trusts forwarded client addresses only from the proxies it is told of', () => {
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+  });
+
+  it('reads the keys of signed links, the first one signing and every one accepted, so that keys can be rotated', () => {
+    const [a, b] = ['a'.repeat(32), 'b'.repeat(40)];
+    expect(loadConfig({ LINK_KEYS: ` ${a} , ${b} ` }).linkKeys).toEqual([a, b]);
+    expect(loadConfig({}).linkKeys).toEqual([]);
+  });
+
+  it('takes a brand logo only from where the pages may load it: this origin or inline', () => {
+    const logo = 'data:image/png;base64,iVBORw0KGgo=';
+    expect(loadConfig({ BRAND_LOGO_URL: logo }).brandLogoUrl).toBe(logo);
+    expect(loadConfig({ BRAND_LOGO_URL: '/static/logo.svg' }).brandLogoUrl).toBe('/static/logo.svg');
+    const same = loadConfig({ PUBLIC_BASE_URL: 'https://consent.example.com', BRAND_LOGO_URL: 'https://consent.example.com/logo.png' });
+    expect(same.brandLogoUrl).toBe('https://consent.example.com/logo.png');
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'https://consent.example.com', BRAND_LOGO_URL: 'https://example.com/logo.png' })).toThrow(
+      /^Invalid configuration: BRAND_LOGO_URL /,
+    );
+  });
+
+  it('reads the brand colour in any hex form, and the one-click mailto', () => {
+    expect(loadConfig({ BRAND_COLOR: '#0A5' }).brandColor).toBe('#00aa55');
+    expect(loadConfig({ BRAND_COLOR: '#123ABC' }).brandColor).toBe('#123abc');
+    expect(loadConfig({ UNSUBSCRIBE_MAILTO: 'unsubscribe@mail.example.com' }).unsubscribeMailto).toBe('unsubscribe@mail.example.com');
   });
 });

@@ -79,6 +79,18 @@ export interface AppConfig {
   logPii: boolean;
   /** One log line per request (access log); off by default: /metrics counts requests. */
   logRequests: boolean;
+  /**
+   * Secrets of the signed links (preference centre, one-click unsubscribe): the first one
+   * makes new links, every one is accepted, so that a key can be rotated without breaking the
+   * links in mail already sent. Empty (not for production): one is generated and kept in the database.
+   */
+  linkKeys: string[];
+  /** Added to List-Unsubscribe as a mailto: beside the HTTPS link (the brand's mail system handles it). */
+  unsubscribeMailto?: string;
+  /** On every page: a data: image, or a URL of this service's own origin (pages load nothing from elsewhere). */
+  brandLogoUrl?: string;
+  /** `#rrggbb`, on every page (text on it is black or white, whichever reads better). */
+  brandColor?: string;
 }
 
 function duration(env: Env, name: string, fallback: string): { value: Duration; text: string } {
@@ -107,6 +119,50 @@ function publicBaseUrl(env: Env, name: string): string | undefined {
     throw new ConfigError(name, `must be an http(s) URL with no query, fragment or credentials, got "${raw}"`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+function linkKeys(env: Env, name: string): string[] {
+  const keys = list(env, name);
+  for (const key of keys) {
+    if (key.length < 32) throw new ConfigError(name, 'must be a comma-separated list of secrets of 32+ characters each (for example: openssl rand -hex 32)');
+  }
+  return keys;
+}
+
+const DATA_IMAGE = /^data:image\/(?:png|gif|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/** BRAND_LOGO_URL: the pages' policy loads images from their own origin or inline only. */
+function brandLogoUrl(env: Env, name: string, base: string | undefined): string | undefined {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') return undefined;
+  if (DATA_IMAGE.test(raw) || /^\/(?!\/)[^\s"'<>]*$/.test(raw)) return raw;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url && base && url.origin === new URL(base).origin) return raw;
+  throw new ConfigError(
+    name,
+    `must be a path on this service (/logo.svg), a URL of PUBLIC_BASE_URL's origin, or a data:image/...;base64 URL: pages load nothing from another origin, got "${raw}"`,
+  );
+}
+
+function hexColor(env: Env, name: string): string | undefined {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') return undefined;
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(raw);
+  if (!m) throw new ConfigError(name, `must be a hex colour such as #0055aa, got "${raw}"`);
+  const hex = m[1].toLowerCase();
+  return `#${hex.length === 3 ? [...hex].map((c) => c + c).join('') : hex}`;
+}
+
+function emailAddress(env: Env, name: string): string | undefined {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') return undefined;
+  if (!/^[^@\s<>,;:]+@[^@\s<>,;:]+\.[^@\s<>,;:]+$/.test(raw)) throw new ConfigError(name, `must be an email address, got "${raw}"`);
+  return raw;
 }
 
 function cron(env: Env, name: string, fallback: string): string {
@@ -263,6 +319,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitSyncMs: integer(env, 'RATE_LIMIT_SYNC_MS', 200, 10, 60_000),
     logPii: boolean(env, 'LOG_PII', false),
     logRequests: boolean(env, 'LOG_REQUESTS', false),
+    linkKeys: linkKeys(env, 'LINK_KEYS'),
+    unsubscribeMailto: emailAddress(env, 'UNSUBSCRIBE_MAILTO'),
+    brandLogoUrl: brandLogoUrl(env, 'BRAND_LOGO_URL', base),
+    brandColor: hexColor(env, 'BRAND_COLOR'),
   };
 }
 

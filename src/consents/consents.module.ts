@@ -14,5 +14,6 @@ import { ConsentsService } from './consents.service';
   imports: [EventsModule, CustomersModule, CampaignsModule, DecisionsModule, LedgerModule, MetricsModule, IdempotencyModule],
   controllers: [ConsentsController],
   providers: [ConsentsService],
+  exports: [ConsentsService],
 })
 export class ConsentsModule {}

@@ -6,7 +6,7 @@ import { Principal } from '../auth/scopes';
 import { CampaignRow } from '../campaigns/campaigns.repository';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { AddressNormaliser } from '../customers/address-normaliser';
-import { channelGroup } from '../common/channels';
+import { Channel, channelGroup } from '../common/channels';
 import { Problem } from '../common/problem';
 import { notInFuture, parseInstant } from '../common/validators';
 import { CustomersRepository } from '../customers/customers.repository';
@@ -16,6 +16,8 @@ import { DecisionsService } from '../decisions/decisions.service';
 import { ConsentStateDto, ConsentStateQuery, HistoryPageDto, RecordConsentDto, RecordedConsentDto } from './consent.dto';
 import { toEventDto } from '../events/consent-event.dto';
 import { ConsentEventRow, ConsentEventsRepository, NewConsentEvent } from '../events/consent-events.repository';
+import type { EventSource } from '../events/consent-actions';
+import { standsOptedOut } from './consent-state';
 
 /** Double opt-in applies to consent collected where anyone could have typed the address in. */
 const DOUBLE_OPT_IN_SOURCES: ReadonlySet<string> = new Set(['web_form', 'import']);
@@ -34,9 +36,12 @@ export function optInAction(campaign: CampaignRow, channel: string, source: stri
   return campaign.double_opt_in && DOUBLE_OPT_IN_SOURCES.has(source) ? 'pending_confirmation' : 'opt_in';
 }
 
+/** A consent to record: a client's body, or what a customer did on the service's own pages (sources clients cannot claim). */
+export type ConsentInput = Omit<RecordConsentDto, 'source'> & { source: EventSource };
+
 /** The event a consent body records (single writes and imports), once its address is normalised and its action settled. */
 export function eventOf(
-  dto: RecordConsentDto,
+  dto: ConsentInput,
   e: { address: string | null; action: string; evidence: Record<string, unknown>; occurredAt: Date; recordedBy: string },
 ): NewConsentEvent {
   return {
@@ -85,7 +90,7 @@ export class ConsentsService {
     private readonly metrics: Metrics,
   ) {}
 
-  async record(dto: RecordConsentDto, principal: Principal): Promise<RecordedConsentDto> {
+  async record(dto: ConsentInput, by: Pick<Principal, 'actor'>): Promise<RecordedConsentDto> {
     if (dto.customerId === undefined && dto.address === undefined) throw Problem.field('customerId', 'or address is required');
     const address = dto.address === undefined ? null : this.addresses.normalise(dto.channel, dto.address, 'address');
     const occurredAt = dto.occurredAt ? notInFuture(parseInstant(dto.occurredAt)!, 'occurredAt') : new Date();
@@ -116,7 +121,7 @@ export class ConsentsService {
         }
       }
       const opting = address !== null && (dto.action === 'opt_in' || dto.action === 'confirm');
-      const event = eventOf(dto, { address, action, evidence, occurredAt, recordedBy: principal.actor });
+      const event = eventOf(dto, { address, action, evidence, occurredAt, recordedBy: by.actor });
       const { event: row, states } = await this.events.record(event, {
         ensureCustomer: dto.customerId !== undefined,
         suppressionHash: opting ? this.pseudonyms.addressHash(group, address) : null,
@@ -126,6 +131,75 @@ export class ConsentsService {
       return { event: toEventDto(row), state: states.map(toStateDto) };
     };
     return dto.action === 'confirm' ? this.transactions.run(work) : work();
+  }
+
+  /**
+   * An opt-out that is recorded only if it would change something: a customer who asks twice
+   * (a one-click link posted again, by them or by their mailbox) is already out, and the
+   * ledger says so once. Concurrent requests for the same scope are taken one after the other.
+   * `true`: recorded.
+   */
+  async optOutOnce(o: {
+    customerId: string | null;
+    address: string | null;
+    channel: Channel;
+    campaignId: string | null;
+    source: EventSource;
+    evidence: Record<string, unknown>;
+    language: string | null;
+    actor: string;
+  }): Promise<boolean> {
+    const address = o.address === null ? null : this.addresses.normalise(o.channel, o.address, 'address');
+    const group = channelGroup(o.channel);
+    return this.transactions.run(async () => {
+      await this.events.lockScope(JSON.stringify([group, o.customerId, address, o.campaignId]));
+      if (await this.alreadyOut({ ...o, address })) return false;
+      await this.record(
+        {
+          channel: o.channel,
+          action: 'opt_out',
+          source: o.source,
+          evidence: o.evidence,
+          ...(o.customerId === null ? {} : { customerId: o.customerId }),
+          ...(address === null ? {} : { address }),
+          ...(o.campaignId === null ? {} : { campaignId: o.campaignId }),
+          ...(o.language === null ? {} : { language: o.language }),
+        },
+        { actor: o.actor },
+      );
+      return true;
+    });
+  }
+
+  /** Whether the recipient is out already: of the campaign (its decision says opted out), or of the whole channel. */
+  private async alreadyOut(o: { customerId: string | null; address: string | null; channel: Channel; campaignId: string | null }): Promise<boolean> {
+    const recipient = { customerId: o.customerId, address: o.address };
+    if (o.campaignId !== null) {
+      // A campaign that no longer exists sends nothing: there is nothing left to stop.
+      if (!(await this.campaigns.exists(o.campaignId))) return true;
+      const d = await this.decisions.current(o.channel, o.campaignId, recipient);
+      return d.reason === 'opted_out' || d.reason === 'suppressed';
+    }
+    const group = channelGroup(o.channel);
+    const owners = o.address === null ? [] : await this.customers.findOwnerIds(group, o.address);
+    const points = o.customerId === null ? [] : (await this.customers.findContactPoints(o.customerId)).filter((p) => p.channel_group === group);
+    const rows = await this.events.findCurrentStates({
+      contactPoints: [
+        ...(o.address === null ? [] : [{ channelGroup: group, address: o.address }]),
+        ...points.map((p) => ({ channelGroup: group, address: p.address })),
+      ],
+      customerIds: [...new Set([...owners, ...(o.customerId === null ? [] : [o.customerId])])],
+      channelGroup: group,
+    });
+    return standsOptedOut(
+      rows.map((r) => ({
+        id: r.id,
+        action: r.action,
+        campaignId: r.campaign_id,
+        occurredAt: r.occurred_at.toISOString(),
+        recordedAt: r.recorded_at.toISOString(),
+      })),
+    );
   }
 
   /**

@@ -44,7 +44,7 @@ const values: unknown[] = [
 describe('the fast path of single decision requests', () => {
   it('accepts nothing that class-validator rejects, field by field, and the common bodies', () => {
     let accepted = 0;
-    for (const field of ['customerId', 'address', 'channel', 'campaignId', 'at', 'reserve', 'extra']) {
+    for (const field of ['customerId', 'address', 'channel', 'campaignId', 'at', 'reserve', 'unsubscribe', 'extra']) {
       for (const value of values) {
         const body = { ...base, [field]: value } as Record<string, unknown>;
         if (value === undefined) delete body[field];

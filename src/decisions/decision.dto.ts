@@ -4,6 +4,7 @@ import { FastPath, RawArray } from '../common/validation';
 import { CHANNELS, Channel, isChannel } from '../common/channels';
 import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN, isId } from '../common/identifiers';
 import { IsInstant, parseInstant } from '../common/validators';
+import { UnsubscribeLinkDto } from '../links/links.dto';
 
 export const MAX_BATCH_RECIPIENTS = 10_000;
 
@@ -19,9 +20,17 @@ export class DecisionScopeDto {
   @IsOptional()
   @IsInstant()
   at?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Email: add to each allowed answer the one-click unsubscribe link and the List-Unsubscribe headers to put on the message.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  unsubscribe?: boolean;
 }
 
-const DECISION_FIELDS: ReadonlySet<string> = new Set(['customerId', 'address', 'channel', 'campaignId', 'at', 'reserve']);
+const DECISION_FIELDS: ReadonlySet<string> = new Set(['customerId', 'address', 'channel', 'campaignId', 'at', 'reserve', 'unsubscribe']);
 
 /** DecisionRequestDto's decorators as one quick test (see FastPath): single decisions are the hot path. */
 export function isPlainValidDecisionRequest(b: Record<string, unknown>): boolean {
@@ -32,7 +41,8 @@ export function isPlainValidDecisionRequest(b: Record<string, unknown>): boolean
     (b.customerId === undefined || isId(b.customerId, CUSTOMER_ID_MAX)) &&
     (b.address === undefined || (typeof b.address === 'string' && b.address.length >= 1 && b.address.length <= 512)) &&
     (b.at === undefined || (typeof b.at === 'string' && parseInstant(b.at) !== undefined)) &&
-    (b.reserve === undefined || typeof b.reserve === 'boolean')
+    (b.reserve === undefined || typeof b.reserve === 'boolean') &&
+    (b.unsubscribe === undefined || typeof b.unsubscribe === 'boolean')
   );
 }
 
@@ -136,6 +146,11 @@ export class DecisionOutcomeDto {
   nextAllowedAt?: string | null;
   @ApiPropertyOptional({ type: [String], description: 'Deferrals: what holds it back (paused, quiet_hours, us-tcpa, us-fl, fr-demarchage, max_messages).' })
   blockedBy?: string[];
+  @ApiPropertyOptional({
+    type: UnsubscribeLinkDto,
+    description: 'Asked with unsubscribe: true, on an allowed email: the link for the footer and the headers for the message.',
+  })
+  unsubscribe?: UnsubscribeLinkDto;
 }
 
 export class DecisionDto extends DecisionOutcomeDto {

@@ -23,7 +23,7 @@ export class DecisionsController {
 
   @Post()
   @Summary('May I send this message? One recipient')
-  @ApiProblems({ 404: ['CAMPAIGN.NOT_FOUND'] })
+  @ApiProblems({ 404: ['CAMPAIGN.NOT_FOUND'], 503: ['LINKS.NOT_CONFIGURED'] })
   @Idempotent()
   @HttpCode(200)
   @ApiOkResponse({ type: DecisionDto })
@@ -37,7 +37,7 @@ export class DecisionsController {
 
   @Post('batch')
   @Summary('May I send this message? Up to 10,000 recipients')
-  @ApiProblems({ 404: ['CAMPAIGN.NOT_FOUND'] })
+  @ApiProblems({ 404: ['CAMPAIGN.NOT_FOUND'], 503: ['LINKS.NOT_CONFIGURED'] })
   @Idempotent()
   @HttpCode(200)
   @ApiOkResponse({ type: BatchDecisionDto })

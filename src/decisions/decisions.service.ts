@@ -13,6 +13,7 @@ import { Transactions } from '../database/transactions';
 import { Pseudonyms } from '../ledger/pseudonyms';
 import { Metrics } from '../metrics/metrics';
 import { SendsRepository } from '../preferences/sends.repository';
+import { LinksService } from '../links/links.service';
 import { DecisionFactsRepository, RecipientRecord } from './decision-facts.repository';
 import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequestDto } from './decision.dto';
 import { CampaignFacts, decide, needsRecentSends, NeedsRecentSends, RecipientFacts, RuleMemo } from './decision.rules';
@@ -53,6 +54,7 @@ export class DecisionsService {
     private readonly transactions: Transactions,
     private readonly pseudonyms: Pseudonyms,
     private readonly metrics: Metrics,
+    private readonly links: LinksService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -75,8 +77,22 @@ export class DecisionsService {
     if (dto.customerId === undefined && dto.address === undefined) {
       throw Problem.field('customerId', 'or address is required');
     }
-    if (dto.channel === undefined) return this.chooseChannel(dto, actor);
-    return this.decideOn(dto as DecisionRequestDto & { channel: Channel }, actor);
+    const unsubscribe = this.unsubscribeWanted(dto.unsubscribe, dto.channel);
+    const decision =
+      dto.channel === undefined ? await this.chooseChannel(dto, actor) : await this.decideOn(dto as DecisionRequestDto & { channel: Channel }, actor);
+    const channel = dto.channel ?? decision.channel;
+    if (unsubscribe && decision.allowed && channel === 'email') {
+      const address = dto.address === undefined ? null : this.addresses.normalise('email', dto.address, 'address', true);
+      decision.unsubscribe = this.links.unsubscribeFor({ customerId: dto.customerId ?? null, address }, channel, dto.campaignId);
+    }
+    return decision;
+  }
+
+  /** `unsubscribe: true` where the answer may be an email: links must be configured before deciding. */
+  private unsubscribeWanted(asked: boolean | undefined, channel: Channel | undefined): boolean {
+    if (!asked || (channel !== undefined && channel !== 'email')) return false;
+    this.links.requireConfigured();
+    return true;
   }
 
   /**
@@ -162,6 +178,7 @@ export class DecisionsService {
   }
 
   async decideBatch(dto: BatchDecisionRequestDto): Promise<BatchDecisionDto> {
+    const unsubscribe = this.unsubscribeWanted(dto.unsubscribe, dto.channel);
     const at = this.replayInstant(dto.at);
     const recipients = parseRecipients(dto.recipients, (address, field) => this.addresses.normalise(dto.channel, address, field, true));
     const { decisions } = await this.decide(dto.channel, dto.campaignId, at, recipients);
@@ -180,6 +197,7 @@ export class DecisionsService {
           basis: d.basis,
         };
         if (d.outcome === 'defer') Object.assign(result, { nextAllowedAt: d.nextAllowedAt, blockedBy: d.blockedBy });
+        if (unsubscribe && d.allowed) result.unsubscribe = this.links.unsubscribeFor(recipients[i], dto.channel, dto.campaignId);
         return result;
       }),
     };

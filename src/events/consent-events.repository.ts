@@ -131,6 +131,12 @@ const EXAMPLE_EVENT: NewConsentEvent = {
 export class ConsentEventsRepository {
   constructor(private readonly db: Db) {}
 
+  /** Takes the scope's lock until the transaction ends: writes that check what stands first go one at a time. */
+  @GenerateSql({ params: ['["email","cus_42",null,"weekly-deals"]'] })
+  async lockScope(scope: string): Promise<void> {
+    await this.db.query(`select pg_advisory_xact_lock(hashtextextended($1, 17))`, [scope]);
+  }
+
   @GenerateSql({ params: [EXAMPLE_EVENT] })
   async insert(e: NewConsentEvent): Promise<ConsentEventRow> {
     const rows = await this.db.query<ConsentEventRow>(INSERT_EVENT('select * from ins'), this.insertParams(e, false, null), 'insert-event');

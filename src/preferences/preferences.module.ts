@@ -15,6 +15,6 @@ import { SendsService } from './sends.service';
   imports: [EventsModule, CustomersModule, CampaignsModule, IdempotencyModule],
   controllers: [PreferencesController, SendsController],
   providers: [PreferencesRepository, PreferencesService, SendsRepository, SendsService],
-  exports: [SendsRepository],
+  exports: [SendsRepository, PreferencesService],
 })
 export class PreferencesModule {}

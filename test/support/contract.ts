@@ -32,6 +32,8 @@ export interface Exchange {
   requestHeaders: Headers;
   /** As sent: JSON, form or file text; undefined for none. */
   requestBody?: string;
+  /** A multipart/form-data body, read (checkExchange reads it). */
+  requestForm?: Record<string, string>;
   status: number;
   responseHeaders: Headers;
   responseBody: string;
@@ -175,7 +177,14 @@ export class Contract {
     const headers = Object.fromEntries(Object.entries(x.requestHeaders).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v)]));
     const type = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     let body: unknown = x.requestBody;
-    if (x.requestBody !== undefined && JSON_TYPES.test(type)) body = x.requestBody === '' ? undefined : JSON.parse(x.requestBody);
+    if (x.requestBody !== undefined && JSON_TYPES.test(type)) {
+      try {
+        body = x.requestBody === '' ? undefined : JSON.parse(x.requestBody);
+      } catch {
+        body = x.requestBody; // not JSON: a route that takes any body accepted it as it is
+      }
+    }
+    if (x.requestForm) body = x.requestForm;
     if (x.requestBody !== undefined && type === 'application/x-www-form-urlencoded') body = Object.fromEntries(new URLSearchParams(x.requestBody));
     const request = { headers, query, params, body };
     const key = `request:${String(operation.operationId)}`;
@@ -212,6 +221,12 @@ let shared: Promise<Contract> | undefined;
 /** Checks one exchange against openapi.yaml; throws, naming every violation, when the contract does not hold. */
 export async function checkExchange(x: Exchange): Promise<void> {
   shared ??= Contract.load();
+  const type = String(Object.entries(x.requestHeaders).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '');
+  if (x.requestBody !== undefined && /^multipart\/form-data/i.test(type)) {
+    // Read by undici's own multipart parser, as a browser's form is; a body it cannot read stays text.
+    const form = await new Response(x.requestBody, { headers: { 'content-type': type } }).formData().catch(() => null);
+    if (form) x = { ...x, requestForm: Object.fromEntries([...form.entries()].map(([k, v]) => [k, typeof v === 'string' ? v : v.name])) };
+  }
   const violations = (await shared).check(x);
   if (violations.length) throw new ContractViolation(`The response (or the request) does not follow openapi.yaml:\n  ${violations.join('\n  ')}`);
 }

@@ -541,6 +541,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/preference-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A signed link to a customer's preference centre
+         * @description For an email footer or a message: the customer opens it to choose campaigns, channels, quiet hours and a pause. It works until expiresAt.
+         */
+        post: operations["Links_preferenceLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/unsubscribe-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A signed one-click unsubscribe link, and the email headers that carry it (RFC 8058)
+         * @description The link does not expire: mail is read months later.
+         */
+        post: operations["Links_unsubscribeLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/preferences/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's preference centre
+         * @description Campaigns by channel, quiet hours, preferred channels, a pause, and unsubscribe from all; in the link's language, or the browser's.
+         */
+        get: operations["Pages_centre"];
+        put?: never;
+        /**
+         * Save what a customer chose in their preference centre
+         * @description A form post from the page itself (its form token, and not from another site). Each change is a ledger event.
+         */
+        post: operations["Pages_save"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/u/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a one-click unsubscribe link stops, with a button that does it
+         * @description Changes nothing: mail scanners follow links.
+         */
+        get: operations["Pages_unsubscribePage"];
+        put?: never;
+        /**
+         * One-click unsubscribe (RFC 8058)
+         * @description List-Unsubscribe=One-Click as multipart/form-data or a form, any other body, or none; no key, no cookie. Records the opt-out once; the same answer every time.
+         */
+        post: operations["Pages_oneClick"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assets/pages.css": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The pages' stylesheet
+         * @description Served from this origin: the pages load nothing from elsewhere. Its URL carries a version, so it is cached for good.
+         */
+        get: operations["Pages_style"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     consentEvent: {
@@ -893,6 +1001,11 @@ export interface components {
              */
             at?: string;
             /**
+             * @description Email: add to each allowed answer the one-click unsubscribe link and the List-Unsubscribe headers to put on the message.
+             * @default false
+             */
+            unsubscribe?: boolean;
+            /**
              * @description Absent: the answer names the best channel allowed now, among the customer's preferred ones first, with the reasons for the others.
              * @enum {string}
              */
@@ -925,6 +1038,26 @@ export interface components {
              */
             expiresAt?: string;
         };
+        UnsubscribeHeadersDto: {
+            /**
+             * @description RFC 2369: the HTTPS link, then a mailto: when UNSUBSCRIBE_MAILTO is set.
+             * @example <https://consent.example.com/u/AQ3x...>, <mailto:unsubscribe@mail.example.com?subject=unsubscribe%20AQ3x...>
+             */
+            "List-Unsubscribe": string;
+            /**
+             * @description RFC 8058: one click, no page.
+             * @enum {string}
+             */
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click";
+        };
+        UnsubscribeLinkDto: {
+            /** @description For the message body: a page saying what will stop, with a button that does it. */
+            url: string;
+            /** @description The URI of List-Unsubscribe: a POST to it unsubscribes at once (RFC 8058). Today the same as url. */
+            oneClickUrl: string;
+            /** @description Put both on the message, exactly, covered by the message's DKIM signature. */
+            headers: components["schemas"]["UnsubscribeHeadersDto"];
+        };
         ChannelAlternativeDto: {
             /** @enum {string} */
             channel: "sms" | "mms" | "rcs" | "whatsapp" | "voice" | "email" | "push" | "messenger";
@@ -950,6 +1083,8 @@ export interface components {
             nextAllowedAt?: string | null;
             /** @description Deferrals: what holds it back (paused, quiet_hours, us-tcpa, us-fl, fr-demarchage, max_messages). */
             blockedBy?: string[];
+            /** @description Asked with unsubscribe: true, on an allowed email: the link for the footer and the headers for the message. */
+            unsubscribe?: components["schemas"]["UnsubscribeLinkDto"];
             /**
              * Format: uuid
              * @description Names this decision: POST /v1/sends may refer to it.
@@ -981,6 +1116,11 @@ export interface components {
              * @description Replay: answer as the service would have at this past instant.
              */
             at?: string;
+            /**
+             * @description Email: add to each allowed answer the one-click unsubscribe link and the List-Unsubscribe headers to put on the message.
+             * @default false
+             */
+            unsubscribe?: boolean;
             /** @enum {string} */
             channel: "sms" | "mms" | "rcs" | "whatsapp" | "voice" | "email" | "push" | "messenger";
             recipients: components["schemas"]["RecipientDto"][];
@@ -999,6 +1139,8 @@ export interface components {
             nextAllowedAt?: string | null;
             /** @description Deferrals: what holds it back (paused, quiet_hours, us-tcpa, us-fl, fr-demarchage, max_messages). */
             blockedBy?: string[];
+            /** @description Asked with unsubscribe: true, on an allowed email: the link for the footer and the headers for the message. */
+            unsubscribe?: components["schemas"]["UnsubscribeLinkDto"];
             customerId: string | null;
             /** @description Normalised. */
             address: string | null;
@@ -1538,6 +1680,59 @@ export interface components {
             /** Format: date-time */
             completedAt: string | null;
         };
+        CreatePreferenceLinkDto: {
+            /** @description The customer whose preference centre it opens; or give address. */
+            customerId?: string;
+            /**
+             * @description A contact point of the customer (instead of customerId).
+             * @example jane@example.com
+             */
+            address?: string;
+            /**
+             * @description The address's channel; default: email for an email address, else sms.
+             * @enum {string}
+             */
+            channel?: "sms" | "mms" | "rcs" | "whatsapp" | "voice" | "email" | "push" | "messenger";
+            /**
+             * @description The pages' language; default: the customer's locale, else the browser's.
+             * @enum {string}
+             */
+            locale?: "en" | "fr" | "es";
+            /**
+             * @description How long the link works: an ISO 8601 duration, default P7D, at most P90D.
+             * @example P7D
+             */
+            expiresIn?: string;
+        };
+        PreferenceLinkDto: {
+            /**
+             * @description PUBLIC_BASE_URL/preferences/<token>
+             * @example https://consent.example.com/preferences/AQ3x...
+             */
+            url: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        CreateUnsubscribeLinkDto: {
+            /** @description Who unsubscribes: customerId, address, or both. */
+            customerId?: string;
+            /** @example jane@example.com */
+            address?: string;
+            /**
+             * @example email
+             * @enum {string}
+             */
+            channel: "sms" | "mms" | "rcs" | "whatsapp" | "voice" | "email" | "push" | "messenger";
+            /** @description What stops; absent: the whole channel. */
+            campaignId?: string;
+            /** @description The message the link goes in: kept as evidence of the opt-out. */
+            messageId?: string;
+            /**
+             * @description The page's language; default: the customer's locale, else the browser's.
+             * @enum {string}
+             */
+            locale?: "en" | "fr" | "es";
+        };
     };
     responses: never;
     parameters: {
@@ -1562,6 +1757,16 @@ export interface components {
         WwwAuthenticate: string;
         /** @description Always `nosniff`. */
         ContentTypeOptions: "nosniff";
+        /** @description On every page: `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`. */
+        PageContentSecurityPolicy: "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        /** @description On every page: `no-referrer`. */
+        PageReferrerPolicy: "no-referrer";
+        /** @description On every page: `no-store`. */
+        PageCacheControl: "no-store";
+        /** @description On every page: `DENY`. */
+        PageXFrameOptions: "DENY";
+        /** @description On every page: `noindex, nofollow`. */
+        PageXRobotsTag: "noindex, nofollow";
     };
     pathItems: never;
 }
@@ -4089,7 +4294,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service unavailable: SERVICE_UNAVAILABLE. */
+            /** @description Service unavailable: SERVICE_UNAVAILABLE, LINKS.NOT_CONFIGURED. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4105,7 +4310,7 @@ export interface operations {
                         /** @constant */
                         status: 503;
                         /** @enum {string} */
-                        code: "SERVICE_UNAVAILABLE";
+                        code: "LINKS.NOT_CONFIGURED" | "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -4310,7 +4515,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service unavailable: SERVICE_UNAVAILABLE. */
+            /** @description Service unavailable: SERVICE_UNAVAILABLE, LINKS.NOT_CONFIGURED. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4326,7 +4531,7 @@ export interface operations {
                         /** @constant */
                         status: 503;
                         /** @enum {string} */
-                        code: "SERVICE_UNAVAILABLE";
+                        code: "LINKS.NOT_CONFIGURED" | "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -8903,6 +9108,1054 @@ export interface operations {
                         status: 503;
                         /** @enum {string} */
                         code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    Links_preferenceLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePreferenceLinkDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    /** @description Always `no-store`: a link grants what it names to whoever holds it. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferenceLinkDto"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, BAD_REQUEST. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 400;
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthenticated: UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 401;
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 403;
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: CUSTOMER.NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 404;
+                        /** @enum {string} */
+                        code: "CUSTOMER.NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Payload too large: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 413;
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported media type: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 415;
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Too many requests: RATE_LIMITED, AUTH_FAILURES_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 429;
+                        /** @enum {string} */
+                        code: "AUTH_FAILURES_LIMITED" | "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Internal error: INTERNAL. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 500;
+                        /** @enum {string} */
+                        code: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Service unavailable: SERVICE_UNAVAILABLE, LINKS.NOT_CONFIGURED. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 503;
+                        /** @enum {string} */
+                        code: "LINKS.NOT_CONFIGURED" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    Links_unsubscribeLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUnsubscribeLinkDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    /** @description Always `no-store`: a link grants what it names to whoever holds it. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeLinkDto"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, BAD_REQUEST. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 400;
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthenticated: UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 401;
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 403;
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: CUSTOMER.NOT_FOUND, CAMPAIGN.NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 404;
+                        /** @enum {string} */
+                        code: "CAMPAIGN.NOT_FOUND" | "CUSTOMER.NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Payload too large: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 413;
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported media type: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 415;
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Too many requests: RATE_LIMITED, AUTH_FAILURES_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 429;
+                        /** @enum {string} */
+                        code: "AUTH_FAILURES_LIMITED" | "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Internal error: INTERNAL. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 500;
+                        /** @enum {string} */
+                        code: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Service unavailable: SERVICE_UNAVAILABLE, LINKS.NOT_CONFIGURED. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 503;
+                        /** @enum {string} */
+                        code: "LINKS.NOT_CONFIGURED" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    Pages_centre: {
+        parameters: {
+            query?: {
+                /** @description Set by the page after saving: says what was saved. */
+                done?: "saved" | "unsubscribed";
+                /** @description The language chosen on the page (en, fr, es); else the link's, else the browser's. */
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Invalid request: a page saying so, in the page's language. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not found: a page saying so, in the page's language. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The link has expired: a page saying so. */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description URI too long: a page saying so, in the page's language. */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Internal error: a page saying so, in the page's language. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Service unavailable: a page saying so, in the page's language. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    Pages_save: {
+        parameters: {
+            query?: {
+                /** @description The language chosen on the page (en, fr, es); else the link's, else the browser's. */
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The page's form token. */
+                    form?: string;
+                    /** @enum {string} */
+                    action?: "save" | "unsubscribe_all";
+                    /** @description `campaignId|channel` of each box ticked. */
+                    consent?: string[];
+                    /** @description The boxes shown ticked. */
+                    shown?: string[];
+                    quiet_from?: string;
+                    quiet_to?: string;
+                    preferred?: string[];
+                    /** @enum {string} */
+                    pause?: "none" | "keep" | "resume" | "P7D" | "P1M" | "P3M";
+                };
+            };
+        };
+        responses: {
+            /** @description Saved: back to the page, which says so. */
+            303: {
+                headers: {
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a page saying so, in the page's language. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Sent from another site, or a form older than a day: nothing was changed. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not found: a page saying so, in the page's language. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The link has expired: nothing was changed. */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Payload too large: a page saying so, in the page's language. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description URI too long: a page saying so, in the page's language. */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Unsupported media type: a page saying so, in the page's language. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Internal error: a page saying so, in the page's language. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Service unavailable: a page saying so, in the page's language. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    Pages_unsubscribePage: {
+        parameters: {
+            query?: {
+                /** @description The language chosen on the page (en, fr, es); else the link's, else the browser's. */
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Invalid request: a page saying so, in the page's language. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not found: a page saying so, in the page's language. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description URI too long: a page saying so, in the page's language. */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Internal error: a page saying so, in the page's language. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Service unavailable: a page saying so, in the page's language. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    Pages_oneClick: {
+        parameters: {
+            query?: {
+                /** @description The language chosen on the page (en, fr, es); else the link's, else the browser's. */
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    /** @enum {string} */
+                    "List-Unsubscribe"?: "One-Click";
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    "List-Unsubscribe"?: "One-Click";
+                };
+                "*/*": unknown;
+            };
+        };
+        responses: {
+            /** @description Unsubscribed (now, or before): a short page saying so. Never a redirect. */
+            200: {
+                headers: {
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Invalid request: a page saying so, in the page's language. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not found: a page saying so, in the page's language. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Payload too large: a page saying so, in the page's language. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description URI too long: a page saying so, in the page's language. */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Unsupported media type: a page saying so, in the page's language. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Internal error: a page saying so, in the page's language. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Service unavailable: a page saying so, in the page's language. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Content-Security-Policy": components["headers"]["PageContentSecurityPolicy"];
+                    "Referrer-Policy": components["headers"]["PageReferrerPolicy"];
+                    "Cache-Control": components["headers"]["PageCacheControl"];
+                    "X-Frame-Options": components["headers"]["PageXFrameOptions"];
+                    "X-Robots-Tag": components["headers"]["PageXRobotsTag"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    Pages_style: {
+        parameters: {
+            query?: {
+                /** @description The version the pages ask for. */
+                v?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSS. */
+            200: {
+                headers: {
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/css": string;
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, BAD_REQUEST. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 400;
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Internal error: INTERNAL. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 500;
+                        /** @enum {string} */
+                        code: "INTERNAL";
                     };
                 };
             };
