@@ -13,6 +13,13 @@ const swc = [
   },
 ];
 
+// The browser suite needs Chromium: without it, the suite is left out and the run says so at
+// its start and end (test/support/global-*.ts); with REQUIRE_BROWSER=1 (CI) the run fails.
+const { hasChromium, BROWSER_SPECS, missingBrowser } = require('./test/support/browser.js');
+const browser = hasChromium();
+if (!browser && process.env.REQUIRE_BROWSER === '1') throw new Error(missingBrowser());
+if (!browser) process.env.BROWSER_SUITE_MISSING = '1';
+
 module.exports = {
   testEnvironment: 'node',
   rootDir: __dirname,
@@ -23,4 +30,5 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   maxWorkers: 2,
   testTimeout: 30_000,
+  testPathIgnorePatterns: ['/node_modules/', ...(browser ? [] : [BROWSER_SPECS])],
 };

@@ -13,8 +13,10 @@ import { runMigrationsLocked } from '../../src/database/migrator';
 import { adminQuery, assertTestDatabaseUrl, TEMPLATE_DB, withDatabase } from './test-database';
 import { freePort } from './free-port';
 import { ENTITIES } from '../../src/entities';
+import { missingBrowser } from './browser';
 
 export default async function globalSetup(): Promise<void> {
+  if (process.env.BROWSER_SUITE_MISSING) console.warn(`\n${missingBrowser()}\n`);
   let serverUrl: string;
   if (process.env.TEST_DATABASE_URL) {
     serverUrl = assertTestDatabaseUrl(process.env.TEST_DATABASE_URL).toString();
