@@ -6,11 +6,13 @@
  *   base:           common (pure helpers), then config, then database
  *   platform:       auth, ledger, metrics, idempotency, rate-limit, jurisdictions
  *   features:       api-keys, campaigns, customers, events, preferences, decisions, consents,
- *                   inbound, imports, lifecycle, webhooks, audit, erasure, health, jobs
+ *                   inbound, imports, lifecycle, webhooks, audit, erasure, health, jobs,
+ *                   links, pages, people, overview, console
  *   composition:    app.module.ts, app.setup.ts, main.ts, entities.ts, bin/
  * Among features, the folder graph must have no cycle (which way each goes is the README's).
  */
-const FEATURES = 'api-keys|audit|campaigns|consents|customers|decisions|erasure|events|health|imports|inbound|jobs|lifecycle|preferences|webhooks';
+const FEATURES =
+  'api-keys|audit|campaigns|consents|console|customers|decisions|erasure|events|health|imports|inbound|jobs|lifecycle|links|overview|pages|people|preferences|webhooks';
 const PLATFORM = 'auth|ledger|metrics|idempotency|rate-limit|jurisdictions';
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -6,6 +6,9 @@ import type { DestinationStream } from 'pino';
 import { ApiKeyGuard } from './api-keys/api-key.guard';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
+import { ConsoleModule } from './console/console.module';
+import { OverviewModule } from './overview/overview.module';
+import { PeopleModule } from './people/people.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { loggingParams } from './common/logging';
 import { APP_CONFIG, AppConfig } from './config/app-config';
@@ -54,6 +57,9 @@ export class AppModule {
         JobsModule,
         PreferencesModule,
         AuditModule,
+        PeopleModule,
+        OverviewModule,
+        ConsoleModule,
         ErasureModule,
         MetricsModule,
         ImportsModule,

@@ -28,6 +28,12 @@ export class ApiKeyDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
 }
 
+export class CurrentApiKeyDto {
+  @ApiProperty({ description: 'The key id, or `admin` for ADMIN_API_KEY.' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: SCOPES, isArray: true }) scopes: string[];
+}
+
 export class CreatedApiKeyDto extends ApiKeyDto {
   @ApiPropertyOptional({
     description:

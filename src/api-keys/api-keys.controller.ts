@@ -5,7 +5,7 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, RequireScopes } from '../auth/scopes';
-import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
+import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, CurrentApiKeyDto } from './api-key.dto';
 import { ApiKeysService } from './api-keys.service';
 import { uuidParam } from '../common/pipes';
 import { Summary, ApiProblems, Idempotent } from '../common/api-docs';
@@ -54,6 +54,14 @@ export class ApiKeysController {
   @ApiOkResponse({ type: ApiKeyDto, isArray: true })
   list(): Promise<ApiKeyDto[]> {
     return this.apiKeys.list();
+  }
+
+  @Get('current')
+  @RequireScopes()
+  @Summary('The API key making the request')
+  @ApiOkResponse({ type: CurrentApiKeyDto, description: 'Any valid key may ask: what it is called and what it may do (the staff console shows or hides by it).' })
+  current(@CurrentPrincipal() principal: Principal): CurrentApiKeyDto {
+    return { id: principal.id, name: principal.name, scopes: [...principal.scopes] };
   }
 
   @Delete(':id')

@@ -4,7 +4,21 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal, RequireScopes } from '../auth/scopes';
 import { withoutIdleTimeout } from '../common/http-limits';
-import { AuditEventsQuery, AuditExportQuery, AuditVerifyQuery, ExportProofDto, LedgerHeadDto, LedgerPageDto, VerifyResultDto } from './audit.dto';
+import {
+  AuditEventsQuery,
+  AuditExportQuery,
+  AuditVerifyQuery,
+  ConsentReceiptDto,
+  EntryParams,
+  EntryProofDto,
+  EntryProofQuery,
+  ExportProofDto,
+  LedgerHeadDto,
+  LedgerPageDto,
+  VerifyResultDto,
+} from './audit.dto';
+import { ConsentReceipt } from './receipt';
+import { EntryProof } from '../ledger/entry-proof';
 import { AuditService } from './audit.service';
 import { ExportProof } from './export-format';
 import { LedgerHead, LedgerService, VerifyResult } from '../ledger/ledger.service';
@@ -47,8 +61,8 @@ export class AuditController {
   }
 
   @Get('events')
-  @Summary('Ledger entries by filter, oldest first')
-  @ApiOkResponse({ type: LedgerPageDto, description: 'Sealed ledger entries matching the filter, oldest first.' })
+  @Summary('Ledger entries by filter')
+  @ApiOkResponse({ type: LedgerPageDto, description: 'Sealed ledger entries matching the filter, oldest first (`order=desc`: newest first).' })
   events(@Query() q: AuditEventsQuery, @CurrentPrincipal() principal: Principal): Promise<LedgerPageDto> {
     return this.audit.events(q, principal);
   }
@@ -83,6 +97,40 @@ export class AuditController {
       .header('link', `</v1/audit/exports/${started.id}/proof>; rel="proof"`)
       .header('cache-control', 'no-store')
       .send(started.stream);
+  }
+
+  @Get('entries/:seq/proof')
+  @Summary("One entry's proof of inclusion, up to the head")
+  @ApiProblems({ 404: ['ENTRY.NOT_FOUND'] })
+  @ApiOkResponse({
+    type: EntryProofDto,
+    description:
+      "Everything needed to check, without trusting the service, that the entry is in the ledger: recompute its leaf hash from its fields, climb its block's tree with `leafPath`, hash the block header, climb the ledger tree with `blockPath`, and compare with `head.ledgerRoot` (one you wrote down, with `headBlocks`).",
+  })
+  entryProof(@Param() params: EntryParams, @Query() q: EntryProofQuery, @CurrentPrincipal() principal: Principal): Promise<EntryProof> {
+    return this.audit.entryProof(params.seq, q.headBlocks, principal);
+  }
+
+  @Get('entries/:seq/receipt')
+  @Summary('A consent receipt of one entry, with its proof')
+  @ApiProblems({ 404: ['ENTRY.NOT_FOUND'], 422: ['ENTRY.NOT_CONSENT'] })
+  @ApiOkResponse({
+    type: ConsentReceiptDto,
+    headers: {
+      'Content-Disposition': { required: true, schema: { type: 'string' }, description: '`attachment; filename="consent-receipt-<seq>.json"`.' },
+      'Cache-Control': { required: true, schema: { type: 'string', enum: ['no-store'] } },
+    },
+    description: 'A consent record shaped after ISO/IEC TS 27560, with its proof: `npm run audit:verify -- --receipt FILE` checks it offline.',
+  })
+  async receipt(
+    @Param() params: EntryParams,
+    @Query() q: EntryProofQuery,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ConsentReceipt> {
+    const receipt = await this.audit.receipt(params.seq, q.headBlocks, principal);
+    void reply.header('content-disposition', `attachment; filename="consent-receipt-${params.seq}.json"`).header('cache-control', 'no-store');
+    return receipt;
   }
 
   @Get('exports/:id/proof')

@@ -82,6 +82,26 @@ export class AuditEventsQuery extends AuditFilterQuery {
 
   @IsPageCursor()
   cursor?: string;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc', description: 'asc: oldest first (the cursor moves forward); desc: newest first.' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
+}
+
+export class EntryParams {
+  @ApiProperty({ description: 'The ledger position of the entry (`seq`).', pattern: '^[1-9][0-9]{0,18}$' })
+  @Matches(/^[1-9][0-9]{0,18}$/, { message: 'must be a ledger position (seq): a positive integer' })
+  seq: string;
+}
+
+export class EntryProofQuery {
+  @ApiPropertyOptional({ description: 'Prove against the ledger head of this many blocks (one you wrote down), instead of the current head.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  headBlocks?: number;
 }
 
 export class AuditVerifyQuery {
@@ -209,4 +229,79 @@ export class ExportProofDto {
     description: 'Per block that ends a run of consecutive blocks: its audit path in the ledger tree at `head` (hex hashes).',
   })
   paths: Record<string, string[]>;
+}
+
+export class HeadRefDto {
+  @ApiProperty({ type: 'integer' }) blocks: number;
+  @ApiProperty({ description: 'Root of the ledger tree at that many blocks (hex).' }) ledgerRoot: string;
+}
+
+/** What proves one entry: recompute it from `entry` up to `head` (src/ledger/entry-proof.ts). */
+export class EntryProofDto {
+  @ApiProperty({ enum: ['consent-ledger-entry-proof/1'] }) version: string;
+  @ApiProperty({ type: LedgerEntryDto, description: 'The entry as stored now, with its salt while it has one.' }) entry: LedgerEntryDto;
+  @ApiProperty({ type: BlockHeaderDto, description: 'The header of its block.' }) block: BlockHeaderDto;
+  @ApiProperty({ type: String, isArray: true, description: 'Its audit path in the block (leaf index: seq - firstSeq), hex hashes.' }) leafPath: string[];
+  @ApiProperty({ type: HeadRefDto, description: 'The head it is proven against.' }) head: HeadRefDto;
+  @ApiProperty({ type: String, isArray: true, description: "The block's audit path in the ledger tree of `head.blocks` blocks." }) blockPath: string[];
+}
+
+class ReceiptRecordIdDto {
+  @ApiProperty() seq: string;
+  @ApiProperty({ enum: ['consent'] }) stream: string;
+  @ApiProperty() eventId: string;
+}
+class ReceiptHeaderDto {
+  @ApiProperty({ format: 'uuid' }) receiptId: string;
+  @ApiProperty({ format: 'date-time' }) issuedAt: string;
+  @ApiProperty({ description: 'BRAND_NAME: the controller issuing it.' }) issuer: string;
+  @ApiProperty({ type: ReceiptRecordIdDto }) recordId: ReceiptRecordIdDto;
+  @ApiProperty() schema: string;
+}
+class ReceiptPurposeDto {
+  @ApiProperty({ nullable: true, type: String, description: 'Null: every campaign on the channel.' }) campaignId: string | null;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) purpose: string | null;
+}
+class ReceiptNoticeDto {
+  @ApiProperty({ nullable: true, type: String }) version: string | null;
+  @ApiProperty({ nullable: true, type: String }) pageUrl: string | null;
+}
+class ReceiptProcessingDto {
+  @ApiProperty({ type: ReceiptPurposeDto, isArray: true }) purposes: ReceiptPurposeDto[];
+  @ApiProperty({ nullable: true, type: String }) channel: string | null;
+  @ApiProperty({ type: ReceiptNoticeDto }) notice: ReceiptNoticeDto;
+  @ApiProperty({ nullable: true, type: String }) language: string | null;
+  @ApiProperty({ nullable: true, type: String }) jurisdiction: string | null;
+  @ApiProperty({ type: String, isArray: true, description: 'How the person can withdraw.' }) withdrawal: string[];
+}
+class ReceiptNameDto {
+  @ApiProperty() name: string;
+}
+class ReceiptSubjectDto {
+  @ApiProperty({ nullable: true, type: String }) customerId: string | null;
+  @ApiProperty({ nullable: true, type: String }) address: string | null;
+}
+class ReceiptPartiesDto {
+  @ApiProperty({ type: ReceiptNameDto }) controller: ReceiptNameDto;
+  @ApiProperty({ type: ReceiptSubjectDto }) subject: ReceiptSubjectDto;
+  @ApiProperty() recordedBy: string;
+}
+class ReceiptEventDto {
+  @ApiProperty() type: string;
+  @ApiProperty({ nullable: true, type: String }) source: string | null;
+  @ApiProperty({ nullable: true, type: String }) occurredAt: string | null;
+  @ApiProperty() recordedAt: string;
+  @ApiProperty({ nullable: true, type: String }) expiresAt: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) evidence: Record<string, unknown>;
+}
+
+/** A consent record shaped after ISO/IEC TS 27560, with its proof (src/audit/receipt.ts). */
+export class ConsentReceiptDto {
+  @ApiProperty({ enum: ['consent-receipt/1'] }) version: string;
+  @ApiProperty({ type: ReceiptHeaderDto }) header: ReceiptHeaderDto;
+  @ApiProperty({ type: ReceiptProcessingDto }) processing: ReceiptProcessingDto;
+  @ApiProperty({ type: ReceiptPartiesDto }) parties: ReceiptPartiesDto;
+  @ApiProperty({ type: ReceiptEventDto, isArray: true }) events: ReceiptEventDto[];
+  @ApiProperty({ type: EntryProofDto }) proof: EntryProofDto;
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CampaignsModule } from '../campaigns/campaigns.module';
 import { CustomersModule } from '../customers/customers.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { AuditController } from './audit.controller';
@@ -7,7 +8,7 @@ import { AuditService } from './audit.service';
 
 /** What compliance staff read: the ledger's head, its verification, its entries and exports with proofs. */
 @Module({
-  imports: [LedgerModule, CustomersModule],
+  imports: [LedgerModule, CustomersModule, CampaignsModule],
   controllers: [AuditController],
   providers: [AuditRepository, AuditService],
 })

@@ -22,7 +22,7 @@ left join consent_event e on l.stream = 'consent' and e.id = l.event_id
 left join system_event s on l.stream = 'system' and s.id = l.event_id
  where l.seq > $1 and coalesce(e.recorded_at, s.recorded_at) >= $2::timestamptz and coalesce(e.recorded_at, s.recorded_at) < $3::timestamptz and (e.customer_id = $4 or exists (select 1 from contact_point cp
     where cp.customer_id = $4 and cp.channel_group = e.channel_group and cp.address = e.address)) and e.address = $5 and e.channel = $6 and e.campaign_id = $7 and coalesce(e.action, s.type) = any($8::text[])
- order by l.seq limit $9;
+ order by l.seq asc limit $9;
 
 -- AuditRepository.entriesPage (no filter)
 -- $1 = '1200'
@@ -37,7 +37,38 @@ coalesce(e.recorded_by, s.actor) as "recordedBy", s.subject
 left join consent_event e on l.stream = 'consent' and e.id = l.event_id
 left join system_event s on l.stream = 'system' and s.id = l.event_id
  where l.seq > $1
- order by l.seq limit $2;
+ order by l.seq asc limit $2;
+
+-- AuditRepository.entriesPage (newest first)
+-- $1 = '1200'
+-- $2 = 'cus_42'
+-- $3 = 101
+select l.seq::text, l.block_no::text as block, l.stream, l.event_id::text as "eventId", l.salt, l.commitment, l.leaf_hash as "leafHash",
+       coalesce(e.id, s.id) is not null as "present",
+e.customer_id as "customerId", e.address, e.channel, e.channel_group as "channelGroup", e.campaign_id as "campaignId",
+coalesce(e.action, s.type) as action, e.source, coalesce(e.evidence, s.details) as evidence, e.language, e.jurisdiction,
+to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(coalesce(e.recorded_at, s.recorded_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt", to_char(e.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "expiresAt",
+coalesce(e.recorded_by, s.actor) as "recordedBy", s.subject
+  from ledger_leaf l
+left join consent_event e on l.stream = 'consent' and e.id = l.event_id
+left join system_event s on l.stream = 'system' and s.id = l.event_id
+ where ($1::bigint = 0 or l.seq < $1) and (e.customer_id = $2 or exists (select 1 from contact_point cp
+    where cp.customer_id = $2 and cp.channel_group = e.channel_group and cp.address = e.address))
+ order by l.seq desc limit $3;
+
+-- AuditRepository.entryAt
+-- $1 = '1201'
+select l.seq::text, l.block_no::text as block, l.stream, l.event_id::text as "eventId", l.salt, l.commitment, l.leaf_hash as "leafHash",
+       coalesce(e.id, s.id) is not null as "present",
+e.customer_id as "customerId", e.address, e.channel, e.channel_group as "channelGroup", e.campaign_id as "campaignId",
+coalesce(e.action, s.type) as action, e.source, coalesce(e.evidence, s.details) as evidence, e.language, e.jurisdiction,
+to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(coalesce(e.recorded_at, s.recorded_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt", to_char(e.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "expiresAt",
+coalesce(e.recorded_by, s.actor) as "recordedBy", s.subject
+  from ledger_leaf l
+left join consent_event e on l.stream = 'consent' and e.id = l.event_id
+left join system_event s on l.stream = 'system' and s.id = l.event_id
+ where l.seq = $1
+ order by l.seq asc;
 
 -- AuditRepository.recordExport
 -- $1 = '2f6c1e9a-3b7d-4c1e-8a2b-9d0e1f2a3b4c'

@@ -122,12 +122,20 @@ export class AuditRepository {
       ],
     },
     { name: 'no filter', params: [{}, '1200', 101] },
+    { name: 'newest first', params: [{ customerId: 'cus_42' }, '1200', 101, 'desc'] },
   )
-  entriesPage(f: EntryFilter, after: string, limit: number): Promise<StoredRecord[]> {
-    const params: unknown[] = [after];
-    const where = ['l.seq > $1', ...conditions(f, params)];
+  /** `order` asc: entries after position `cursor`; desc: before it (a cursor of '0' starts at the newest). */
+  entriesPage(f: EntryFilter, cursor: string, limit: number, order: 'asc' | 'desc' = 'asc'): Promise<StoredRecord[]> {
+    const params: unknown[] = [cursor];
+    const where = [order === 'asc' ? 'l.seq > $1' : '($1::bigint = 0 or l.seq < $1)', ...conditions(f, params)];
     params.push(limit);
-    return this.db.query<StoredRecord>(`${LEDGER_ENTRIES(where.join(' and '))} limit $${params.length}`, params);
+    return this.db.query<StoredRecord>(`${LEDGER_ENTRIES(where.join(' and '), order)} limit $${params.length}`, params);
+  }
+
+  /** The sealed entry at ledger position `seq`, read in the snapshot its proof is computed in. */
+  @GenerateSql({ params: [SNAPSHOT, '1201'] })
+  async entryAt(snapshot: ReadSnapshot, seq: string): Promise<StoredRecord | undefined> {
+    return (await snapshot.query<StoredRecord>(LEDGER_ENTRIES('l.seq = $1'), [seq]))[0];
   }
 
   @GenerateSql({ params: ['2f6c1e9a-3b7d-4c1e-8a2b-9d0e1f2a3b4c', 'admin', 'ndjson', { from: '2026-01-01T00:00:00Z', mode: 'blocks' }] })

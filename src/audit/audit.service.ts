@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ENTRY_PROOF_VERSION, EntryProof } from '../ledger/entry-proof';
+import { ConsentReceipt, buildReceipt } from './receipt';
 import { Principal } from '../auth/scopes';
 import { AddressNormaliser } from '../customers/address-normaliser';
 import { Problem } from '../common/problem';
@@ -50,6 +54,8 @@ export class AuditService {
     private readonly systemEvents: SystemEvents,
     private readonly pseudonyms: Pseudonyms,
     private readonly normaliser: AddressNormaliser,
+    private readonly campaigns: CampaignsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The filter as recorded with the read: customer ids and addresses only as keyed hashes. */
@@ -72,14 +78,19 @@ export class AuditService {
     if (f.from && f.to && Date.parse(f.from) >= Date.parse(f.to)) throw Problem.field('to', 'must be after from');
   }
 
-  /** `GET /v1/audit/events`: the same filter as the export, one page at a time, oldest first. */
+  /** `GET /v1/audit/events`: the same filter as the export, one page at a time, oldest (or newest) first. */
   async events(q: AuditEventsQuery, principal: Principal): Promise<LedgerPageDto> {
     this.checkRange(q);
     const limit = q.limit ?? 100;
     const filter = this.entryFilter(q);
     const rows = await this.transactions.run(async () => {
-      await this.systemEvents.record('audit.read', principal.actor, null, { filter: this.recordedFilter(q), cursor: q.cursor ?? null, limit });
-      return this.audit.entriesPage(filter, q.cursor ?? '0', limit + 1);
+      await this.systemEvents.record('audit.read', principal.actor, null, {
+        filter: this.recordedFilter(q),
+        cursor: q.cursor ?? null,
+        limit,
+        ...(q.order === 'desc' ? { order: 'desc' } : {}),
+      });
+      return this.audit.entriesPage(filter, q.cursor ?? '0', limit + 1, q.order);
     });
     const page = rows.slice(0, limit);
     return { items: page.map(toEntry), nextCursor: rows.length > limit ? page[page.length - 1].seq : null };
@@ -199,6 +210,51 @@ export class AuditService {
     } finally {
       await snapshot.close();
     }
+  }
+
+  /**
+   * The proof that the entry at `seq` is in the ledger: its block's audit path and the block's
+   * path to the head (`headBlocks`, else the current one), all read from one snapshot.
+   */
+  async entryProof(seq: string, headBlocks: number | undefined, principal: Principal, purpose: 'proof' | 'receipt' = 'proof'): Promise<EntryProof> {
+    const snapshot = await this.transactions.snapshot();
+    let proof: EntryProof;
+    try {
+      const stored = await this.audit.entryAt(snapshot, seq);
+      if (!stored) throw Problem.notFound('ENTRY.NOT_FOUND', `No sealed ledger entry is at position ${seq} (entries are sealed within seconds of being recorded).`);
+      const blocks = Number((await this.audit.lastBlock(snapshot))!.blockNo);
+      const head = headBlocks ?? blocks;
+      if (head > blocks) throw Problem.field('headBlocks', `must be at most the current number of blocks (${blocks})`);
+      if (head < Number(stored.block)) throw Problem.field('headBlocks', `must be at least ${stored.block}: the entry was sealed in block ${stored.block}`);
+      const block = await this.audit.block(snapshot, stored.block);
+      const leaves = await this.ledgerRepository.leafHashes(snapshot, stored.block);
+      proof = {
+        version: ENTRY_PROOF_VERSION,
+        entry: toEntry(stored),
+        block,
+        leafPath: new MerkleTree(leaves).proof(Number(BigInt(seq) - BigInt(block.firstSeq))),
+        head: { blocks: head, ledgerRoot: await this.ledger.ledgerRoot(head, snapshot) },
+        blockPath: await this.ledger.blockPath(Number(block.blockNo), head, snapshot),
+      };
+    } finally {
+      await snapshot.close();
+    }
+    await this.systemEvents.record('audit.read', principal.actor, null, { [purpose]: seq, headBlocks: proof.head.blocks });
+    return proof;
+  }
+
+  /** A consent receipt (src/audit/receipt.ts) of the consent entry at `seq`, with its proof. */
+  async receipt(seq: string, headBlocks: number | undefined, principal: Principal): Promise<ConsentReceipt> {
+    const proof = await this.entryProof(seq, headBlocks, principal, 'receipt');
+    if (proof.entry.stream !== 'consent')
+      throw Problem.unprocessable('ENTRY.NOT_CONSENT', `Entry ${seq} is a ${proof.entry.action} system event: receipts are of consent events.`);
+    const campaign = proof.entry.campaignId ? await this.campaigns.find(proof.entry.campaignId) : null;
+    return buildReceipt(proof, {
+      receiptId: randomUUID(),
+      issuedAt: new Date().toISOString(),
+      issuer: this.config.brandName,
+      campaign: campaign && { id: campaign.id, name: campaign.name, purpose: campaign.purpose },
+    });
   }
 
   /** The proof of a completed export (a CSV file's is not in the file). */

@@ -29,11 +29,11 @@ export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 export const SCOPES_KEY = 'required_scopes';
 export const PUBLIC_KEY = 'public_route';
 
-/** The caller needs at least one of these scopes (`admin` passes every check). */
+/** The caller needs at least one of these scopes (`admin` passes every check); none listed: any valid key. */
 export const RequireScopes = (...scopes: Scope[]) => SetMetadata(SCOPES_KEY, scopes);
 /** No API key needed (health checks). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 export function hasScope(principal: Principal, required: readonly Scope[]): boolean {
-  return principal.scopes.has('admin') || required.some((scope) => principal.scopes.has(scope));
+  return required.length === 0 || principal.scopes.has('admin') || required.some((scope) => principal.scopes.has(scope));
 }

@@ -7,6 +7,7 @@
  *   npm run audit:verify -- --file export.ndjson          an export file, offline (no database)
  *   npm run audit:verify -- --file export.csv --proof proof.json
  *   ... --file F --head-blocks N --head-root R            and its proof ends at the head you published
+ *   npm run audit:verify -- --receipt receipt.json        a consent receipt, offline (--head-blocks/--head-root too)
  *
  * The database mode uses DATABASE_URL (or starts the embedded server, which must not be running
  * already: while the service runs on it, pass its URL, postgres://postgres:postgres@127.0.0.1:54329/consent).
@@ -14,6 +15,7 @@
  * In a container: node dist/bin/audit-verify.js with the same arguments.
  */
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
@@ -25,6 +27,8 @@ import { LedgerService } from '../ledger/ledger.service';
 import { SystemEvents } from '../ledger/system-events';
 import { ExportProof, rowFromFields } from '../audit/export-format';
 import { ExportVerdict, ExportVerifier } from '../audit/export-verifier';
+import { ConsentReceipt, verifyReceipt } from '../audit/receipt';
+import { ProofVerdict } from '../ledger/entry-proof';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { resolveDatabase } from '../database/resolve-database';
 
@@ -37,7 +41,7 @@ function options(argv: string[]): Record<string, string> {
     if (!flag.startsWith('--') || argv[i + 1] === undefined) throw new UsageError(`expected --flag value pairs, got "${flag}"`);
     out[flag.slice(2)] = argv[++i];
   }
-  const known = ['file', 'proof', 'head-blocks', 'head-root', 'from-block', 'to-block', 'known-blocks', 'known-root'];
+  const known = ['file', 'receipt', 'proof', 'head-blocks', 'head-root', 'from-block', 'to-block', 'known-blocks', 'known-root'];
   for (const k of Object.keys(out)) if (!known.includes(k)) throw new UsageError(`unknown option --${k} (options: ${known.map((o) => `--${o}`).join(', ')})`);
   return out;
 }
@@ -92,6 +96,17 @@ export async function verifyFile(
   };
 }
 
+/** Offline: a consent receipt's proof recomputed from its entry, and its statements checked against the entry. */
+export async function verifyReceiptFile(path: string, published?: { blocks: number; root: string }): Promise<ProofVerdict> {
+  let receipt: ConsentReceipt;
+  try {
+    receipt = JSON.parse(await readFile(path, 'utf8')) as ConsentReceipt;
+  } catch (error) {
+    throw new UsageError(`${path} is not a JSON file: ${(error as Error).message}`);
+  }
+  return verifyReceipt(receipt, (data) => createHash('sha256').update(data).digest(), published && { blocks: published.blocks, ledgerRoot: published.root });
+}
+
 async function verifyDatabase(o: Record<string, string>): Promise<{ ok: boolean }> {
   const { config, embedded } = await resolveDatabase({ ...loadConfig(), migrationsRun: false });
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { schedule: false }), { logger: ['error'] });
@@ -116,7 +131,13 @@ if (require.main === module) {
     const o = options(process.argv.slice(2));
     const headBlocks = positive(o['head-blocks'], 'head-blocks');
     if ((headBlocks === undefined) !== (o['head-root'] === undefined)) throw new UsageError('--head-blocks and --head-root go together');
-    const result = o.file ? await verifyFile(o.file, o.proof, headBlocks ? { blocks: headBlocks, root: o['head-root'] } : undefined) : await verifyDatabase(o);
+    const published = headBlocks ? { blocks: headBlocks, root: o['head-root'] } : undefined;
+    if (o.file && o.receipt) throw new UsageError('--file and --receipt: one at a time');
+    const result = o.receipt
+      ? await verifyReceiptFile(o.receipt, published)
+      : o.file
+        ? await verifyFile(o.file, o.proof, published)
+        : await verifyDatabase(o);
     console.log(JSON.stringify(result, null, 2));
     process.exitCode = result.ok ? 0 : 1;
   })().catch((error: unknown) => {

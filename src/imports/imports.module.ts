@@ -13,5 +13,6 @@ import { ImportsService } from './imports.service';
   imports: [EventsModule, CampaignsModule, CustomersModule, LedgerModule, MetricsModule],
   controllers: [ImportsController],
   providers: [ImportsRepository, ImportsService],
+  exports: [ImportsService],
 })
 export class ImportsModule {}

@@ -43,6 +43,16 @@ const COLUMNS =
 export class ImportsRepository {
   constructor(private readonly db: Db) {}
 
+  /** Imports not finished: running, or interrupted and waiting to be resumed. */
+  @GenerateSql({ params: [] })
+  async countUnfinished(): Promise<{ running: number; interrupted: number }> {
+    const [row] = await this.db.query<{ running: number; interrupted: number }>(
+      `select count(*) filter (where status = 'running')::int as running, count(*) filter (where status = 'interrupted')::int as interrupted
+         from consent_import`,
+    );
+    return row;
+  }
+
   /** A new import; with a key, the existing one instead when the caller already used that key. */
   @GenerateSql({
     params: [

@@ -97,6 +97,11 @@ export class ImportsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** For the staff console's overview: imports running, and interrupted ones waiting to be resumed. */
+  unfinished(): Promise<{ running: number; interrupted: number }> {
+    return this.imports.countUnfinished();
+  }
+
   /**
    * Runs an import of `input` to its end (or its first fatal flaw). `replayed`: the key named
    * an import of this same file, already completed, which comes back as it was; nothing is written.

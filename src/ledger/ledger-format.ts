@@ -1,5 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
-
 /**
  * The ledger's hashing rules, in one place: the sealer, the verifier behind
  * `GET /v1/audit/verify` and the offline verifier of export files all use these functions, so
@@ -12,78 +10,25 @@ import { createHash, randomBytes } from 'node:crypto';
  * pseudonyms, and the leaf, the block and the chain still verify. Without the salt a phone
  * number cannot be recovered by trying every number against the commitment.
  */
+import { createHash, randomBytes } from 'node:crypto';
+import { BlockHeader, LedgerRecord, ZERO_HASH, blockData, entryProblemGiven, leafData, pathSides, personalData } from './ledger-encoding';
 
-/** Evidence keys that identify the person; everything else in evidence is public to the ledger. */
-export const PERSONAL_EVIDENCE_KEYS = ['ip', 'userAgent', 'text', 'pageUrl', 'recordingRef'] as const;
-/** Customer ids and addresses of an erased customer start with this. */
-export const ERASED_PREFIX = 'erased:';
-export const ZERO_HASH = '0'.repeat(64);
-
-export type Stream = 'consent' | 'system';
-
-/**
- * One ledger entry as the API exports it, and as the verifiers read it back. System events use
- * `action` for their type, `recordedBy` for their actor and `evidence` for their details.
- * Timestamps are ISO 8601 UTC with microseconds, exactly as PostgreSQL holds them.
- */
-export interface LedgerRecord {
-  seq: string;
-  block: string;
-  stream: Stream;
-  eventId: string;
-  customerId: string | null;
-  address: string | null;
-  channel: string | null;
-  channelGroup: string | null;
-  campaignId: string | null;
-  action: string;
-  source: string | null;
-  evidence: Record<string, unknown>;
-  language: string | null;
-  jurisdiction: string | null;
-  occurredAt: string | null;
-  recordedAt: string;
-  expiresAt: string | null;
-  recordedBy: string;
-  subject: string | null;
-  /** Null once erased (or for system events, which hold no personal data). */
-  salt: string | null;
-  commitment: string | null;
-  leafHash: string;
-}
-
-/** What a block header commits to; `blockHash` covers every other field. */
-export interface BlockHeader {
-  blockNo: string;
-  firstSeq: string;
-  size: number;
-  firstRecordedAt: string;
-  lastRecordedAt: string;
-  merkleRoot: string;
-  prevHash: string;
-  sealedAt: string;
-  blockHash: string;
-}
+export {
+  ERASED_PREFIX,
+  PERSONAL_EVIDENCE_KEYS,
+  ZERO_HASH,
+  canonicalJson,
+  leafData,
+  splitEvidence,
+  type BlockHeader,
+  type LedgerRecord,
+  type Stream,
+} from './ledger-encoding';
 
 export function sha256Hex(...parts: (string | Buffer)[]): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
   return h.digest('hex');
-}
-
-/** JSON with object keys sorted at every level: one byte string per value. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-}
-
-export function splitEvidence(evidence: Record<string, unknown>): { personal: Record<string, unknown>; public: Record<string, unknown> } {
-  const personal: Record<string, unknown> = {};
-  const pub: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(evidence ?? {})) ((PERSONAL_EVIDENCE_KEYS as readonly string[]).includes(k) ? personal : pub)[k] = v;
-  return { personal, public: pub };
 }
 
 let salts = Buffer.alloc(0);
@@ -100,29 +45,7 @@ export function newSalt(): string {
 
 /** The salted commitment to a consent event's personal fields. */
 export function commitment(salt: string, r: Pick<LedgerRecord, 'customerId' | 'address' | 'evidence'>): string {
-  return sha256Hex(Buffer.from(salt, 'hex'), canonicalJson([r.customerId, r.address, splitEvidence(r.evidence).personal]));
-}
-
-/** The bytes a leaf hashes: every field of the record that is not personal, and the commitment. */
-export function leafData(r: Omit<LedgerRecord, 'seq' | 'block' | 'salt' | 'leafHash'>): string {
-  if (r.stream === 'system') return canonicalJson(['system-event/1', r.eventId, r.action, r.recordedBy, r.subject, r.evidence, r.recordedAt]);
-  return canonicalJson([
-    'consent-event/1',
-    r.eventId,
-    r.channel,
-    r.channelGroup,
-    r.campaignId,
-    r.action,
-    r.source,
-    splitEvidence(r.evidence).public,
-    r.language,
-    r.jurisdiction,
-    r.occurredAt,
-    r.recordedAt,
-    r.expiresAt,
-    r.recordedBy,
-    r.commitment,
-  ]);
+  return sha256Hex(Buffer.from(salt, 'hex'), personalData(r));
 }
 
 /** RFC 6962 leaf hash: SHA-256(0x00 || data). */
@@ -198,29 +121,12 @@ export function merkleRoot(leaves: readonly string[]): string {
 
 /** Recomputes the root from a leaf and its audit path (RFC 9162 section 2.1.3.2). */
 export function rootFromProof(leaf: string, index: number, size: number, path: readonly string[]): string | null {
-  if (index < 0 || index >= size) return null;
-  let fn = index;
-  let sn = size - 1;
-  let r = leaf;
-  for (const p of path) {
-    if (sn === 0) return null;
-    if (fn % 2 === 1 || fn === sn) {
-      r = nodeHash(p, r);
-      while (fn % 2 === 0 && fn !== 0) {
-        fn >>= 1;
-        sn >>= 1;
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn >>= 1;
-    sn >>= 1;
-  }
-  return sn === 0 ? r : null;
+  const sides = pathSides(index, size, path.length);
+  return sides && path.reduce((r, p, i) => (sides[i] === 'left' ? nodeHash(p, r) : nodeHash(r, p)), leaf);
 }
 
 export function blockHash(h: Omit<BlockHeader, 'blockHash'>): string {
-  return sha256Hex(canonicalJson(['ledger-block/1', h.blockNo, h.firstSeq, h.size, h.firstRecordedAt, h.lastRecordedAt, h.merkleRoot, h.prevHash, h.sealedAt]));
+  return sha256Hex(blockData(h));
 }
 
 export const treeSizeOf = (h: BlockHeader) => (BigInt(h.firstSeq) + BigInt(h.size) - 1n).toString();
@@ -230,16 +136,7 @@ export const treeSizeOf = (h: BlockHeader) => (BigInt(h.firstSeq) + BigInt(h.siz
  * exists) and its leaf hash are recomputed from the event as it is now.
  */
 export function entryProblem(r: LedgerRecord): string | null {
-  if (r.stream === 'consent') {
-    if (r.salt !== null) {
-      if (r.customerId?.startsWith(ERASED_PREFIX) || r.address?.startsWith(ERASED_PREFIX)) return 'was pseudonymised outside an erasure (its salt remains)';
-      if (commitment(r.salt, r) !== r.commitment) return 'its personal fields (customer, address or evidence) were altered';
-    } else if (!r.commitment) {
-      return 'has no commitment to its personal fields';
-    }
-  }
-  if (leafHash(r) !== r.leafHash) return 'its recorded fields were altered';
-  return null;
+  return entryProblemGiven(r, { commitment: r.salt === null ? null : commitment(r.salt, r), leafHash: leafHash(r) });
 }
 
 /** Where a chain of headers (oldest first, from block 1) first fails, or null. */

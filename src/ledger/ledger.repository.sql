@@ -93,7 +93,7 @@ coalesce(e.recorded_by, s.actor) as "recordedBy", s.subject
 left join consent_event e on l.stream = 'consent' and e.id = l.event_id
 left join system_event s on l.stream = 'system' and s.id = l.event_id
  where l.seq between $1 and $2
- order by l.seq;
+ order by l.seq asc;
 
 -- LedgerRepository.escaped
 (select 'consent' as stream, e.id::text as "eventId" from consent_event e

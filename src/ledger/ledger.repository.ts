@@ -35,12 +35,12 @@ export type StoredRecord = LedgerRecord & { present: boolean };
 export type QueuedRecord = Omit<StoredRecord, 'seq' | 'block' | 'salt' | 'commitment' | 'leafHash'>;
 
 /** The ledger's entries joined with the events they seal, in ledger order. */
-export const LEDGER_ENTRIES = (where: string) => `
+export const LEDGER_ENTRIES = (where: string, order: 'asc' | 'desc' = 'asc') => `
   select l.seq::text, l.block_no::text as block, l.stream, l.event_id::text as "eventId", l.salt, l.commitment, l.leaf_hash as "leafHash",
          ${RECORD_COLUMNS}
     from ledger_leaf l ${JOIN_EVENTS('l')}
    where ${where}
-   order by l.seq`;
+   order by l.seq ${order}`;
 
 export interface NewLeaf {
   seq: string;

@@ -44,6 +44,18 @@ const DELIVERY_COLUMNS = `d.id, d.outbox_id, d.endpoint_id, o.type, d.status, d.
 export class WebhooksRepository {
   constructor(private readonly db: Db) {}
 
+  /** Deliveries given up on since `since`, and those waiting for an attempt now. */
+  @GenerateSql({ params: ['2026-11-29T00:00:00Z'] })
+  async deliveryHealth(since: string): Promise<{ failed: number; pending: number }> {
+    const [row] = await this.db.query<{ failed: number; pending: number }>(
+      `select count(*) filter (where status = 'failed' and coalesce(last_attempt_at, next_attempt_at) >= $1)::int as failed,
+              count(*) filter (where status = 'pending')::int as pending
+         from webhook_delivery`,
+      [since],
+    );
+    return row;
+  }
+
   @GenerateSql({
     params: [
       {

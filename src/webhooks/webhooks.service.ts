@@ -74,6 +74,11 @@ export class WebhooksService {
     this.receivers = new ReceiverPolicy(config.webhookAllowHosts);
   }
 
+  /** For the staff console's overview: deliveries given up on since `since`, and those waiting. */
+  deliveryHealth(since: Date): Promise<{ failed: number; pending: number }> {
+    return this.repository.deliveryHealth(since.toISOString());
+  }
+
   async create(dto: CreateWebhookEndpointDto, principal: Principal): Promise<CreatedWebhookEndpointDto> {
     const url = new URL(dto.url);
     if (url.username || url.password) throw Problem.field('url', 'must not carry credentials');
