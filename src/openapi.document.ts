@@ -35,7 +35,7 @@ const TITLES: Record<number, string> = {
 const OPEN_SCHEMAS = new Set(['RecordedEvidenceDto']);
 
 /** Routes that never read the database, so never answer 503 for it. */
-const WITHOUT_DATABASE = new Set(['get /health/live', 'get /metrics', 'get /assets/pages.css']);
+const WITHOUT_DATABASE = new Set(['get /health/live', 'get /metrics', 'get /assets/pages.css', 'get /console/assets/{file}']);
 
 const ref = (kind: 'schemas' | 'headers' | 'parameters', name: string) => ({ $ref: `#/components/${kind}/${name}` });
 

@@ -1,33 +1,20 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ExportProof, ExportRow, rowFromFields } from '../src/audit/export-format';
 import { ExportVerifier, ExportVerdict } from '../src/audit/export-verifier';
 import { US } from '../src/ledger/ledger.repository';
+import { auditVerifyCli } from './support/audit-cli';
 import { expectProblem, snapshotCounts, TestApp } from './support/test-app';
 
-const seal = async (t: TestApp) => {
-  const res = await t.post('/v1/admin/jobs/seal/run');
-  expect(res.status).toBe(200);
-  return res.body.result as { blocks: number; events: number; lagMs: number };
-};
+const seal = (t: TestApp) => t.seal();
 const verify = async (t: TestApp, query = '') => {
   const res = await t.get(`/v1/audit/verify${query}`);
   expect(res.status).toBe(200);
   return res.body;
 };
-/** As a superuser with the ledger's triggers off (session_replication_role), the way an insider would. */
-const tamper = async (t: TestApp, sql: string, params: unknown[] = []) => {
-  await t.sql.query('set session_replication_role = replica');
-  try {
-    await t.sql.query(sql, params);
-  } finally {
-    await t.sql.query('set session_replication_role = origin');
-  }
-};
+const tamper = (t: TestApp, sql: string, params: unknown[] = []) => t.asInsider(sql, params);
 
 function parseNdjson(text: string): { rows: ExportRow[]; proof: ExportProof } {
   const lines = text.split('\n').filter((l) => l !== '');
@@ -236,26 +223,6 @@ describe('tamper-evident ledger', () => {
   });
 });
 
-/** `npm run audit:verify -- ...`, as staff run it: exit code and printed verdict. */
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: Record<string, unknown> | null; err: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-r', 'ts-node/register', 'src/bin/audit-verify.ts', ...args], {
-      env: { ...process.env, ...env },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, out: JSON.parse(stdout), err: stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    let out: Record<string, unknown> | null;
-    try {
-      out = JSON.parse(e.stdout);
-    } catch {
-      out = null;
-    }
-    return { code: e.code, out, err: e.stderr };
-  }
-}
-
 describe('audit export', () => {
   let t: TestApp;
   const N = 100_000;
@@ -408,27 +375,30 @@ describe('audit export', () => {
     const ndjson = await t.get('/v1/audit/export?campaignId=promo&types=opt_out');
     writeFileSync(join(dir, 'x.ndjson'), ndjson.text);
     const head = parseNdjson(ndjson.text).proof.head;
-    const good = await cli(['--file', join(dir, 'x.ndjson'), '--head-blocks', String(head.blocks), '--head-root', head.ledgerRoot]);
+    const good = await auditVerifyCli(['--file', join(dir, 'x.ndjson'), '--head-blocks', String(head.blocks), '--head-root', head.ledgerRoot]);
     expect(good).toMatchObject({ code: 0, out: { ok: true, publishedHead: 'matches' } });
     writeFileSync(join(dir, 'bad.ndjson'), ndjson.text.replace('"opt_out"', '"opt_in"'));
-    expect(await cli(['--file', join(dir, 'bad.ndjson')])).toMatchObject({ code: 1, out: { ok: false, failure: { line: 1 } } });
+    expect(await auditVerifyCli(['--file', join(dir, 'bad.ndjson')])).toMatchObject({ code: 1, out: { ok: false, failure: { line: 1 } } });
 
     const csv = await t.get('/v1/audit/export?format=csv&from=2000-01-01T00:00:00Z');
     writeFileSync(join(dir, 'x.csv'), csv.text);
     writeFileSync(join(dir, 'proof.json'), JSON.stringify((await t.get(String(csv.headers.link).slice(1).split('>')[0])).body));
-    expect(await cli(['--file', join(dir, 'x.csv'), '--proof', join(dir, 'proof.json')])).toMatchObject({ code: 0, out: { ok: true, complete: true } });
-    expect((await cli(['--file', join(dir, 'x.csv')])).code).toBe(2);
+    expect(await auditVerifyCli(['--file', join(dir, 'x.csv'), '--proof', join(dir, 'proof.json')])).toMatchObject({
+      code: 0,
+      out: { ok: true, complete: true },
+    });
+    expect((await auditVerifyCli(['--file', join(dir, 'x.csv')])).code).toBe(2);
 
-    const db = await cli([], { DATABASE_URL: t.config.databaseUrl! });
+    const db = await auditVerifyCli([], { DATABASE_URL: t.config.databaseUrl! });
     expect(db).toMatchObject({ code: 0, out: { ok: true } });
     const {
       rows: [first],
     } = await t.sql.query(`select id, source from consent_event order by id limit 1`);
     await tamper(t, `update consent_event set source = 'verbal' where id = $1`, [first.id]);
-    const tampered = await cli([], { DATABASE_URL: t.config.databaseUrl! });
+    const tampered = await auditVerifyCli([], { DATABASE_URL: t.config.databaseUrl! });
     expect(tampered).toMatchObject({ code: 1, out: { ok: false, failure: { problem: expect.stringContaining('altered') } } });
     await tamper(t, `update consent_event set source = $2 where id = $1`, [first.id, first.source]); // put back for the other tests
-    expect((await cli([], { DATABASE_URL: t.config.databaseUrl! })).code).toBe(0);
+    expect((await auditVerifyCli([], { DATABASE_URL: t.config.databaseUrl! })).code).toBe(0);
   }, 120_000);
 
   it('pages the same entries with a cursor', async () => {

@@ -3,16 +3,13 @@
  * checked with axe-core (WCAG 2.2 AA), in each language, with JavaScript on and off, at 320 px.
  * Needs Chromium (jest.config.js leaves this suite out, saying so, when there is none).
  */
-import { readFileSync } from 'node:fs';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { LinkKeys } from '../src/links/link-token';
-import { chromiumPath } from './support/browser';
+import { axeViolations, launchChromium } from './support/chromium';
 import { freePort } from './support/free-port';
 import { TestApp } from './support/test-app';
 
 const KEYS = 'browser-key-0123456789abcdef0123456789';
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 describe('the customer pages in a browser', () => {
   let t: TestApp;
@@ -31,19 +28,7 @@ describe('the customer pages in a browser', () => {
     await t.put('/v1/campaigns/weekly', { name: 'Weekly deals', purpose: 'marketing', channels: ['sms', 'email'] });
     await t.put('/v1/campaigns/news', { name: 'Newsletter', purpose: 'marketing', channels: ['email'] });
     await t.put('/v1/campaigns/receipts', { name: 'Receipts', purpose: 'transactional', channels: ['email'] });
-    browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      // Root needs no sandbox; this machine's network is closed, so Chromium must not go looking.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -86,15 +71,7 @@ describe('the customer pages in a browser', () => {
     return ctx;
   }
 
-  /** axe-core's verdict on the page (it runs in the page: its policy does not stop the browser's own evaluation). */
-  async function violations(page: Page): Promise<string[]> {
-    await page.evaluate(AXE);
-    // Expressions, not functions: the test compiles without the DOM's types; the page runs them.
-    const result = await page.evaluate(`axe.run({ runOnly: { type: 'tag', values: ${JSON.stringify(WCAG)} } })`);
-    return (result as { violations: { id: string; nodes: { target: string[] }[] }[] }).violations.map(
-      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-    );
-  }
+  const violations = (page: Page) => axeViolations(page, 'page').then((found) => found.map((v) => v.slice('page: '.length)));
 
   it('a customer unticks a campaign, pauses for a month and saves; decisions follow; the page shows what was saved', async () => {
     const { id } = await customer();

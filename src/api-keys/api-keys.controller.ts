@@ -59,7 +59,10 @@ export class ApiKeysController {
   @Get('current')
   @RequireScopes()
   @Summary('The API key making the request')
-  @ApiOkResponse({ type: CurrentApiKeyDto, description: 'Any valid key may ask: what it is called and what it may do (the staff console shows or hides by it).' })
+  @ApiOkResponse({
+    type: CurrentApiKeyDto,
+    description: 'Any valid key may ask: what it is called and what it may do (the staff console shows or hides by it).',
+  })
   current(@CurrentPrincipal() principal: Principal): CurrentApiKeyDto {
     return { id: principal.id, name: principal.name, scopes: [...principal.scopes] };
   }

@@ -221,7 +221,8 @@ export class AuditService {
     let proof: EntryProof;
     try {
       const stored = await this.audit.entryAt(snapshot, seq);
-      if (!stored) throw Problem.notFound('ENTRY.NOT_FOUND', `No sealed ledger entry is at position ${seq} (entries are sealed within seconds of being recorded).`);
+      if (!stored)
+        throw Problem.notFound('ENTRY.NOT_FOUND', `No sealed ledger entry is at position ${seq} (entries are sealed within seconds of being recorded).`);
       const blocks = Number((await this.audit.lastBlock(snapshot))!.blockNo);
       const head = headBlocks ?? blocks;
       if (head > blocks) throw Problem.field('headBlocks', `must be at most the current number of blocks (${blocks})`);

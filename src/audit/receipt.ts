@@ -64,10 +64,7 @@ export function withdrawalMethods(channel: string | null, brand: string): string
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** The receipt of a proven consent entry. */
-export function buildReceipt(
-  proof: EntryProof,
-  o: { receiptId: string; issuedAt: string; issuer: string; campaign: ReceiptCampaign | null },
-): ConsentReceipt {
+export function buildReceipt(proof: EntryProof, o: { receiptId: string; issuedAt: string; issuer: string; campaign: ReceiptCampaign | null }): ConsentReceipt {
   const e = proof.entry;
   return {
     version: RECEIPT_VERSION,
@@ -79,7 +76,13 @@ export function buildReceipt(
       schema: 'Shaped after ISO/IEC TS 27560:2023, consent record information structure',
     },
     processing: {
-      purposes: [{ campaignId: e.campaignId, name: o.campaign?.name ?? (e.campaignId ? e.campaignId : `Every campaign on ${e.channel}`), purpose: o.campaign?.purpose ?? null }],
+      purposes: [
+        {
+          campaignId: e.campaignId,
+          name: o.campaign?.name ?? (e.campaignId ? e.campaignId : `Every campaign on ${e.channel}`),
+          purpose: o.campaign?.purpose ?? null,
+        },
+      ],
       channel: e.channel,
       notice: { version: text(e.evidence.noticeVersion), pageUrl: text(e.evidence.pageUrl) },
       language: e.language,

@@ -133,11 +133,7 @@ if (require.main === module) {
     if ((headBlocks === undefined) !== (o['head-root'] === undefined)) throw new UsageError('--head-blocks and --head-root go together');
     const published = headBlocks ? { blocks: headBlocks, root: o['head-root'] } : undefined;
     if (o.file && o.receipt) throw new UsageError('--file and --receipt: one at a time');
-    const result = o.receipt
-      ? await verifyReceiptFile(o.receipt, published)
-      : o.file
-        ? await verifyFile(o.file, o.proof, published)
-        : await verifyDatabase(o);
+    const result = o.receipt ? await verifyReceiptFile(o.receipt, published) : o.file ? await verifyFile(o.file, o.proof, published) : await verifyDatabase(o);
     console.log(JSON.stringify(result, null, 2));
     process.exitCode = result.ok ? 0 : 1;
   })().catch((error: unknown) => {

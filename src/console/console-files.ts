@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 
-/** Where `npm run build` puts the console (console/vite.config.ts), from src/console or dist/console alike. */
+/** Where `npm run build` puts the console (console/vite.config.mts), from src/console or dist/console alike. */
 export const CONSOLE_BUILD_DIR = resolve(__dirname, '..', '..', 'dist', 'console-app');
 
 const TYPES: Record<string, string> = {

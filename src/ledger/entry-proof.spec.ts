@@ -98,8 +98,18 @@ describe('an entry proof', () => {
 
   it("fails at the block when the path is another entry's, or the header was altered", async () => {
     const other = ledgerWithProof(7);
-    expect(await verifyEntryProof(altered(ledgerWithProof(6), (p) => (p.leafPath = other.leafPath)), sha256)).toMatchObject({ failedAt: 'block' });
-    expect(await verifyEntryProof(altered(ledgerWithProof(6), (p) => (p.block.sealedAt = '2026-11-27T00:00:00.000000Z')), sha256)).toMatchObject({
+    expect(
+      await verifyEntryProof(
+        altered(ledgerWithProof(6), (p) => (p.leafPath = other.leafPath)),
+        sha256,
+      ),
+    ).toMatchObject({ failedAt: 'block' });
+    expect(
+      await verifyEntryProof(
+        altered(ledgerWithProof(6), (p) => (p.block.sealedAt = '2026-11-27T00:00:00.000000Z')),
+        sha256,
+      ),
+    ).toMatchObject({
       failedAt: 'block',
       problem: expect.stringContaining('header of block 2 was altered'),
     });
@@ -107,8 +117,18 @@ describe('an entry proof', () => {
 
   it('fails at the ledger when the block is not under the head, or the head is not the one expected', async () => {
     const proof = ledgerWithProof(6);
-    expect(await verifyEntryProof(altered(proof, (p) => (p.head.ledgerRoot = 'ab'.repeat(32))), sha256)).toMatchObject({ failedAt: 'ledger' });
-    expect(await verifyEntryProof(altered(proof, (p) => (p.blockPath = p.blockPath.slice(1))), sha256)).toMatchObject({ failedAt: 'ledger' });
+    expect(
+      await verifyEntryProof(
+        altered(proof, (p) => (p.head.ledgerRoot = 'ab'.repeat(32))),
+        sha256,
+      ),
+    ).toMatchObject({ failedAt: 'ledger' });
+    expect(
+      await verifyEntryProof(
+        altered(proof, (p) => (p.blockPath = p.blockPath.slice(1))),
+        sha256,
+      ),
+    ).toMatchObject({ failedAt: 'ledger' });
     expect(await verifyEntryProof(proof, sha256, { blocks: 3, ledgerRoot: 'cd'.repeat(32) })).toMatchObject({
       failedAt: 'ledger',
       problem: expect.stringContaining('not at the head expected'),
@@ -116,7 +136,12 @@ describe('an entry proof', () => {
   });
 
   it('is refused, not thrown, when malformed', async () => {
-    expect(await verifyEntryProof(altered(ledgerWithProof(2), (p) => (p.leafPath[0] = 'zz')), sha256)).toMatchObject({
+    expect(
+      await verifyEntryProof(
+        altered(ledgerWithProof(2), (p) => (p.leafPath[0] = 'zz')),
+        sha256,
+      ),
+    ).toMatchObject({
       ok: false,
       problem: expect.stringContaining('malformed'),
     });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LedgerRepository } from './ledger.repository';
+import { canonicalJson } from './ledger-encoding';
 
 export const SYSTEM_EVENT_TYPES = [
   'api_key.created',
@@ -42,16 +43,4 @@ export class SystemEvents {
   async record(type: SystemEventType, actor: string, subject: string | null, details: Record<string, unknown>): Promise<string> {
     return this.ledger.insertSystemEvent(type, actor, subject, details);
   }
-}
-
-/** JSON with object keys sorted, to compare two values. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

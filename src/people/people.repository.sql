@@ -9,9 +9,10 @@ select exists (select 1 from consent_event where customer_id = $1) as found;
 -- $1 = 'erased:3f1c9a'
 select min(recorded_at) as at from system_event where type = 'customer.erased' and subject = $1;
 
--- PeopleRepository.addressErasedAt
--- $1 = 'erased:9b2e7f'
-select max(recorded_at) as at from consent_event where address = $1;
+-- PeopleRepository.suppressedAt
+-- $1 = 'sms'
+-- $2 = '9b2e7f1c4d3a4e5b8c6d7e8f9a0b1c2d9b2e7f1c4d3a4e5b8c6d7e8f9a0b1c2d'
+select suppressed_at as at from suppression where channel_group = $1 and address_hash = $2;
 
 -- PeopleRepository.addressHasEvents
 -- $1 = 'sms'

@@ -82,7 +82,7 @@ export class PeopleService {
     if (await this.people.addressHasEvents(group, address)) {
       return { matchedAs: kind, customerId: null, contactPoints: [{ channel, address }], erased: false, erasedAt: null, history: { address, channel }, ref };
     }
-    const erasedAt = await this.people.addressErasedAt(this.pseudonyms.erasedAddress(group, address));
+    const erasedAt = await this.people.suppressedAt(group, this.pseudonyms.addressHash(group, address));
     return erasedAt ? this.erased(kind, erasedAt, ref) : null;
   }
 

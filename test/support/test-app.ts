@@ -115,6 +115,23 @@ export class TestApp {
   put = (url: string, body?: unknown, options?: InjectOptions) => this.request('PUT', url, body, options);
   delete = (url: string, options?: InjectOptions) => this.request('DELETE', url, undefined, options);
 
+  /** Seals what is queued now (the job the scheduler runs every SEAL_INTERVAL_MS). */
+  async seal(): Promise<{ blocks: number; events: number; lagMs: number }> {
+    const res = await this.post('/v1/admin/jobs/seal/run');
+    if (res.status !== 200) throw new Error(`sealing answered ${res.status}: ${res.text}`);
+    return res.body.result as { blocks: number; events: number; lagMs: number };
+  }
+
+  /** Runs SQL as a superuser with the ledger's triggers off (session_replication_role), the way an insider would. */
+  async asInsider(sql: string, params: unknown[] = []): Promise<void> {
+    await this.sql.query('set session_replication_role = replica');
+    try {
+      await this.sql.query(sql, params);
+    } finally {
+      await this.sql.query('set session_replication_role = origin');
+    }
+  }
+
   async count(table: string): Promise<number> {
     const { rows } = await this.sql.query(`select count(*)::int as n from ${table}`);
     return rows[0].n;

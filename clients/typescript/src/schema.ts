@@ -9524,23 +9524,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service unavailable: SERVICE_UNAVAILABLE. */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
-                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /** @constant */
-                        status: 503;
-                        /** @enum {string} */
-                        code: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
         };
     };
     Erasure_erase: {
