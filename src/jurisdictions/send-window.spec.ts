@@ -1,5 +1,6 @@
 import { dayNumber, localToInstant, offsetAt, parseClock, toLocal } from './local-time';
-import { easterSunday, frenchHolidays, jurisdictionRule, quietHoursRule, recipientZones, sendWindow } from './send-window';
+import { publicHolidays } from './calendars';
+import { jurisdictionRule, quietHoursRule, recipientZones, sendWindow } from './send-window';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const at = (text: string) => new Date(text);
@@ -128,22 +129,12 @@ describe('jurisdictions', () => {
   });
 });
 
-describe('French public holidays', () => {
-  it.each([
-    [2024, '2024-03-31'],
-    [2025, '2025-04-20'],
-    [2026, '2026-04-05'],
-    [2027, '2027-03-28'],
-    [2038, '2038-04-25'],
-    [2285, '2285-03-22'],
-  ])('Easter %d is %s', (year, date) => {
-    const [y, m, d] = date.split('-').map(Number);
-    expect(easterSunday(year)).toBe(dayNumber(y, m, d));
-  });
+describe('public holidays (date-holidays)', () => {
+  const days = (place: string, year: number) =>
+    [...publicHolidays(place, year)].sort((a, b) => a - b).map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10));
 
-  it('holds the 11 days of 2026', () => {
-    const days = [...frenchHolidays(2026)].sort((a, b) => a - b).map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10));
-    expect(days).toEqual([
+  it('holds the 11 French days off of 2026, Easter Monday, Ascension and Whit Monday included, and no observance', () => {
+    expect(days('FR', 2026)).toEqual([
       '2026-01-01',
       '2026-04-06',
       '2026-05-01',
@@ -157,6 +148,20 @@ describe('French public holidays', () => {
       '2026-12-25',
     ]);
   });
+
+  it.each([
+    [2024, '2024-04-01'],
+    [2027, '2027-03-29'],
+    [2038, '2038-04-26'],
+  ])('moves Easter Monday with Easter: %d, %s', (year, monday) => {
+    expect(days('FR', year)).toContain(monday);
+  });
+
+  it('keeps French demarchage shut all day on a holiday', () => {
+    // Thursday 14 May 2026 (Ascension), 11:00 in Paris: closed until Friday 10:00.
+    const answer = sendWindow([jurisdictionRule('fr-demarchage', 'Europe/Paris')], at('2026-05-14T09:00:00Z'));
+    expect(iso(answer.nextAllowedAt)).toBe('2026-05-15T08:00:00.000Z');
+  });
 });
 
 describe('recipient time zones', () => {
@@ -164,10 +169,12 @@ describe('recipient time zones', () => {
     expect(recipientZones('Asia/Tokyo', 'US')).toEqual(['Asia/Tokyo']);
     expect(recipientZones(null, 'FR')).toEqual(['Europe/Paris']);
     const us = recipientZones(null, 'US');
-    expect(us).toEqual(
-      expect.arrayContaining(['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'Pacific/Honolulu']),
-    );
-    expect(us.length).toBeLessThan(12);
+    // One zone per clock (29 zones, 8 clocks): Eastern, Central, Mountain, Arizona, Pacific, Alaska, Aleutian, Hawaii.
+    const noonUtc = new Date('2026-01-15T12:00:00Z');
+    const clock = (zone: string) => new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', hourCycle: 'h23' }).format(noonUtc);
+    expect(us).toHaveLength(8);
+    for (const zone of ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'Pacific/Honolulu'])
+      expect(us.map(clock)).toContain(clock(zone));
     expect(recipientZones(null, undefined)).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
  * When a message may be sent (docs/domain.md §7): quiet hours and jurisdiction windows, each
  * evaluated in local time, combined, and the next instant at which all of them allow. Pure.
  */
-import { COUNTRY_ZONES } from './country-zones';
+import { countryZones, publicHolidays } from './calendars';
 import { dayNumber, fromDayNumber, localToInstant, toLocal } from './local-time';
 
 /** A local calendar day, as the rules see it. */
@@ -120,48 +120,7 @@ export function quietHoursRule(quiet: QuietHours, timeZone: string): TimeRule {
 
 // --- Jurisdictions ---
 
-/** Easter Sunday (Gregorian), as a dayNumber: the anonymous Gregorian algorithm (Meeus/Jones/Butcher). */
-export function easterSunday(year: number): number {
-  const a = year % 19;
-  const b = Math.floor(year / 100);
-  const c = year % 100;
-  const d = Math.floor(b / 4);
-  const e = b % 4;
-  const f = Math.floor((b + 8) / 25);
-  const g = Math.floor((b - f + 1) / 3);
-  const h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4);
-  const k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7;
-  const m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31);
-  const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return dayNumber(year, month, day);
-}
-
-/** French public holidays (jours fériés, metropolitan France), as dayNumbers. */
-export function frenchHolidays(year: number): Set<number> {
-  const easter = easterSunday(year);
-  const fixed = [
-    [1, 1],
-    [5, 1],
-    [5, 8],
-    [7, 14],
-    [8, 15],
-    [11, 1],
-    [11, 11],
-    [12, 25],
-  ].map(([m, d]) => dayNumber(year, m, d));
-  // Easter Monday, Ascension Thursday, Whit Monday.
-  return new Set([...fixed, easter + 1, easter + 39, easter + 50]);
-}
-
-const holidayCache = new Map<number, Set<number>>();
-function isFrenchHoliday(day: LocalDay): boolean {
-  let set = holidayCache.get(day.year);
-  if (!set) holidayCache.set(day.year, (set = frenchHolidays(day.year)));
-  return set.has(day.dayNumber);
-}
+const isFrenchHoliday = (day: LocalDay): boolean => publicHolidays('FR', day.year).has(day.dayNumber);
 
 export const JURISDICTIONS = ['us-tcpa', 'us-fl', 'fr-demarchage'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
@@ -204,8 +163,8 @@ export function jurisdictionRule(jurisdiction: Jurisdiction, timeZone: string): 
  */
 export function recipientZones(timeZone: string | null, country: string | undefined): string[] {
   if (timeZone) return [timeZone];
-  const zones = country ? COUNTRY_ZONES[country] : undefined;
-  return zones ? distinctZones(zones) : [];
+  const zones = country ? countryZones(country) : [];
+  return zones.length ? distinctZones(zones) : [];
 }
 
 const distinctCache = new Map<readonly string[], string[]>();
