@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import { ApiKeyGuard } from './api-keys/api-key.guard';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
+import { JurisdictionsModule } from './jurisdictions/jurisdictions.module';
 import { ConsoleModule } from './console/console.module';
 import { OverviewModule } from './overview/overview.module';
 import { PeopleModule } from './people/people.module';
@@ -49,6 +50,7 @@ export class AppModule {
         HealthModule,
         ApiKeysModule,
         CampaignsModule,
+        JurisdictionsModule,
         CustomersModule,
         ConsentsModule,
         DecisionsModule,

@@ -179,7 +179,8 @@ describe('send-time preferences', () => {
       const phone = '+33612345678';
       await t.post('/v1/consents', { address: phone, channel: 'sms', campaignId: 'fr', action: 'opt_in', source: 'api' });
       const d = await decide({ address: phone, campaignId: 'fr' });
-      const { sendWindow, jurisdictionRule } = await import('../src/jurisdictions/send-window');
+      const { sendWindow } = await import('../src/jurisdictions/send-window');
+      const { jurisdictionRule } = await import('../src/jurisdictions/laws');
       const expected = sendWindow([jurisdictionRule('fr-demarchage', 'Europe/Paris')], new Date());
       expect(d.allowed).toBe(expected.allowed);
       if (!expected.allowed) expect(d).toMatchObject({ outcome: 'defer', nextAllowedAt: expected.nextAllowedAt!.toISOString(), blockedBy: ['fr-demarchage'] });

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { IsIsoDuration } from '../common/validators';
-import { JURISDICTIONS } from '../jurisdictions/send-window';
+import { JURISDICTIONS } from '../jurisdictions/laws';
 import { CHANNELS, Channel } from '../common/channels';
 import { CAMPAIGN_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
 

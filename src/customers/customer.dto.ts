@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { CHANNELS, Channel } from '../common/channels';
 import { CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
-import { IsIanaTimeZone, IsLanguageTag } from '../common/validators';
+import { IsIanaTimeZone, IsInstant, IsLanguageTag } from '../common/validators';
 
 export const MAX_CONTACT_POINTS = 50;
 
@@ -43,6 +43,26 @@ export class PutCustomerDto {
   @IsOptional()
   @IsLanguageTag()
   locale?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'US-TX',
+    nullable: true,
+    type: String,
+    description: "ISO 3166-2 region: which state's law applies (jurisdiction us-states); else the phone number's area code says.",
+  })
+  @IsOptional()
+  @Matches(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, { message: 'must be an ISO 3166-2 region code such as US-TX' })
+  region?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: "When the customer last bought from the brand (Oregon's cap exempts buyers of the last 18 months).",
+  })
+  @IsOptional()
+  @IsInstant()
+  lastPurchaseAt?: string | null;
 }
 
 export class CustomerDto {
@@ -50,6 +70,8 @@ export class CustomerDto {
   @ApiProperty({ type: ContactPointDto, isArray: true }) contactPoints: ContactPointDto[];
   @ApiProperty({ nullable: true, type: String }) timezone: string | null;
   @ApiProperty({ nullable: true, type: String }) locale: string | null;
+  @ApiProperty({ nullable: true, type: String }) region: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastPurchaseAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

@@ -5,9 +5,12 @@
 -- $1 = 'cus_42'
 -- $2 = 'America/New_York'
 -- $3 = 'en-US'
-insert into customer (id, timezone, locale) values ($1, $2, $3)
-on conflict (id) do update set timezone = excluded.timezone, locale = excluded.locale, updated_at = now()
-returning id, timezone, locale, created_at, updated_at, (xmax = 0) as created;
+-- $4 = 'US-NY'
+-- $5 = '2026-05-01T12:00:00Z'
+insert into customer (id, timezone, locale, region, last_purchase_at) values ($1, $2, $3, $4, $5)
+on conflict (id) do update set timezone = excluded.timezone, locale = excluded.locale, region = excluded.region,
+  last_purchase_at = excluded.last_purchase_at, updated_at = now()
+returning id, timezone, locale, region, last_purchase_at, created_at, updated_at, (xmax = 0) as created;
 
 -- CustomersRepository.ensureExists
 -- $1 = 'cus_42'
@@ -15,7 +18,7 @@ insert into customer (id) values ($1) on conflict (id) do nothing;
 
 -- CustomersRepository.findById
 -- $1 = 'cus_42'
-select id, timezone, locale, created_at, updated_at from customer where id = $1;
+select id, timezone, locale, region, last_purchase_at, created_at, updated_at from customer where id = $1;
 
 -- CustomersRepository.findContactPointOwners
 -- $1 = {"sms","email"}

@@ -6,6 +6,8 @@ export interface CustomerRow {
   id: string;
   timezone: string | null;
   locale: string | null;
+  region: string | null;
+  last_purchase_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -17,17 +19,26 @@ export interface ContactPointRow {
   customer_id: string;
 }
 
+const CUSTOMER_COLUMNS = 'id, timezone, locale, region, last_purchase_at, created_at, updated_at';
+
 @Injectable()
 export class CustomersRepository {
   constructor(private readonly db: Db) {}
 
-  @GenerateSql({ params: [{ id: 'cus_42', timezone: 'America/New_York', locale: 'en-US' }] })
-  async upsert(c: { id: string; timezone: string | null; locale: string | null }): Promise<{ row: CustomerRow; created: boolean }> {
+  @GenerateSql({ params: [{ id: 'cus_42', timezone: 'America/New_York', locale: 'en-US', region: 'US-NY', lastPurchaseAt: '2026-05-01T12:00:00Z' }] })
+  async upsert(c: {
+    id: string;
+    timezone: string | null;
+    locale: string | null;
+    region: string | null;
+    lastPurchaseAt: string | null;
+  }): Promise<{ row: CustomerRow; created: boolean }> {
     const rows = await this.db.query<CustomerRow & { created: boolean }>(
-      `insert into customer (id, timezone, locale) values ($1, $2, $3)
-       on conflict (id) do update set timezone = excluded.timezone, locale = excluded.locale, updated_at = now()
-       returning id, timezone, locale, created_at, updated_at, (xmax = 0) as created`,
-      [c.id, c.timezone, c.locale],
+      `insert into customer (id, timezone, locale, region, last_purchase_at) values ($1, $2, $3, $4, $5)
+       on conflict (id) do update set timezone = excluded.timezone, locale = excluded.locale, region = excluded.region,
+         last_purchase_at = excluded.last_purchase_at, updated_at = now()
+       returning ${CUSTOMER_COLUMNS}, (xmax = 0) as created`,
+      [c.id, c.timezone, c.locale, c.region, c.lastPurchaseAt],
     );
     const { created, ...row } = rows[0];
     return { row, created };
@@ -41,7 +52,7 @@ export class CustomersRepository {
 
   @GenerateSql({ params: ['cus_42'] })
   async findById(id: string): Promise<CustomerRow | undefined> {
-    return (await this.db.query<CustomerRow>(`select id, timezone, locale, created_at, updated_at from customer where id = $1`, [id]))[0];
+    return (await this.db.query<CustomerRow>(`select ${CUSTOMER_COLUMNS} from customer where id = $1`, [id]))[0];
   }
 
   /** Locks the contact points asked for, so that two customers cannot claim one at the same time. */

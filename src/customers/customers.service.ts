@@ -13,6 +13,8 @@ function toDto(row: CustomerRow, points: ContactPointRow[]): CustomerDto {
     contactPoints: points.map((p) => ({ channel: p.channel as Channel, address: p.address })),
     timezone: row.timezone,
     locale: row.locale,
+    region: row.region,
+    lastPurchaseAt: row.last_purchase_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -41,7 +43,13 @@ export class CustomersService {
       seen.set(key, i);
     });
     return this.transactions.run(async () => {
-      const { row, created } = await this.repository.upsert({ id, timezone: body.timezone ?? null, locale: body.locale ?? null });
+      const { row, created } = await this.repository.upsert({
+        id,
+        timezone: body.timezone ?? null,
+        locale: body.locale ?? null,
+        region: body.region ?? null,
+        lastPurchaseAt: body.lastPurchaseAt ?? null,
+      });
       const owners = await this.repository.findContactPointOwners(points);
       const taken = owners.filter((o) => o.customer_id !== id);
       if (taken.length) {

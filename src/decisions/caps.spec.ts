@@ -44,3 +44,36 @@ describe('frequency caps', () => {
     expect(r).toEqual({ allowed: false, nextAllowedAt: new Date('2026-02-28T10:00:00Z'), blockedBy: ['max_messages'] });
   });
 });
+
+describe('caps that come with state laws', () => {
+  const june = at(0); // 2026-06-10T12:00Z
+  const three = [sent(-5, 'other'), sent(-4, 'another'), sent(-3, 'other')];
+
+  it('Oregon: 3 marketing messages a day in all, whatever the campaign', () => {
+    const or = capsFor('marketing', ['us-or'], null, { at: june, lastPurchaseAt: null });
+    expect(checkCaps(or, three, june, promo)).toEqual({ allowed: false, nextAllowedAt: at(19), blockedBy: ['us-or'] });
+    expect(checkCaps(or, three.slice(1), june, promo)).toEqual({ allowed: true });
+  });
+
+  it('Oregon: not for a customer who bought within 18 months; again once the purchase is older', () => {
+    expect(capsFor('marketing', ['us-or'], null, { at: june, lastPurchaseAt: '2025-01-11T00:00:00Z' })).toEqual([]);
+    expect(capsFor('marketing', ['us-or'], null, { at: june, lastPurchaseAt: '2024-12-09T00:00:00Z' })).toHaveLength(1);
+  });
+
+  it('Oregon: not before the law took effect (2026-01-01): a replay of 2025 answers as the law then stood', () => {
+    expect(capsFor('marketing', ['us-or'], null, { at: new Date('2025-12-31T12:00:00Z'), lastPurchaseAt: null })).toEqual([]);
+    expect(capsFor('marketing', ['us-or'], null, { at: new Date('2026-01-01T12:00:00Z'), lastPurchaseAt: null })).toHaveLength(1);
+  });
+
+  it('Oklahoma and Maryland: 3 a day on the same subject (campaign)', () => {
+    for (const law of ['us-ok', 'us-md'] as const) {
+      const caps = capsFor('marketing', [law], null, { at: june, lastPurchaseAt: null });
+      expect(checkCaps(caps, three, june, promo)).toEqual({ allowed: true });
+      expect(checkCaps(caps, [sent(-5), sent(-4), sent(-3)], june, promo)).toEqual({ allowed: false, nextAllowedAt: at(19), blockedBy: [law] });
+    }
+  });
+
+  it('Texas has hours, not a cap', () => {
+    expect(capsFor('marketing', ['us-tx'], null, { at: june, lastPurchaseAt: null })).toEqual([]);
+  });
+});

@@ -1,10 +1,11 @@
 /**
  * Frequency caps (issue 6): how many messages a recipient may get in a rolling window — the
- * customer's own (`maxMessages` per campaign purpose) and those that come with a jurisdiction
- * (Florida: 3 per 24 hours on the same campaign). Pure: counts sends given to it.
+ * customer's own (`maxMessages` per campaign purpose) and those that come with a law (Florida,
+ * Oklahoma, Maryland: 3 per 24 hours on the same campaign; Oregon: 3 per 24 hours in all, unless
+ * the customer bought within 18 months). Pure: counts sends given to it.
  */
 import { addDuration, Duration, parseDuration } from '../common/duration';
-import { JURISDICTION_CAPS, Jurisdiction } from '../jurisdictions/send-window';
+import { LAWS, Law } from '../jurisdictions/laws';
 import type { SentMessage } from '../preferences/sends.repository';
 
 export type { SentMessage };
@@ -17,18 +18,30 @@ export interface Cap {
   scope: 'purpose' | 'campaign';
 }
 
+/** Whether the law's cap holds at `at` for this customer: in force, and no exempting purchase. */
+function lawCapHolds(law: Law, at: Date, lastPurchaseAt: string | null): boolean {
+  const { cap, effectiveFrom } = LAWS[law];
+  if (!cap || at.toISOString().slice(0, 10) < effectiveFrom) return false;
+  if (!cap.unlessPurchasedWithinMonths || !lastPurchaseAt) return true;
+  const purchased = Date.parse(lastPurchaseAt);
+  return addDuration(new Date(purchased), { ...NO_TIME, months: cap.unlessPurchasedWithinMonths }).getTime() <= at.getTime() || purchased > at.getTime();
+}
+
+const NO_TIME = { years: 0, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 };
+
 export function capsFor(
   purpose: string,
-  jurisdictions: readonly string[],
+  laws: readonly Law[],
   maxMessages: Record<string, { count: number; per: string }> | null | undefined,
+  recipient: { at: Date; lastPurchaseAt: string | null } = { at: new Date(), lastPurchaseAt: null },
 ): Cap[] {
   const caps: Cap[] = [];
   const own = maxMessages?.[purpose];
   if (own) caps.push({ name: 'max_messages', count: own.count, per: parseDuration(own.per)!, scope: 'purpose' });
-  for (const j of jurisdictions) {
-    const c = JURISDICTION_CAPS[j as Jurisdiction];
-    if (c)
-      caps.push({ name: j, count: c.count, per: { years: 0, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: c.perMs / 1000 }, scope: 'campaign' });
+  for (const law of laws) {
+    const c = LAWS[law].cap;
+    if (c && lawCapHolds(law, recipient.at, recipient.lastPurchaseAt))
+      caps.push({ name: law, count: c.count, per: { ...NO_TIME, hours: c.perHours }, scope: c.scope });
   }
   return caps;
 }

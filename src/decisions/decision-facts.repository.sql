@@ -45,7 +45,7 @@ select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm
 c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions",
        (select coalesce(json_agg(v), '[]') from covering v) as covering,
        w.id::text as "windowId", to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowOccurredAt", to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowRecordedAt", to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowExpiresAt",
-       k.timezone as "timeZone", k.preferences
+       k.timezone as "timeZone", k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastPurchaseAt", k.contact_address as "contactAddress"
   from (select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1) c
   left join lateral (
@@ -61,7 +61,10 @@ and ($5::timestamptz is null or w.recorded_at <= $5)
     select cu.timezone, (select e.evidence->'preferences' from consent_event e
  where e.customer_id = cu.id and e.channel_group = '*' and e.action = 'preferences_changed'
    and ($5::timestamptz is null or e.recorded_at <= $5)
- order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences from customer cu
+ order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences, cu.region, cu.last_purchase_at,
+           -- Asked by customer alone: their number, whose area code may tell their state (us-states).
+           case when 'us-states' = any(c.jurisdictions) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
+      from customer cu
      where cu.id = coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))
   ) k on true) d;
 
@@ -117,7 +120,7 @@ select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm
 c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions",
        (select coalesce(json_agg(v), '[]') from covering v) as covering,
        w.id::text as "windowId", to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowOccurredAt", to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowRecordedAt", to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowExpiresAt",
-       k.timezone as "timeZone", k.preferences
+       k.timezone as "timeZone", k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastPurchaseAt", k.contact_address as "contactAddress"
   from (select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1) c
   left join lateral (
@@ -133,7 +136,10 @@ and ($5::timestamptz is null or w.recorded_at <= $5)
     select cu.timezone, (select e.evidence->'preferences' from consent_event e
  where e.customer_id = cu.id and e.channel_group = '*' and e.action = 'preferences_changed'
    and ($5::timestamptz is null or e.recorded_at <= $5)
- order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences from customer cu
+ order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences, cu.region, cu.last_purchase_at,
+           -- Asked by customer alone: their number, whose area code may tell their state (us-states).
+           case when 'us-states' = any(c.jurisdictions) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
+      from customer cu
      where cu.id = coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))
   ) k on true) d;
 
@@ -164,10 +170,11 @@ with c as materialized (select v.purpose, v.channels, v.reconfirm_every, v.recon
     select distinct on (x.ord) x.ord, cu.timezone, (select e.evidence->'preferences' from consent_event e
  where e.customer_id = cu.id and e.channel_group = '*' and e.action = 'preferences_changed'
    and ($5::timestamptz is null or e.recorded_at <= $5)
- order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences
+ order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences, cu.region, cu.last_purchase_at,
+           case when (select 'us-states' = any(c.jurisdictions) from c) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
       from customers x join customer cu on cu.id = x.customer_id
      order by x.ord, x.pri, x.customer_id) pr
-   where pr.timezone is not null or pr.preferences is not null
+   where pr.timezone is not null or pr.preferences is not null or pr.region is not null or pr.last_purchase_at is not null
 ), address_events as (
   select distinct on (e.address) e.address, e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at
     from consent_event e
@@ -207,15 +214,16 @@ and ($5::timestamptz is null or w.recorded_at <= $5)
    order by t.ord, w.expires_at desc
 )
 select 0::int as ord, 'campaign' as kind, to_json(x) as facts, null::text as id, null::varchar as action, null::varchar as campaign_id,
-       null::text as occurred_at, null::text as recorded_at, null::text as expires_at, null::varchar as timezone, null::jsonb as preferences
+       null::text as occurred_at, null::text as recorded_at, null::text as expires_at, null::varchar as timezone, null::jsonb as preferences,
+       null::varchar as region, null::text as last_purchase_at, null::varchar as contact_address
   from (select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm_grace as "reconfirmGrace", c.consent_ttl as "consentTtl",
 c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions" from c) x
 union all
-select n.ord::int, 'event', null, n.id, n.action, n."campaignId", n."occurredAt", n."recordedAt", null, null, null from candidates n where exists (select 1 from c)
+select n.ord::int, 'event', null, n.id, n.action, n."campaignId", n."occurredAt", n."recordedAt", null, null, null, null, null, null from candidates n where exists (select 1 from c)
 union all
-select w.ord::int, 'window', null, w.id::text, null, null, to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), null, null from windows w
+select w.ord::int, 'window', null, w.id::text, null, null, to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), null, null, null, null, null from windows w
 union all
-select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezone, k.preferences from profiles k where exists (select 1 from c)
+select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezone, k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), k.contact_address from profiles k where exists (select 1 from c)
  order by ord;
 
 -- DecisionFactsRepository.preferencesAt

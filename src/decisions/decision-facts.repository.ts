@@ -34,13 +34,18 @@ export interface CampaignRecord {
  *   channel, channel-wide or on this campaign, recorded by the instant asked about. Times are
  *   ISO 8601 with microseconds: the rules pick the newest of them.
  * - `window`: the service window open then on this channel (conversational campaigns only).
- * - `timeZone`, `preferences`: of the customer named, else of the address's owner, as of then.
+ * - `timeZone`, `preferences`, `region`, `lastPurchaseAt`: of the customer named, else of the
+ *   address's owner (preferences as of then; the others as they stand); `contactAddress`: for a
+ *   campaign under `us-states`, the customer's number in the channel group (its area code).
  */
 export interface RecipientRecord {
   covering: CoveringEvent[];
   window: ServiceWindow | null;
   timeZone: string | null;
   preferences: StoredPreferences | null;
+  region: string | null;
+  lastPurchaseAt: string | null;
+  contactAddress: string | null;
 }
 
 /** One read of the facts of "may I send?": no campaign (null) when it does not exist. */
@@ -63,7 +68,17 @@ export interface FactsQuery {
   addressHashes: (string | null)[] | null;
 }
 
-const NO_RECORD: RecipientRecord = Object.freeze({ covering: [], window: null, timeZone: null, preferences: null });
+/** A recipient with nothing on record; `emptyRecord()` to fill one in. */
+const emptyRecord = (): RecipientRecord => ({
+  covering: [],
+  window: null,
+  timeZone: null,
+  preferences: null,
+  region: null,
+  lastPurchaseAt: null,
+  contactAddress: null,
+});
+const NO_RECORD: RecipientRecord = Object.freeze(emptyRecord());
 
 const US = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const ISO = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -143,7 +158,7 @@ const FACTS_OF_ONE = (suppressed: boolean) => `
   select ${CAMPAIGN_COLUMNS},
          (select coalesce(json_agg(v), '[]') from covering v) as covering,
          w.id::text as "windowId", ${ISO('w.occurred_at')} as "windowOccurredAt", ${ISO('w.recorded_at')} as "windowRecordedAt", ${ISO('w.expires_at')} as "windowExpiresAt",
-         k.timezone as "timeZone", k.preferences
+         k.timezone as "timeZone", k.preferences, k.region, ${ISO('k.last_purchase_at')} as "lastPurchaseAt", k.contact_address as "contactAddress"
     from ${CAMPAIGN_AT} c
     left join lateral (
       select w.id, w.occurred_at, w.recorded_at, w.expires_at from consent_event w
@@ -152,7 +167,10 @@ const FACTS_OF_ONE = (suppressed: boolean) => `
        order by w.expires_at desc limit 1) w on true
     -- The customer asked about, or who owns the address: time zone and preferences.
     left join lateral (
-      select cu.timezone, ${PREFERENCES_OF('cu.id')} as preferences from customer cu
+      select cu.timezone, ${PREFERENCES_OF('cu.id')} as preferences, cu.region, cu.last_purchase_at,
+             -- Asked by customer alone: their number, whose area code may tell their state (us-states).
+             case when 'us-states' = any(c.jurisdictions) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
+        from customer cu
        where cu.id = coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))
     ) k on true`;
 
@@ -190,10 +208,11 @@ const FACTS_OF_MANY = `
   ), profiles as (
     -- Per recipient, the customer named (else the address's owner): time zone and preferences.
     select * from (
-      select distinct on (x.ord) x.ord, cu.timezone, ${PREFERENCES_OF('cu.id')} as preferences
+      select distinct on (x.ord) x.ord, cu.timezone, ${PREFERENCES_OF('cu.id')} as preferences, cu.region, cu.last_purchase_at,
+             case when (select 'us-states' = any(c.jurisdictions) from c) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
         from customers x join customer cu on cu.id = x.customer_id
        order by x.ord, x.pri, x.customer_id) pr
-     where pr.timezone is not null or pr.preferences is not null
+     where pr.timezone is not null or pr.preferences is not null or pr.region is not null or pr.last_purchase_at is not null
   ), address_events as (
     select distinct on (e.address) e.address, ${COVERING_COLUMNS}
       from consent_event e
@@ -228,14 +247,15 @@ const FACTS_OF_MANY = `
      order by t.ord, w.expires_at desc
   )
   select 0::int as ord, 'campaign' as kind, to_json(x) as facts, null::text as id, null::varchar as action, null::varchar as campaign_id,
-         null::text as occurred_at, null::text as recorded_at, null::text as expires_at, null::varchar as timezone, null::jsonb as preferences
+         null::text as occurred_at, null::text as recorded_at, null::text as expires_at, null::varchar as timezone, null::jsonb as preferences,
+         null::varchar as region, null::text as last_purchase_at, null::varchar as contact_address
     from (select ${CAMPAIGN_COLUMNS} from c) x
   union all
-  select n.ord::int, 'event', null, n.id, n.action, n."campaignId", n."occurredAt", n."recordedAt", null, null, null from candidates n where exists (select 1 from c)
+  select n.ord::int, 'event', null, n.id, n.action, n."campaignId", n."occurredAt", n."recordedAt", null, null, null, null, null, null from candidates n where exists (select 1 from c)
   union all
-  select w.ord::int, 'window', null, w.id::text, null, null, ${ISO('w.occurred_at')}, ${ISO('w.recorded_at')}, ${ISO('w.expires_at')}, null, null from windows w
+  select w.ord::int, 'window', null, w.id::text, null, null, ${ISO('w.occurred_at')}, ${ISO('w.recorded_at')}, ${ISO('w.expires_at')}, null, null, null, null, null from windows w
   union all
-  select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezone, k.preferences from profiles k where exists (select 1 from c)
+  select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezone, k.preferences, k.region, ${ISO('k.last_purchase_at')}, k.contact_address from profiles k where exists (select 1 from c)
    order by ord`;
 
 /** A row of FACTS_OF_MANY (see its select list). */
@@ -251,6 +271,9 @@ interface TaggedRow {
   expires_at: string | null;
   timezone: string | null;
   preferences: StoredPreferences | null;
+  region: string | null;
+  last_purchase_at: string | null;
+  contact_address: string | null;
 }
 
 /** FACTS_OF_ONE's row. */
@@ -263,6 +286,9 @@ interface OneRow extends CampaignRecord {
   windowExpiresAt: string | null;
   timeZone: string | null;
   preferences: StoredPreferences | null;
+  region: string | null;
+  lastPurchaseAt: string | null;
+  contactAddress: string | null;
 }
 
 function campaignOf(row: CampaignRecord): CampaignRecord {
@@ -353,7 +379,17 @@ export class DecisionFactsRepository {
     return {
       campaign: campaignOf(row),
       hasSuppressions: row.hasSuppressions,
-      recipients: [{ covering: row.covering, window, timeZone: row.timeZone, preferences: row.preferences }],
+      recipients: [
+        {
+          covering: row.covering,
+          window,
+          timeZone: row.timeZone,
+          preferences: row.preferences,
+          region: row.region,
+          lastPurchaseAt: row.lastPurchaseAt,
+          contactAddress: row.contactAddress,
+        },
+      ],
     };
   }
 
@@ -375,7 +411,7 @@ export class DecisionFactsRepository {
     for (let i = 1; i < rows.length; i++) {
       const row = rows[i];
       let record = recipients[row.ord - 1];
-      if (record === NO_RECORD) record = recipients[row.ord - 1] = { covering: [], window: null, timeZone: null, preferences: null };
+      if (record === NO_RECORD) record = recipients[row.ord - 1] = emptyRecord();
       if (row.kind === 'event') {
         record.covering.push({ id: row.id, action: row.action!, campaignId: row.campaign_id, occurredAt: row.occurred_at!, recordedAt: row.recorded_at! });
       } else if (row.kind === 'window') {
@@ -383,6 +419,9 @@ export class DecisionFactsRepository {
       } else {
         record.timeZone = row.timezone;
         record.preferences = row.preferences;
+        record.region = row.region;
+        record.lastPurchaseAt = row.last_purchase_at;
+        record.contactAddress = row.contact_address;
       }
     }
     return { campaign: campaignOf(head.facts!), hasSuppressions: head.facts!.hasSuppressions, recipients };

@@ -27,6 +27,9 @@ import type { StoredPreferences } from './decision-facts.repository';
 import { countryOf, isChannelDisabled, PreferenceDecision, PreferenceFacts, timeRules } from './preference-policy';
 import { CampaignPolicy, CoveringEvent, Decision, decideSend, ServiceWindow } from './send-decision.policy';
 import { sendWindow } from '../jurisdictions/send-window';
+import { lawsFor, Law, regionOf } from '../jurisdictions/laws';
+
+const NO_LAWS: readonly Law[] = [];
 
 export interface CampaignFacts {
   id: string;
@@ -50,6 +53,10 @@ export interface RecipientFacts {
   timeZone: string | null;
   /** The address the message goes to (a phone number tells a country); null when asked by customer alone. */
   address: string | null;
+  /** The customer's ISO 3166-2 region (which state's law applies), if recorded. */
+  region?: string | null;
+  /** When the customer last bought (Oregon's cap exempts recent buyers). */
+  lastPurchaseAt?: string | null;
   /** The recipient's messages since `needs.since`, once read (rule 4). */
   recentSends?: readonly SentMessage[];
 }
@@ -100,8 +107,8 @@ export class RuleMemo {
   uncovered?: Decision;
   /** Rule 3, by time zone(s), quiet hours and consent reason. */
   readonly times = new Map<string, PreferenceDecision>();
-  /** Rule 4's caps when the customer sets none of their own. */
-  campaignCaps?: Cap[];
+  /** Rule 4's caps when the customer sets none of their own, by the laws that apply and whether a purchase exempts. */
+  readonly campaignCaps = new Map<string, Cap[]>();
 }
 
 export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verdict {
@@ -123,17 +130,18 @@ export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verd
   }
 
   // Rule 3: quiet hours and jurisdictions, in the recipient's local time.
-  if (preferences || campaign.jurisdictions.length) {
+  const laws = campaign.jurisdictions.length ? lawsFor(campaign.jurisdictions, regionOf(f.region, f.address)) : NO_LAWS;
+  if (preferences || laws.length) {
     const pf: Omit<PreferenceFacts, 'at' | 'channel'> = {
       purpose: campaign.purpose,
-      jurisdictions: campaign.jurisdictions,
+      laws,
       preferences,
       timeZone: f.timeZone,
       address: f.address,
     };
     // The answer depends on the zone(s), the quiet hours and the consent reason only.
     const zoneKey = f.timeZone ?? countryOf(f.address) ?? '';
-    const key = `${zoneKey}|${campaign.purpose === 'marketing' ? JSON.stringify(preferences?.quietHours ?? null) : ''}|${consent.reason}`;
+    const key = `${zoneKey}|${laws.join(',')}|${campaign.purpose === 'marketing' ? JSON.stringify(preferences?.quietHours ?? null) : ''}|${consent.reason}`;
     let timed = memo.times.get(key);
     if (!timed) {
       const window = sendWindow(timeRules(pf), f.at);
@@ -154,7 +162,13 @@ export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verd
 
   // Rule 4: frequency caps.
   const own = preferences?.maxMessages;
-  const caps = own ? capsFor(campaign.purpose, campaign.jurisdictions, own) : (memo.campaignCaps ??= capsFor(campaign.purpose, campaign.jurisdictions, null));
+  const recipient = { at: f.at, lastPurchaseAt: f.lastPurchaseAt ?? null };
+  let caps: Cap[];
+  if (own) caps = capsFor(campaign.purpose, laws, own, recipient);
+  else {
+    const key = `${laws.join(',')}|${f.lastPurchaseAt ?? ''}`;
+    caps = memo.campaignCaps.get(key) ?? memo.campaignCaps.set(key, capsFor(campaign.purpose, laws, null, recipient)).get(key)!;
+  }
   if (!caps.length) return consent;
   if (!f.recentSends) return { needs: 'recentSends', since: capHorizon(caps, f.at) };
   const check = checkCaps(caps, f.recentSends, f.at, campaign);

@@ -19,6 +19,7 @@ import { BatchDecisionDto, BatchDecisionRequestDto, DecisionDto, DecisionRequest
 import { CampaignFacts, decide, needsRecentSends, NeedsRecentSends, RecipientFacts, RuleMemo } from './decision.rules';
 import type { PreferenceDecision } from './preference-policy';
 import { parseRecipients, Recipient } from './recipients';
+import { regionOf } from '../jurisdictions/laws';
 import { CampaignPolicy, NO_POLICY } from './send-decision.policy';
 
 const parsedDurations = new Map<string, Duration>();
@@ -250,6 +251,8 @@ export class DecisionsService {
       window: record.window,
       preferences: record.preferences,
       timeZone: record.timeZone,
+      region: record.region ?? (recipients[i].address ? null : regionOf(null, record.contactAddress)),
+      lastPurchaseAt: record.lastPurchaseAt,
       address: recipients[i].address,
     });
     const memo = new RuleMemo();

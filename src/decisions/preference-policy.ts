@@ -8,12 +8,14 @@ import type { Purpose } from '../campaigns/campaign.dto';
 import type { StoredPreferences } from './decision-facts.repository';
 import type { Decision } from './send-decision.policy';
 import { parseClock } from '../jurisdictions/local-time';
-import { Jurisdiction, jurisdictionRule, quietHoursRule, recipientZones, TimeRule } from '../jurisdictions/send-window';
+import { jurisdictionRule, LAWS, Law } from '../jurisdictions/laws';
+import { quietHoursRule, recipientZones, TimeRule } from '../jurisdictions/send-window';
 
 export interface PreferenceFacts {
   purpose: Purpose;
   channel: string;
-  jurisdictions: readonly string[];
+  /** The laws of the campaign's jurisdictions for this recipient (`us-states` resolved: laws.ts lawsFor). */
+  laws: readonly Law[];
   preferences: Pick<StoredPreferences, 'channels' | 'quietHours'> | null;
   /** The customer's IANA time zone, if known. */
   timeZone: string | null;
@@ -29,8 +31,7 @@ export interface PreferenceDecision extends Decision {
   blockedBy?: string[];
 }
 
-/** Where a jurisdiction's rules apply when nothing tells the recipient's zone. */
-const JURISDICTION_COUNTRY: Record<Jurisdiction, string> = { 'us-tcpa': 'US', 'us-fl': 'US', 'fr-demarchage': 'FR' };
+/** Florida's clocks, when nothing else tells the recipient's zone. */
 const FLORIDA = ['America/New_York', 'America/Chicago'];
 
 export function countryOf(address: string | null): string | undefined {
@@ -49,9 +50,10 @@ export function timeRules(f: Omit<PreferenceFacts, 'at' | 'channel'>): TimeRule[
     const end = parseClock(quiet.end)!;
     for (const zone of zones) rules.push(quietHoursRule({ start, end, days: quiet.days }, zone));
   }
-  for (const j of f.jurisdictions as Jurisdiction[]) {
-    const own = zones.length ? zones : j === 'us-fl' ? FLORIDA : recipientZones(null, JURISDICTION_COUNTRY[j]);
-    for (const zone of own) rules.push(jurisdictionRule(j, zone));
+  for (const law of f.laws) {
+    // Without the recipient's zone, every clock of the law's country (the strictest reading).
+    const own = zones.length ? zones : law === 'us-fl' ? FLORIDA : recipientZones(null, LAWS[law].applies.slice(0, 2));
+    for (const zone of own) rules.push(jurisdictionRule(law, zone));
   }
   return rules;
 }

@@ -1,6 +1,7 @@
 import { dayNumber, localToInstant, offsetAt, parseClock, toLocal } from './local-time';
 import { publicHolidays } from './calendars';
-import { jurisdictionRule, quietHoursRule, recipientZones, sendWindow } from './send-window';
+import { jurisdictionRule } from './laws';
+import { quietHoursRule, recipientZones, sendWindow } from './send-window';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const at = (text: string) => new Date(text);

@@ -2,7 +2,7 @@
  * When a message may be sent (docs/domain.md §7): quiet hours and jurisdiction windows, each
  * evaluated in local time, combined, and the next instant at which all of them allow. Pure.
  */
-import { countryZones, publicHolidays } from './calendars';
+import { countryZones } from './calendars';
 import { dayNumber, fromDayNumber, localToInstant, toLocal } from './local-time';
 
 /** A local calendar day, as the rules see it. */
@@ -118,43 +118,7 @@ export function quietHoursRule(quiet: QuietHours, timeZone: string): TimeRule {
   };
 }
 
-// --- Jurisdictions ---
-
-const isFrenchHoliday = (day: LocalDay): boolean => publicHolidays('FR', day.year).has(day.dayNumber);
-
-export const JURISDICTIONS = ['us-tcpa', 'us-fl', 'fr-demarchage'] as const;
-export type Jurisdiction = (typeof JURISDICTIONS)[number];
-
-const WINDOWS: Record<Jurisdiction, (day: LocalDay) => readonly Interval[]> = {
-  // 47 CFR 64.1200(c)(1): not before 8:00 or after 21:00 local time.
-  'us-tcpa': () => [
-    [0, 480],
-    [1260, 1440],
-  ],
-  // Florida Telephone Solicitation Act: 8:00-20:00 (and 3 messages per 24 hours, see FREQUENCY).
-  'us-fl': () => [
-    [0, 480],
-    [1200, 1440],
-  ],
-  // French démarchage téléphonique: weekdays 10:00-13:00 and 14:00-20:00; never on weekends or public holidays.
-  'fr-demarchage': (day) =>
-    day.weekday >= 6 || isFrenchHoliday(day)
-      ? [[0, 1440]]
-      : [
-          [0, 600],
-          [780, 840],
-          [1200, 1440],
-        ],
-};
-
-/** Frequency limits that come with a jurisdiction: messages per window on the same campaign. */
-export const JURISDICTION_CAPS: Partial<Record<Jurisdiction, { count: number; perMs: number }>> = {
-  'us-fl': { count: 3, perMs: DAY_MS },
-};
-
-export function jurisdictionRule(jurisdiction: Jurisdiction, timeZone: string): TimeRule {
-  return { name: jurisdiction, timeZone, forbidden: WINDOWS[jurisdiction] };
-}
+// --- Where a recipient is ---
 
 /**
  * The zones to evaluate a recipient in: its own when known; else its phone number's country's

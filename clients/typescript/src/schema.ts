@@ -125,6 +125,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jurisdictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The send-time laws enforced, with their sources and since when */
+        get: operations["Jurisdictions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customerId}": {
         parameters: {
             query?: never;
@@ -905,7 +922,7 @@ export interface components {
              */
             consentTtl?: string;
             /** @description Rule sets applied in the recipient's local time: us-tcpa 8:00-21:00; us-fl 8:00-20:00 and 3 messages per 24 hours on the campaign; fr-demarchage weekdays 10:00-13:00 and 14:00-20:00, no weekends or French public holidays. */
-            jurisdictions?: ("us-tcpa" | "us-fl" | "fr-demarchage")[];
+            jurisdictions?: ("us-tcpa" | "us-fl" | "us-tx" | "us-or" | "us-ok" | "us-md" | "us-states" | "fr-demarchage")[];
         };
         CampaignDto: {
             id: string;
@@ -920,11 +937,52 @@ export interface components {
             doubleOptIn: boolean;
             /** @example P2Y */
             consentTtl: string | null;
-            jurisdictions: ("us-tcpa" | "us-fl" | "fr-demarchage")[];
+            jurisdictions: ("us-tcpa" | "us-fl" | "us-tx" | "us-or" | "us-ok" | "us-md" | "us-states" | "fr-demarchage")[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        FrequencyCapDto: {
+            count: number;
+            perHours: number;
+            /**
+             * @description campaign: messages on the same subject; purpose: every marketing message of the brand.
+             * @enum {string}
+             */
+            scope: "campaign" | "purpose";
+            /** @description The cap does not apply to a customer who bought within this many months. */
+            unlessPurchasedWithinMonths?: number;
+        };
+        JurisdictionDto: {
+            /**
+             * @description What a campaign names in `jurisdictions`.
+             * @enum {string}
+             */
+            id: "us-tcpa" | "us-fl" | "us-tx" | "us-or" | "us-ok" | "us-md" | "us-states" | "fr-demarchage";
+            name: string;
+            /** @description Country, or ISO 3166-2 region, where it applies. */
+            applies: string;
+            /** @description Its hours, in the recipient's local time. */
+            hours: string;
+            cap: components["schemas"]["FrequencyCapDto"] | null;
+            source: string;
+            /**
+             * Format: date
+             * @description The first day it is enforced.
+             */
+            effectiveFrom: string;
+        };
+        AreaCodesDto: {
+            source: string;
+            /** Format: date */
+            retrieved: string;
+            count: number;
+        };
+        JurisdictionsDto: {
+            jurisdictions: components["schemas"]["JurisdictionDto"][];
+            /** @description Where a number's state comes from when the customer has no region. */
+            areaCodes: components["schemas"]["AreaCodesDto"];
         };
         ContactPointDto: {
             /** @enum {string} */
@@ -941,12 +999,25 @@ export interface components {
             timezone?: string | null;
             /** @example en-US */
             locale?: string | null;
+            /**
+             * @description ISO 3166-2 region: which state's law applies (jurisdiction us-states); else the phone number's area code says.
+             * @example US-TX
+             */
+            region?: string | null;
+            /**
+             * Format: date-time
+             * @description When the customer last bought from the brand (Oregon's cap exempts buyers of the last 18 months).
+             */
+            lastPurchaseAt?: string | null;
         };
         CustomerDto: {
             id: string;
             contactPoints: components["schemas"]["ContactPointDto"][];
             timezone: string | null;
             locale: string | null;
+            region: string | null;
+            /** Format: date-time */
+            lastPurchaseAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -3261,6 +3332,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignDto"][];
+                };
+            };
+            /** @description Unauthenticated: UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 401;
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 403;
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Too many requests: RATE_LIMITED, AUTH_FAILURES_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 429;
+                        /** @enum {string} */
+                        code: "AUTH_FAILURES_LIMITED" | "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Internal error: INTERNAL. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 500;
+                        /** @enum {string} */
+                        code: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Service unavailable: SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 503;
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    Jurisdictions_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JurisdictionsDto"];
                 };
             };
             /** @description Unauthenticated: UNAUTHENTICATED. */
