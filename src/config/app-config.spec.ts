@@ -38,9 +38,17 @@ describe('loadConfig', () => {
     ['BRAND_LOGO_URL', 'https://cdn.example.net/logo.png'],
     ['BRAND_LOGO_URL', 'javascript:alert(1)'],
     ['BRAND_LOGO_URL', 'data:text/html;base64,PGgxPg=='],
+    ['REVOKE_ALL_FROM', 'next year'],
+    ['REVOKE_ALL_FROM', '2027-02-30T00:00:00Z'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
+  });
+
+  it('revokes all from the date the FCC last set, unless told another date or instant', () => {
+    expect(loadConfig({}).revokeAllFrom.toISOString()).toBe('2027-01-31T00:00:00.000Z');
+    expect(loadConfig({ REVOKE_ALL_FROM: '2026-06-01' }).revokeAllFrom.toISOString()).toBe('2026-06-01T00:00:00.000Z');
+    expect(loadConfig({ REVOKE_ALL_FROM: '2026-06-01T05:00:00-04:00' }).revokeAllFrom.toISOString()).toBe('2026-06-01T09:00:00.000Z');
   });
 
   it('reads the values it is given', () => {

@@ -20,6 +20,11 @@ export interface AppConfig {
   dbPoolMax: number;
   dbStatementTimeoutMs: number;
   requestTimeoutMs: number;
+  /**
+   * From this instant an opt-out from one campaign revokes every marketing campaign of the brand
+   * on that channel (FCC 47 CFR 64.1200(a)(10), "revoke all"); opt-outs before it keep their scope.
+   */
+  revokeAllFrom: Date;
   bodyLimitBytes: number;
   apiKeyCacheTtlMs: number;
   /** Most API key lookups cached (least recently used evicted first). */
@@ -132,6 +137,17 @@ function linkKeys(env: Env, name: string): string[] {
 const DATA_IMAGE = /^data:image\/(?:png|gif|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/;
 
 /** BRAND_LOGO_URL: the pages' policy loads images from their own origin or inline only. */
+/** An ISO 8601 date (midnight UTC) or instant. */
+function instantOrDate(env: Env, name: string, fallback: string): Date {
+  const raw = (env[name] ?? '').trim() || fallback;
+  const at = new Date(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
+  const [, y, m, d] = /^(\d{4})-(\d{2})-(\d{2})/.exec(raw) ?? [];
+  // Date rolls 30 February over into March: the day must exist as written.
+  const real = y !== undefined && new Date(Date.UTC(+y, +m - 1, +d)).getUTCDate() === +d;
+  if (!real || Number.isNaN(at.getTime())) throw new ConfigError(name, `must be an ISO 8601 date or instant such as 2027-01-31, got "${raw}"`);
+  return at;
+}
+
 function brandLogoUrl(env: Env, name: string, base: string | undefined): string | undefined {
   const raw = (env[name] ?? '').trim();
   if (raw === '') return undefined;
@@ -284,6 +300,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 500),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 2000, 50, 120_000),
+    revokeAllFrom: instantOrDate(env, 'REVOKE_ALL_FROM', '2027-01-31'),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     apiKeyCacheTtlMs: integer(env, 'API_KEY_CACHE_TTL_MS', 5000, 0, 300_000),
     apiKeyCacheSize: integer(env, 'API_KEY_CACHE_SIZE', 10_000, 1, 10_000_000),

@@ -9,33 +9,42 @@
 -- $4 = 'cus_42'
 -- $5 = null
 -- $6 = 'sms'
+-- $7 = '2027-01-31T00:00:00.000Z'
 select to_json(d) as row from (
 with candidates as (
   (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
     where e.channel_group = $2 and e.address = $3
-      and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      and (e.campaign_id is null or e.campaign_id = $1
+  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
     order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
   union all
   (select e.* from contact_point p cross join lateral (
      select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
       where e.channel_group = $2 and e.address = p.address
-        and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+        and (e.campaign_id is null or e.campaign_id = $1
+  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
       order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
     where $3::text is null and p.customer_id = $4 and p.channel_group = $2)
   union all
   (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
     where e.channel_group = $2 and e.address is null and e.customer_id = $4
-      and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      and (e.campaign_id is null or e.campaign_id = $1
+  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
     order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
   union all
   (select e.* from contact_point p cross join lateral (
      select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
       where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
-        and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+        and (e.campaign_id is null or e.campaign_id = $1
+  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
       order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
     where p.channel_group = $2 and p.address = $3)
 ), covering as (
@@ -77,33 +86,42 @@ and ($5::timestamptz is null or w.recorded_at <= $5)
 -- $5 = null
 -- $6 = 'sms'
 -- $7 = '5d41402abc4b2a76b9719d911017c592'
+-- $8 = '2027-01-31T00:00:00.000Z'
 select to_json(d) as row from (
 with candidates as (
   (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
     where e.channel_group = $2 and e.address = $3
-      and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      and (e.campaign_id is null or e.campaign_id = $1
+  or (e.action = 'opt_out' and e.occurred_at >= $8::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
     order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
   union all
   (select e.* from contact_point p cross join lateral (
      select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
       where e.channel_group = $2 and e.address = p.address
-        and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+        and (e.campaign_id is null or e.campaign_id = $1
+  or (e.action = 'opt_out' and e.occurred_at >= $8::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
       order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
     where $3::text is null and p.customer_id = $4 and p.channel_group = $2)
   union all
   (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
     where e.channel_group = $2 and e.address is null and e.customer_id = $4
-      and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      and (e.campaign_id is null or e.campaign_id = $1
+  or (e.action = 'opt_out' and e.occurred_at >= $8::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
     order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
   union all
   (select e.* from contact_point p cross join lateral (
      select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
       where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
-        and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+        and (e.campaign_id is null or e.campaign_id = $1
+  or (e.action = 'opt_out' and e.occurred_at >= $8::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
       order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
     where p.channel_group = $2 and p.address = $3)
 ), covering as (
@@ -151,6 +169,7 @@ and ($5::timestamptz is null or w.recorded_at <= $5)
 -- $5 = '2026-03-01T12:00:00.000Z'
 -- $6 = 'sms'
 -- $7 = {}
+-- $8 = '2027-01-31T00:00:00.000Z'
 with c as materialized (select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1), r as (
   select * from unnest($3::text[], $4::text[], $7::text[]) with ordinality as r(customer_id, address, address_hash, ord)
@@ -179,16 +198,20 @@ with c as materialized (select v.purpose, v.channels, v.reconfirm_every, v.recon
   select distinct on (e.address) e.address, e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at
     from consent_event e
    where e.channel_group = $2 and e.address = any(array(select distinct address from targets order by 1))
-     and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+     and (e.campaign_id is null or e.campaign_id = $1
+  or (e.action = 'opt_out' and e.occurred_at >= $8::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
    order by e.address, occurred_at desc, recorded_at desc, id desc
 ), customer_events as (
   select distinct on (e.customer_id) e.customer_id, e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at
     from consent_event e
    where e.channel_group = $2 and e.address is null
      and e.customer_id = any(array(select distinct customer_id from customers order by 1))
-     and (e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+     and (e.campaign_id is null or e.campaign_id = $1
+  or (e.action = 'opt_out' and e.occurred_at >= $8::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
    order by e.customer_id, occurred_at desc, recorded_at desc, id desc
 ), candidates as (
   select t.ord, a.id::text as id, a.action as action, a.campaign_id as "campaignId", to_char(a.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(a.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt"

@@ -66,6 +66,8 @@ export interface FactsQuery {
   recipients: { customerId: string | null; address: string | null }[];
   /** Per recipient, the address's keyed hash (Pseudonyms.addressHash), or null; null as a whole: suppressions not looked up. */
   addressHashes: (string | null)[] | null;
+  /** REVOKE_ALL_FROM: opt-outs from then on, from any campaign, cover every marketing campaign on the channel. */
+  revokeAllFrom: Date;
 }
 
 /** A recipient with nothing on record; `emptyRecord()` to fill one in. */
@@ -86,9 +88,14 @@ const ISO = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-
 const CANDIDATE = (id: string, action: string, campaign: string, occurred: string, recorded: string) =>
   `${id} as id, ${action} as action, ${campaign} as "campaignId", ${US(occurred)} as "occurredAt", ${US(recorded)} as "recordedAt"`;
 const COVERING_COLUMNS = 'e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at';
-/** Event `e` states consent, on the channel or campaign $1, recorded by the instant $5 (if any). */
-const COVERS_CAMPAIGN_AT = `(e.campaign_id is null or e.campaign_id = $1) and ($5::timestamptz is null or e.recorded_at <= $5)
-  and e.action in ${CONSENT_ACTIONS_SQL}`;
+/**
+ * Event `e` states consent, on the channel or campaign $1, recorded by the instant $5 (if any).
+ * Revoke all (FCC 47 CFR 64.1200(a)(10)): an opt-out from another campaign, given on or after
+ * `revokeAllFrom` (the parameter named), covers campaign $1 too when it is marketing then.
+ */
+const COVERS_CAMPAIGN_AT = (revokeAllFrom: string) => `(e.campaign_id is null or e.campaign_id = $1
+    or (e.action = 'opt_out' and e.occurred_at >= ${revokeAllFrom}::timestamptz and ${IS_MARKETING_AT}))
+  and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ${CONSENT_ACTIONS_SQL}`;
 /**
  * The service window open at the instant asked about ($5, or now) on the channel asked about
  * ($6), for the addresses given.
@@ -97,6 +104,9 @@ const OPEN_WINDOW = (addresses: string) => `
   w.action = 'service_window' and w.channel = $6 and w.address ${addresses}
   and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
   and ($5::timestamptz is null or w.recorded_at <= $5)`;
+/** Whether campaign $1 is a marketing campaign at the instant asked about (computed once per statement). */
+const IS_MARKETING_AT = `(select v.purpose = 'marketing' from campaign_version v
+   where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)`;
 /** The campaign as defined at the instant asked about ($5, or now). */
 const CAMPAIGN_AT = `(select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
    where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)`;
@@ -116,29 +126,29 @@ const SUPPRESSION = (at: string) => CANDIDATE('null::text', `'suppressed'::varch
  * RecipientRecord), the open window and the profile. `suppressed`: the channel group has
  * suppressions, and $7 is the address's keyed hash (or null).
  */
-const FACTS_OF_ONE = (suppressed: boolean) => `
+const FACTS_OF_ONE = (suppressed: boolean, covers = COVERS_CAMPAIGN_AT(suppressed ? '$8' : '$7')) => `
   with candidates as (
     (select ${COVERING_COLUMNS} from consent_event e
       where e.channel_group = $2 and e.address = $3
-        and ${COVERS_CAMPAIGN_AT}
+        and ${covers}
       order by ${NEWEST_FIRST('e')} limit 1)
     union all
     (select e.* from contact_point p cross join lateral (
        select ${COVERING_COLUMNS} from consent_event e
         where e.channel_group = $2 and e.address = p.address
-          and ${COVERS_CAMPAIGN_AT}
+          and ${covers}
         order by ${NEWEST_FIRST('e')} limit 1) e
       where $3::text is null and p.customer_id = $4 and p.channel_group = $2)
     union all
     (select ${COVERING_COLUMNS} from consent_event e
       where e.channel_group = $2 and e.address is null and e.customer_id = $4
-        and ${COVERS_CAMPAIGN_AT}
+        and ${covers}
       order by ${NEWEST_FIRST('e')} limit 1)
     union all
     (select e.* from contact_point p cross join lateral (
        select ${COVERING_COLUMNS} from consent_event e
         where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
-          and ${COVERS_CAMPAIGN_AT}
+          and ${covers}
         order by ${NEWEST_FIRST('e')} limit 1) e
       where p.channel_group = $2 and p.address = $3)
   ), covering as (
@@ -217,14 +227,14 @@ const FACTS_OF_MANY = `
     select distinct on (e.address) e.address, ${COVERING_COLUMNS}
       from consent_event e
      where e.channel_group = $2 and e.address = any(array(select distinct address from targets order by 1))
-       and ${COVERS_CAMPAIGN_AT}
+       and ${COVERS_CAMPAIGN_AT('$8')}
      order by e.address, ${NEWEST_FIRST()}
   ), customer_events as (
     select distinct on (e.customer_id) e.customer_id, ${COVERING_COLUMNS}
       from consent_event e
      where e.channel_group = $2 and e.address is null
        and e.customer_id = any(array(select distinct customer_id from customers order by 1))
-       and ${COVERS_CAMPAIGN_AT}
+       and ${COVERS_CAMPAIGN_AT('$8')}
      order by e.customer_id, ${NEWEST_FIRST()}
   ), candidates as (
     select t.ord, ${CANDIDATE('a.id::text', 'a.action', 'a.campaign_id', 'a.occurred_at', 'a.recorded_at')}
@@ -323,6 +333,7 @@ export class DecisionFactsRepository {
           at: null,
           recipients: [{ customerId: 'cus_42', address: '+14155550100' }],
           addressHashes: null,
+          revokeAllFrom: new Date('2027-01-31T00:00:00Z'),
         },
       ],
     },
@@ -336,6 +347,7 @@ export class DecisionFactsRepository {
           at: null,
           recipients: [{ customerId: null, address: '+14155550100' }],
           addressHashes: ['5d41402abc4b2a76b9719d911017c592'],
+          revokeAllFrom: new Date('2027-01-31T00:00:00Z'),
         },
       ],
     },
@@ -352,6 +364,7 @@ export class DecisionFactsRepository {
             { customerId: null, address: '+14155550100' },
           ],
           addressHashes: null,
+          revokeAllFrom: new Date('2027-01-31T00:00:00Z'),
         },
       ],
     },
@@ -367,10 +380,10 @@ export class DecisionFactsRepository {
     const rows = q.addressHashes
       ? await this.db.query<{ row: OneRow }>(
           ONE_SUPPRESSED,
-          [q.campaignId, q.channelGroup, r.address, r.customerId, q.at, q.channel, q.addressHashes[0]],
+          [q.campaignId, q.channelGroup, r.address, r.customerId, q.at, q.channel, q.addressHashes[0], q.revokeAllFrom],
           'decision-facts-s',
         )
-      : await this.db.query<{ row: OneRow }>(ONE, [q.campaignId, q.channelGroup, r.address, r.customerId, q.at, q.channel], 'decision-facts');
+      : await this.db.query<{ row: OneRow }>(ONE, [q.campaignId, q.channelGroup, r.address, r.customerId, q.at, q.channel, q.revokeAllFrom], 'decision-facts');
     const row = rows[0]?.row;
     if (!row) return { campaign: null, hasSuppressions: false, recipients: [NO_RECORD] };
     const window: ServiceWindow | null = row.windowId
@@ -404,6 +417,7 @@ export class DecisionFactsRepository {
       q.at,
       q.channel,
       q.addressHashes ?? [],
+      q.revokeAllFrom,
     ]);
     const head = rows[0];
     const recipients: RecipientRecord[] = new Array<RecipientRecord>(q.recipients.length).fill(NO_RECORD);

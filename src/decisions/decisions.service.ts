@@ -229,7 +229,8 @@ export class DecisionsService {
     let read;
     for (;;) {
       const hashes = this.addressHashes(group, recipients);
-      read = await withDeadline(this.facts.read({ campaignId, channelGroup: group, channel, at, recipients, addressHashes: hashes }), ms, unavailable);
+      const query = { campaignId, channelGroup: group, channel, at, recipients, addressHashes: hashes, revokeAllFrom: this.config.revokeAllFrom };
+      read = await withDeadline(this.facts.read(query), ms, unavailable);
       if (hashes || !read.hasSuppressions) break;
       this.suppressedGroups.add(group); // the first decision after the first erasure: again, with hashes
     }
