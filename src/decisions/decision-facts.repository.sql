@@ -9,6 +9,231 @@
 -- $4 = 'cus_42'
 -- $5 = null
 -- $6 = 'sms'
+select to_json(d) as row from (
+with candidates as (
+  (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+    where e.channel_group = $2 and e.address = $3
+      and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
+  union all
+  (select e.* from contact_point p cross join lateral (
+     select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+      where e.channel_group = $2 and e.address = p.address
+        and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
+    where $3::text is null and p.customer_id = $4 and p.channel_group = $2)
+  union all
+  (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+    where e.channel_group = $2 and e.address is null and e.customer_id = $4
+      and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
+  union all
+  (select e.* from contact_point p cross join lateral (
+     select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+      where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
+        and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
+    where p.channel_group = $2 and p.address = $3)
+), covering as (
+  select n.id::text as id, n.action as action, n.campaign_id as "campaignId", to_char(n.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(n.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from candidates n
+)
+select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm_grace as "reconfirmGrace", c.consent_ttl as "consentTtl",
+c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions",
+       (select coalesce(json_agg(v), '[]') from covering v) as covering,
+       w.id::text as "windowId", to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowOccurredAt", to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowRecordedAt", to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowExpiresAt",
+       k.timezone as "timeZone", k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastPurchaseAt", k.contact_address as "contactAddress"
+  from (select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1) c
+  left join lateral (
+    select w.id, w.occurred_at, w.recorded_at, w.expires_at from consent_event w
+     where c.purpose = 'conversational' and
+w.action = 'service_window' and w.channel = $6 and w.address = any(case when $3::text is not null then array[$3::text]
+           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
+and ($5::timestamptz is null or w.recorded_at <= $5)
+     order by w.expires_at desc limit 1) w on true
+  -- The customer asked about, or who owns the address: time zone and preferences.
+  left join lateral (
+    select cu.timezone, (select e.evidence->'preferences' from consent_event e
+ where e.customer_id = cu.id and e.channel_group = '*' and e.action = 'preferences_changed'
+   and ($5::timestamptz is null or e.recorded_at <= $5)
+ order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences, cu.region, cu.last_purchase_at,
+           -- Asked by customer alone: their number, whose area code may tell their state (us-states).
+           case when 'us-states' = any(c.jurisdictions) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
+      from customer cu
+     where cu.id = coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))
+  ) k on true) d;
+
+-- DecisionFactsRepository.read (one recipient, the channel group has suppressions)
+-- prepared statement "decision-facts-s"
+-- $1 = 'spring-promo'
+-- $2 = 'sms'
+-- $3 = '+14155550100'
+-- $4 = null
+-- $5 = null
+-- $6 = 'sms'
+-- $7 = '5d41402abc4b2a76b9719d911017c592'
+select to_json(d) as row from (
+with candidates as (
+  (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+    where e.channel_group = $2 and e.address = $3
+      and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
+  union all
+  (select e.* from contact_point p cross join lateral (
+     select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+      where e.channel_group = $2 and e.address = p.address
+        and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
+    where $3::text is null and p.customer_id = $4 and p.channel_group = $2)
+  union all
+  (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+    where e.channel_group = $2 and e.address is null and e.customer_id = $4
+      and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
+  union all
+  (select e.* from contact_point p cross join lateral (
+     select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+      where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
+        and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
+    where p.channel_group = $2 and p.address = $3)
+), covering as (
+  select n.id::text as id, n.action as action, n.campaign_id as "campaignId", to_char(n.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(n.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from candidates n
+  union all
+  select null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", to_char(s.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(s.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from suppression s
+   where s.channel_group = $2 and s.address_hash = $7 and ($5::timestamptz is null or s.suppressed_at <= $5)
+  union all
+  select null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", to_char(p.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(p.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from contact_point p
+   where $3::text is null and p.customer_id = $4 and p.channel_group = $2 and p.suppressed_at is not null
+     and ($5::timestamptz is null or p.suppressed_at <= $5)
+)
+select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm_grace as "reconfirmGrace", c.consent_ttl as "consentTtl",
+c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions",
+       (select coalesce(json_agg(v), '[]') from covering v) as covering,
+       w.id::text as "windowId", to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowOccurredAt", to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowRecordedAt", to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowExpiresAt",
+       k.timezone as "timeZone", k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastPurchaseAt", k.contact_address as "contactAddress"
+  from (select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1) c
+  left join lateral (
+    select w.id, w.occurred_at, w.recorded_at, w.expires_at from consent_event w
+     where c.purpose = 'conversational' and
+w.action = 'service_window' and w.channel = $6 and w.address = any(case when $3::text is not null then array[$3::text]
+           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
+and ($5::timestamptz is null or w.recorded_at <= $5)
+     order by w.expires_at desc limit 1) w on true
+  -- The customer asked about, or who owns the address: time zone and preferences.
+  left join lateral (
+    select cu.timezone, (select e.evidence->'preferences' from consent_event e
+ where e.customer_id = cu.id and e.channel_group = '*' and e.action = 'preferences_changed'
+   and ($5::timestamptz is null or e.recorded_at <= $5)
+ order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences, cu.region, cu.last_purchase_at,
+           -- Asked by customer alone: their number, whose area code may tell their state (us-states).
+           case when 'us-states' = any(c.jurisdictions) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
+      from customer cu
+     where cu.id = coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))
+  ) k on true) d;
+
+-- DecisionFactsRepository.read (a batch)
+-- $1 = 'spring-promo'
+-- $2 = 'sms'
+-- $3 = {"cus_42",NULL}
+-- $4 = {NULL,"+14155550100"}
+-- $5 = '2026-03-01T12:00:00.000Z'
+-- $6 = 'sms'
+-- $7 = {}
+with c as materialized (select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1), r as (
+  select * from unnest($3::text[], $4::text[], $7::text[]) with ordinality as r(customer_id, address, address_hash, ord)
+), targets as (
+  select ord, address from r where address is not null
+  union all
+  select r.ord, p.address from r join contact_point p on p.customer_id = r.customer_id and p.channel_group = $2
+   where r.address is null
+), customers as (
+  select ord, customer_id, 0 as pri from r where customer_id is not null
+  union all
+  select r.ord, p.customer_id, 1 as pri from r join contact_point p on p.channel_group = $2 and p.address = r.address
+   where r.address is not null
+), profiles as (
+  -- Per recipient, the customer named (else the address's owner): time zone and preferences.
+  select * from (
+    select distinct on (x.ord) x.ord, cu.timezone, (select e.evidence->'preferences' from consent_event e
+ where e.customer_id = cu.id and e.channel_group = '*' and e.action = 'preferences_changed'
+   and ($5::timestamptz is null or e.recorded_at <= $5)
+ order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences, cu.region, cu.last_purchase_at,
+           case when (select 'us-states' = any(c.jurisdictions) from c) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
+      from customers x join customer cu on cu.id = x.customer_id
+     order by x.ord, x.pri, x.customer_id) pr
+   where pr.timezone is not null or pr.preferences is not null or pr.region is not null or pr.last_purchase_at is not null
+), address_events as (
+  select distinct on (e.address) e.address, e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at
+    from consent_event e
+   where e.channel_group = $2 and e.address = any(array(select distinct address from targets order by 1))
+     and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+   order by e.address, occurred_at desc, recorded_at desc, id desc
+), customer_events as (
+  select distinct on (e.customer_id) e.customer_id, e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at
+    from consent_event e
+   where e.channel_group = $2 and e.address is null
+     and e.customer_id = any(array(select distinct customer_id from customers order by 1))
+     and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+   order by e.customer_id, occurred_at desc, recorded_at desc, id desc
+), candidates as (
+  select t.ord, a.id::text as id, a.action as action, a.campaign_id as "campaignId", to_char(a.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(a.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt"
+    from targets t join address_events a on a.address = t.address
+  union all
+  select c.ord, ce.id::text as id, ce.action as action, ce.campaign_id as "campaignId", to_char(ce.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(ce.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt"
+    from customers c join customer_events ce on ce.customer_id = c.customer_id
+  union all
+  select r.ord, null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", to_char(s.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(s.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt"
+    from r join suppression s on s.channel_group = $2 and s.address_hash = r.address_hash
+   where $5::timestamptz is null or s.suppressed_at <= $5
+  union all
+  select r.ord, null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", to_char(p.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(p.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt"
+    from r join contact_point p on p.customer_id = r.customer_id and p.channel_group = $2
+   where r.address is null and p.suppressed_at is not null and ($5::timestamptz is null or p.suppressed_at <= $5)
+), windows as (
+  select distinct on (t.ord) t.ord, w.id, w.occurred_at, w.recorded_at, w.expires_at
+    from targets t join consent_event w on
+w.action = 'service_window' and w.channel = $6 and w.address = t.address
+and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
+and ($5::timestamptz is null or w.recorded_at <= $5)
+   where (select c.purpose from c) = 'conversational'
+   order by t.ord, w.expires_at desc
+)
+select 0::int as ord, 'campaign' as kind, to_json(x) as facts, null::text as id, null::varchar as action, null::varchar as campaign_id,
+       null::text as occurred_at, null::text as recorded_at, null::text as expires_at, null::varchar as timezone, null::jsonb as preferences,
+       null::varchar as region, null::text as last_purchase_at, null::varchar as contact_address
+  from (select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm_grace as "reconfirmGrace", c.consent_ttl as "consentTtl",
+c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions" from c) x
+union all
+select n.ord::int, 'event', null, n.id, n.action, n."campaignId", n."occurredAt", n."recordedAt", null, null, null, null, null, null from candidates n where exists (select 1 from c)
+union all
+select w.ord::int, 'window', null, w.id::text, null, null, to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), null, null, null, null, null from windows w
+union all
+select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezone, k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), k.contact_address from profiles k where exists (select 1 from c)
+ order by ord;
+
+-- DecisionFactsRepository.read (one recipient, once REVOKE_ALL_FROM has come)
+-- prepared statement "decision-facts-r"
+-- $1 = 'spring-promo'
+-- $2 = 'sms'
+-- $3 = '+14155550100'
+-- $4 = 'cus_42'
+-- $5 = '2027-03-01T12:00:00.000Z'
+-- $6 = 'sms'
 -- $7 = '2027-01-31T00:00:00.000Z'
 select to_json(d) as row from (
 with candidates as (
@@ -77,22 +302,21 @@ and ($5::timestamptz is null or w.recorded_at <= $5)
      where cu.id = coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))
   ) k on true) d;
 
--- DecisionFactsRepository.read (one recipient, the channel group has suppressions)
--- prepared statement "decision-facts-s"
+-- DecisionFactsRepository.read (a batch, once REVOKE_ALL_FROM has come)
+-- prepared statement "decision-facts-r"
 -- $1 = 'spring-promo'
 -- $2 = 'sms'
 -- $3 = '+14155550100'
 -- $4 = null
--- $5 = null
+-- $5 = '2027-03-01T12:00:00.000Z'
 -- $6 = 'sms'
--- $7 = '5d41402abc4b2a76b9719d911017c592'
--- $8 = '2027-01-31T00:00:00.000Z'
+-- $7 = '2027-01-31T00:00:00.000Z'
 select to_json(d) as row from (
 with candidates as (
   (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
     where e.channel_group = $2 and e.address = $3
       and (e.campaign_id is null or e.campaign_id = $1
-  or (e.action = 'opt_out' and e.occurred_at >= $8::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
     order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
@@ -101,7 +325,7 @@ and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 
      select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
       where e.channel_group = $2 and e.address = p.address
         and (e.campaign_id is null or e.campaign_id = $1
-  or (e.action = 'opt_out' and e.occurred_at >= $8::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
       order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
@@ -110,7 +334,7 @@ and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 
   (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
     where e.channel_group = $2 and e.address is null and e.customer_id = $4
       and (e.campaign_id is null or e.campaign_id = $1
-  or (e.action = 'opt_out' and e.occurred_at >= $8::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
     order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
@@ -119,20 +343,13 @@ and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 
      select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
       where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
         and (e.campaign_id is null or e.campaign_id = $1
-  or (e.action = 'opt_out' and e.occurred_at >= $8::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
       order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
     where p.channel_group = $2 and p.address = $3)
 ), covering as (
   select n.id::text as id, n.action as action, n.campaign_id as "campaignId", to_char(n.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(n.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from candidates n
-  union all
-  select null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", to_char(s.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(s.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from suppression s
-   where s.channel_group = $2 and s.address_hash = $7 and ($5::timestamptz is null or s.suppressed_at <= $5)
-  union all
-  select null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", to_char(p.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(p.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from contact_point p
-   where $3::text is null and p.customer_id = $4 and p.channel_group = $2 and p.suppressed_at is not null
-     and ($5::timestamptz is null or p.suppressed_at <= $5)
 )
 select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm_grace as "reconfirmGrace", c.consent_ttl as "consentTtl",
 c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions",
@@ -160,94 +377,6 @@ and ($5::timestamptz is null or w.recorded_at <= $5)
       from customer cu
      where cu.id = coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))
   ) k on true) d;
-
--- DecisionFactsRepository.read (a batch)
--- $1 = 'spring-promo'
--- $2 = 'sms'
--- $3 = {"cus_42",NULL}
--- $4 = {NULL,"+14155550100"}
--- $5 = '2026-03-01T12:00:00.000Z'
--- $6 = 'sms'
--- $7 = {}
--- $8 = '2027-01-31T00:00:00.000Z'
-with c as materialized (select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
- where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1), r as (
-  select * from unnest($3::text[], $4::text[], $7::text[]) with ordinality as r(customer_id, address, address_hash, ord)
-), targets as (
-  select ord, address from r where address is not null
-  union all
-  select r.ord, p.address from r join contact_point p on p.customer_id = r.customer_id and p.channel_group = $2
-   where r.address is null
-), customers as (
-  select ord, customer_id, 0 as pri from r where customer_id is not null
-  union all
-  select r.ord, p.customer_id, 1 as pri from r join contact_point p on p.channel_group = $2 and p.address = r.address
-   where r.address is not null
-), profiles as (
-  -- Per recipient, the customer named (else the address's owner): time zone and preferences.
-  select * from (
-    select distinct on (x.ord) x.ord, cu.timezone, (select e.evidence->'preferences' from consent_event e
- where e.customer_id = cu.id and e.channel_group = '*' and e.action = 'preferences_changed'
-   and ($5::timestamptz is null or e.recorded_at <= $5)
- order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences, cu.region, cu.last_purchase_at,
-           case when (select 'us-states' = any(c.jurisdictions) from c) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
-      from customers x join customer cu on cu.id = x.customer_id
-     order by x.ord, x.pri, x.customer_id) pr
-   where pr.timezone is not null or pr.preferences is not null or pr.region is not null or pr.last_purchase_at is not null
-), address_events as (
-  select distinct on (e.address) e.address, e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at
-    from consent_event e
-   where e.channel_group = $2 and e.address = any(array(select distinct address from targets order by 1))
-     and (e.campaign_id is null or e.campaign_id = $1
-  or (e.action = 'opt_out' and e.occurred_at >= $8::timestamptz and (select v.purpose = 'marketing' from campaign_version v
- where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
-and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-   order by e.address, occurred_at desc, recorded_at desc, id desc
-), customer_events as (
-  select distinct on (e.customer_id) e.customer_id, e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at
-    from consent_event e
-   where e.channel_group = $2 and e.address is null
-     and e.customer_id = any(array(select distinct customer_id from customers order by 1))
-     and (e.campaign_id is null or e.campaign_id = $1
-  or (e.action = 'opt_out' and e.occurred_at >= $8::timestamptz and (select v.purpose = 'marketing' from campaign_version v
- where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
-and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-   order by e.customer_id, occurred_at desc, recorded_at desc, id desc
-), candidates as (
-  select t.ord, a.id::text as id, a.action as action, a.campaign_id as "campaignId", to_char(a.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(a.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt"
-    from targets t join address_events a on a.address = t.address
-  union all
-  select c.ord, ce.id::text as id, ce.action as action, ce.campaign_id as "campaignId", to_char(ce.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(ce.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt"
-    from customers c join customer_events ce on ce.customer_id = c.customer_id
-  union all
-  select r.ord, null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", to_char(s.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(s.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt"
-    from r join suppression s on s.channel_group = $2 and s.address_hash = r.address_hash
-   where $5::timestamptz is null or s.suppressed_at <= $5
-  union all
-  select r.ord, null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", to_char(p.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(p.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt"
-    from r join contact_point p on p.customer_id = r.customer_id and p.channel_group = $2
-   where r.address is null and p.suppressed_at is not null and ($5::timestamptz is null or p.suppressed_at <= $5)
-), windows as (
-  select distinct on (t.ord) t.ord, w.id, w.occurred_at, w.recorded_at, w.expires_at
-    from targets t join consent_event w on
-w.action = 'service_window' and w.channel = $6 and w.address = t.address
-and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
-and ($5::timestamptz is null or w.recorded_at <= $5)
-   where (select c.purpose from c) = 'conversational'
-   order by t.ord, w.expires_at desc
-)
-select 0::int as ord, 'campaign' as kind, to_json(x) as facts, null::text as id, null::varchar as action, null::varchar as campaign_id,
-       null::text as occurred_at, null::text as recorded_at, null::text as expires_at, null::varchar as timezone, null::jsonb as preferences,
-       null::varchar as region, null::text as last_purchase_at, null::varchar as contact_address
-  from (select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm_grace as "reconfirmGrace", c.consent_ttl as "consentTtl",
-c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions" from c) x
-union all
-select n.ord::int, 'event', null, n.id, n.action, n."campaignId", n."occurredAt", n."recordedAt", null, null, null, null, null, null from candidates n where exists (select 1 from c)
-union all
-select w.ord::int, 'window', null, w.id::text, null, null, to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), null, null, null, null, null from windows w
-union all
-select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezone, k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), k.contact_address from profiles k where exists (select 1 from c)
- order by ord;
 
 -- DecisionFactsRepository.preferencesAt
 -- $1 = 'cus_42'

@@ -93,8 +93,12 @@ const COVERING_COLUMNS = 'e.id, e.action, e.campaign_id, e.occurred_at, e.record
  * Revoke all (FCC 47 CFR 64.1200(a)(10)): an opt-out from another campaign, given on or after
  * `revokeAllFrom` (the parameter named), covers campaign $1 too when it is marketing then.
  */
-const COVERS_CAMPAIGN_AT = (revokeAllFrom: string) => `(e.campaign_id is null or e.campaign_id = $1
-    or (e.action = 'opt_out' and e.occurred_at >= ${revokeAllFrom}::timestamptz and ${IS_MARKETING_AT}))
+const COVERS_CAMPAIGN_AT = (revokeAllFrom: string | null) => `(e.campaign_id is null or e.campaign_id = $1${
+  revokeAllFrom
+    ? `
+    or (e.action = 'opt_out' and e.occurred_at >= ${revokeAllFrom}::timestamptz and ${IS_MARKETING_AT})`
+    : ''
+})
   and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ${CONSENT_ACTIONS_SQL}`;
 /**
  * The service window open at the instant asked about ($5, or now) on the channel asked about
@@ -126,7 +130,7 @@ const SUPPRESSION = (at: string) => CANDIDATE('null::text', `'suppressed'::varch
  * RecipientRecord), the open window and the profile. `suppressed`: the channel group has
  * suppressions, and $7 is the address's keyed hash (or null).
  */
-const FACTS_OF_ONE = (suppressed: boolean, covers = COVERS_CAMPAIGN_AT(suppressed ? '$8' : '$7')) => `
+const FACTS_OF_ONE = (suppressed: boolean, revokeAll: boolean, covers = COVERS_CAMPAIGN_AT(revokeAll ? (suppressed ? '$8' : '$7') : null)) => `
   with candidates as (
     (select ${COVERING_COLUMNS} from consent_event e
       where e.channel_group = $2 and e.address = $3
@@ -189,8 +193,14 @@ const FACTS_OF_ONE = (suppressed: boolean, covers = COVERS_CAMPAIGN_AT(suppresse
  * field setup and row building cost more than JSON.parse of the same row).
  */
 const AS_ONE_JSON = (sql: string) => `select to_json(d) as row from (${sql}) d`;
-const ONE = AS_ONE_JSON(FACTS_OF_ONE(false));
-const ONE_SUPPRESSED = AS_ONE_JSON(FACTS_OF_ONE(true));
+/**
+ * The statements by [suppressed][revoke all]: until REVOKE_ALL_FROM has come (for the instant
+ * asked about), the statement without the revoke-all branch, which costs nothing then.
+ */
+const ONE = [
+  [AS_ONE_JSON(FACTS_OF_ONE(false, false)), AS_ONE_JSON(FACTS_OF_ONE(false, true))],
+  [AS_ONE_JSON(FACTS_OF_ONE(true, false)), AS_ONE_JSON(FACTS_OF_ONE(true, true))],
+];
 
 /**
  * "May I send?" for a batch, in one statement whatever its size. For each recipient: the
@@ -202,7 +212,7 @@ const ONE_SUPPRESSED = AS_ONE_JSON(FACTS_OF_ONE(true));
  * Rows come tagged: the campaign once (ord 0, none when it does not exist), then per recipient
  * (ord, 1-based) its candidates, its open window and its profile, in recipient order.
  */
-const FACTS_OF_MANY = `
+const FACTS_OF_MANY = (revokeAll: boolean) => `
   with c as materialized ${CAMPAIGN_AT}, r as (
     select * from unnest($3::text[], $4::text[], $7::text[]) with ordinality as r(customer_id, address, address_hash, ord)
   ), targets as (
@@ -227,14 +237,14 @@ const FACTS_OF_MANY = `
     select distinct on (e.address) e.address, ${COVERING_COLUMNS}
       from consent_event e
      where e.channel_group = $2 and e.address = any(array(select distinct address from targets order by 1))
-       and ${COVERS_CAMPAIGN_AT('$8')}
+       and ${COVERS_CAMPAIGN_AT(revokeAll ? '$8' : null)}
      order by e.address, ${NEWEST_FIRST()}
   ), customer_events as (
     select distinct on (e.customer_id) e.customer_id, ${COVERING_COLUMNS}
       from consent_event e
      where e.channel_group = $2 and e.address is null
        and e.customer_id = any(array(select distinct customer_id from customers order by 1))
-       and ${COVERS_CAMPAIGN_AT('$8')}
+       and ${COVERS_CAMPAIGN_AT(revokeAll ? '$8' : null)}
      order by e.customer_id, ${NEWEST_FIRST()}
   ), candidates as (
     select t.ord, ${CANDIDATE('a.id::text', 'a.action', 'a.campaign_id', 'a.occurred_at', 'a.recorded_at')}
@@ -267,6 +277,12 @@ const FACTS_OF_MANY = `
   union all
   select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezone, k.preferences, k.region, ${ISO('k.last_purchase_at')}, k.contact_address from profiles k where exists (select 1 from c)
    order by ord`;
+
+const MANY = FACTS_OF_MANY(false);
+const MANY_REVOKE_ALL = FACTS_OF_MANY(true);
+
+/** Whether REVOKE_ALL_FROM has come by the instant asked about: only then can an opt-out from another campaign count. */
+const revokesAll = (q: FactsQuery): boolean => q.revokeAllFrom.getTime() <= (q.at ?? new Date()).getTime();
 
 /** A row of FACTS_OF_MANY (see its select list). */
 interface TaggedRow {
@@ -368,6 +384,34 @@ export class DecisionFactsRepository {
         },
       ],
     },
+    {
+      name: 'one recipient, once REVOKE_ALL_FROM has come',
+      params: [
+        {
+          campaignId: 'spring-promo',
+          channelGroup: 'sms',
+          channel: 'sms',
+          at: new Date('2027-03-01T12:00:00.000Z'),
+          recipients: [{ customerId: 'cus_42', address: '+14155550100' }],
+          addressHashes: null,
+          revokeAllFrom: new Date('2027-01-31T00:00:00Z'),
+        },
+      ],
+    },
+    {
+      name: 'a batch, once REVOKE_ALL_FROM has come',
+      params: [
+        {
+          campaignId: 'spring-promo',
+          channelGroup: 'sms',
+          channel: 'sms',
+          at: new Date('2027-03-01T12:00:00.000Z'),
+          recipients: [{ customerId: null, address: '+14155550100' }],
+          addressHashes: null,
+          revokeAllFrom: new Date('2027-01-31T00:00:00Z'),
+        },
+      ],
+    },
   )
   async read(q: FactsQuery): Promise<DecisionFacts> {
     return q.recipients.length === 1 ? this.readOne(q) : this.readMany(q);
@@ -377,13 +421,12 @@ export class DecisionFactsRepository {
     const r = q.recipients[0];
     // A named statement: planned once per connection, which is most of the cost of one decision.
     // Until the channel group has a suppression, the statement without those branches.
-    const rows = q.addressHashes
-      ? await this.db.query<{ row: OneRow }>(
-          ONE_SUPPRESSED,
-          [q.campaignId, q.channelGroup, r.address, r.customerId, q.at, q.channel, q.addressHashes[0], q.revokeAllFrom],
-          'decision-facts-s',
-        )
-      : await this.db.query<{ row: OneRow }>(ONE, [q.campaignId, q.channelGroup, r.address, r.customerId, q.at, q.channel, q.revokeAllFrom], 'decision-facts');
+    const revokeAll = revokesAll(q);
+    const params: unknown[] = [q.campaignId, q.channelGroup, r.address, r.customerId, q.at, q.channel];
+    if (q.addressHashes) params.push(q.addressHashes[0]);
+    if (revokeAll) params.push(q.revokeAllFrom);
+    const name = `decision-facts${q.addressHashes ? '-s' : ''}${revokeAll ? '-r' : ''}`;
+    const rows = await this.db.query<{ row: OneRow }>(ONE[q.addressHashes ? 1 : 0][revokeAll ? 1 : 0], params, name);
     const row = rows[0]?.row;
     if (!row) return { campaign: null, hasSuppressions: false, recipients: [NO_RECORD] };
     const window: ServiceWindow | null = row.windowId
@@ -409,7 +452,8 @@ export class DecisionFactsRepository {
   private async readMany(q: FactsQuery): Promise<DecisionFacts> {
     // Not a named statement: PostgreSQL's generic plan assumes ten array elements and picks a
     // nested loop that takes seconds at ten thousand recipients; planning each time costs ~2 ms.
-    const rows = await this.db.query<TaggedRow>(FACTS_OF_MANY, [
+    const revokeAll = revokesAll(q);
+    const params: unknown[] = [
       q.campaignId,
       q.channelGroup,
       q.recipients.map((r) => r.customerId),
@@ -417,8 +461,9 @@ export class DecisionFactsRepository {
       q.at,
       q.channel,
       q.addressHashes ?? [],
-      q.revokeAllFrom,
-    ]);
+    ];
+    if (revokeAll) params.push(q.revokeAllFrom);
+    const rows = await this.db.query<TaggedRow>(revokeAll ? MANY_REVOKE_ALL : MANY, params);
     const head = rows[0];
     const recipients: RecipientRecord[] = new Array<RecipientRecord>(q.recipients.length).fill(NO_RECORD);
     if (!head || head.kind !== 'campaign') return { campaign: null, hasSuppressions: false, recipients };
