@@ -7,6 +7,27 @@ type Case = [body: string, intent: Intent, scope?: OptOutScope | null, rulePrefi
 // Opt-out: docs/domain.md §4 keywords, the FCC's "any reasonable means", and how people really type them.
 const OPT_OUT: Case[] = [
   ['STOP', 'opt_out', 'sender', 'keyword.en.stop'],
+  // Typos of keywords of five letters or more, within one edit.
+  ['unsubscibe', 'opt_out', 'sender', 'keyword.en.unsubscribe.typo'],
+  ['Unsuscribe please', 'opt_out', 'sender', 'keyword.en.unsubscribe.typo'],
+  ['abmeldn', 'opt_out', 'sender', 'keyword.de.abmelden.typo'],
+  // German, Portuguese and Italian keywords and sentences.
+  ['Abbestellen', 'opt_out', 'sender', 'keyword.de.abbestellen'],
+  ['Bitte keine Nachrichten mehr', 'opt_out', 'sender', 'sentence.de.'],
+  ['Hören Sie auf, mir zu schreiben', 'opt_out', 'sender', 'sentence.de.aufhoeren'],
+  ['Bitte löschen Sie meine Nummer', 'opt_out', 'sender', 'sentence.de.aufhoeren'],
+  ['Ich widerrufe meine Einwilligung', 'opt_out', 'sender', 'sentence.de.aufhoeren'],
+  ['Pare de me enviar mensagens', 'opt_out', 'sender', 'sentence.pt.parem'],
+  ['Não quero mais receber mensagens', 'opt_out', 'sender', 'sentence.pt.parem'],
+  ['Me tire da lista', 'opt_out', 'sender', 'sentence.pt.lista'],
+  ['quero me descadastrar', 'opt_out', 'sender', 'sentence.pt.lista'],
+  ['Smettetela di scrivermi', 'opt_out', 'sender', 'sentence.it.smettete'],
+  ['Non voglio più ricevere messaggi', 'opt_out', 'sender', 'sentence.it.smettete'],
+  ['Toglietemi dalla lista', 'opt_out', 'sender', 'sentence.it.lista'],
+  ['Revoco il consenso', 'opt_out', 'sender', 'sentence.it.smettete'],
+  ['Disdici', 'opt_out', 'sender', 'keyword.it.disdici'],
+  ['parad de enviarme cosas', 'opt_out', 'sender', 'sentence.es.dejen'],
+  ['borren mi número', 'opt_out', 'sender', 'sentence.es.mensajes'],
   ['stop', 'opt_out', 'sender', 'keyword.en.stop'],
   ['Stop', 'opt_out', 'sender', 'keyword.en.stop'],
   ['stop.', 'opt_out', 'sender', 'keyword.en.stop'],
@@ -219,6 +240,26 @@ const MESSAGES: Case[] = [
   ['hola, quiero saber el precio', 'message', null, 'none'],
   ['gracias', 'message', null, 'none'],
   ['the stop sign near your shop is broken and everyone drives through it without looking at all, someone will get hurt soon', 'message', null, 'none'],
+  // Not wanting to leave, in every language read.
+  ['I do not want to unsubscribe', 'message', null, 'guard.negated'],
+  ["don't unsubscribe me, I just changed my number", 'message', null, 'guard.negated'],
+  ['Je ne veux pas me désabonner', 'message', null, 'guard.negated'],
+  ['Ne vous arrêtez pas, j’adore vos promos', 'message', null, 'guard.negated'],
+  ['No quiero darme de baja', 'message', null, 'guard.negated'],
+  ['Ich möchte mich nicht abmelden', 'message', null, 'guard.negated'],
+  ['Não quero sair da lista', 'message', null, 'guard.negated'],
+  ['Não parem de mandar cupons', 'message', null, 'guard.negated'],
+  ['Non voglio disiscrivermi', 'message', null, 'guard.negated'],
+  ['Non smettete di mandare coupon', 'message', null, 'guard.negated'],
+  // A revocation word whose object is not the messages.
+  ['Quiero cancelar mi pedido', 'message', null, 'guard.not_about_messages'],
+  ['Preciso cancelar minha consulta', 'message', null, 'guard.not_about_messages'],
+  ['I want to cancel my gym membership', 'message', null, 'guard.not_about_messages'],
+  ['Le bus s’arrête devant votre magasin ?', 'message', null, 'guard.'],
+  ['how do I stop my subscription box from renewing?', 'message', null, 'guard.question'],
+  // One slip of the finger is not a keyword of fewer than five letters, nor a word of its own.
+  ['stpo', 'message', null, 'none'],
+  ['cancer', 'opt_out', 'sender', 'keyword.en.cancel.typo'],
 ];
 
 describe('parseReply', () => {

@@ -14,6 +14,8 @@
  *     generous, a missed revocation is a violation while a false one costs one message.
  */
 
+import { distance } from 'fastest-levenshtein';
+
 export type Intent = 'opt_out' | 'opt_in' | 'help' | 'message';
 export type KeywordIntent = Exclude<Intent, 'message'>;
 /** `sender`: everything sent from the sender the reply went to; `channel`: every campaign on the channel (STOPALL). */
@@ -47,7 +49,7 @@ const DEFAULT_KEYWORDS: Record<string, Record<KeywordIntent, string[]>> = {
     help: ['help', 'info'],
   },
   fr: {
-    opt_out: ['arret', 'arrete', 'arreter', 'arretez', 'desabonner', 'desabonnement', 'desinscrire', 'desinscription', 'stoppez'],
+    opt_out: ['arret', 'arrete', 'arreter', 'arretez', 'desabonner', 'desabonnement', 'desinscrire', 'desinscription', 'stoppez', 'annuler'],
     opt_in: ['oui', 'abonner', 'reabonner'],
     help: ['aide'],
   },
@@ -56,9 +58,9 @@ const DEFAULT_KEYWORDS: Record<string, Record<KeywordIntent, string[]>> = {
     opt_in: ['si', 'alta'],
     help: ['ayuda'],
   },
-  de: { opt_out: ['abmelden', 'stopp'], opt_in: ['anmelden'], help: ['hilfe'] },
-  pt: { opt_out: ['sair', 'cancelar'], opt_in: ['sim'], help: ['ajuda'] },
-  it: { opt_out: ['annulla', 'basta'], opt_in: [], help: ['aiuto'] },
+  de: { opt_out: ['abmelden', 'stopp', 'austragen', 'abbestellen', 'kundigen', 'aufhoren', 'ende'], opt_in: ['anmelden'], help: ['hilfe'] },
+  pt: { opt_out: ['sair', 'cancelar', 'pare', 'descadastrar', 'descadastra'], opt_in: ['sim'], help: ['ajuda'] },
+  it: { opt_out: ['annulla', 'basta', 'disiscrivimi', 'disdici', 'cancellami', 'disiscrizione'], opt_in: [], help: ['aiuto'] },
 };
 
 /** Keywords that stop every campaign on the channel, not only the sender's. */
@@ -220,7 +222,12 @@ const OPT_OUT_SENTENCES: SentenceRule[] = [
     pattern: /\b(?:desinscri\w*|desabonn\w*|retire[rz]? (?:moi|mon numero)|supprime[rz]? (?:moi|mon numero)|laissez moi tranquille)\b/,
   },
   { name: 'sentence.es.no_mas', language: 'es', pattern: /\bno (?:\w+ ){0,3}mas\b|\bya no (?:quiero|me)\b|\bno quiero (?:recibir|mensajes|sms|mas)\b/ },
-  { name: 'sentence.es.dejen', language: 'es', pattern: /\b(?:dejen?|deja|paren?|para) de (?:enviar|mandar|escribir|llamar|molestar)/ },
+  { name: 'sentence.es.dejen', language: 'es', pattern: /\b(?:dejen?|deja|dejad|paren?|para|parad) de (?:enviar|mandar|escribir|llamar|molestar)/ },
+  {
+    name: 'sentence.es.mensajes',
+    language: 'es',
+    pattern: /\bcancele[ns]? (?:los |mis |sus )?(?:mensajes|sms)\b|\b(?:borre|borren|eliminen?) (?:mi|el) numero\b/,
+  },
   {
     name: 'sentence.es.baja',
     language: 'es',
@@ -228,6 +235,41 @@ const OPT_OUT_SENTENCES: SentenceRule[] = [
       /\b(?:dar(?:me)? de baja|darse de baja|de baja|la baja|eliminar?(?:me)?|borrar?(?:me)?|sacar?(?:me)?|quitar?(?:me)?) (?:de |del |la |mi |ya|por)|\b(?:saque\w*|saca\w*|quite\w*|borre\w*|elimine\w*) (?:de|del) (?:la |su |sus |esta )?(?:lista|base)\b|\b(?:darme de baja|dame de baja|denme de baja|quiero la baja|cancelar (?:la |mi )?suscripcion|desuscribir\w*)\b/,
   },
   { name: 'sentence.de.abmelden', language: 'de', pattern: /\b(?:abmelden|keine (?:nachrichten|sms) mehr|abbestellen)\b/ },
+  {
+    name: 'sentence.de.keine_mehr',
+    language: 'de',
+    pattern:
+      /\bkeine (?:weiteren |neuen )?(?:nachrichten|sms|werbung|mails?)\b|\bnicht mehr (?:kontaktieren|schreiben|anrufen|erhalten)\b|\bschluss mit (?:den |der |dem )?(?:sms|nachrichten|werbung)\b/,
+  },
+  {
+    name: 'sentence.de.aufhoeren',
+    language: 'de',
+    pattern:
+      /\bhor(?:t|en)? (?:sie )?auf\b|\baustragen\b|\b(?:losch|entfern)\w* (?:sie )?(?:mich|meine nummer)\b|\bnummer (?:loschen|entfernen)\b|\blassen sie mich in ruhe\b|\bwiderrufe\b/,
+  },
+  {
+    name: 'sentence.pt.parem',
+    language: 'pt',
+    pattern:
+      /\bpar(?:e|em) (?:de |ja\b|por favor\b)|\bparem\b|\bnao quero mais\b|\bnao (?:\w+ ){0,2}(?:receber|mandem|enviem|enviar|mande)\b|\bchega de (?:mensagens|sms)\b|\bdeixem me em paz\b/,
+  },
+  {
+    name: 'sentence.pt.lista',
+    language: 'pt',
+    pattern:
+      /\b(?:cancelar|cancele) (?:a |minha )?inscricao\b|\b(?:me )?tir(?:e|em|a)\b(?: \w+){0,3} (?:da|de) lista\b|\b(?:remover|excluam?|excluir|tirem|apaguem) (?:o )?meu numero\b|\bdescadastr\w*\b|\bsair da lista\b/,
+  },
+  {
+    name: 'sentence.it.smettete',
+    language: 'it',
+    pattern:
+      /\bsmett\w* (?:di|la|de)\b|\bnon (?:\w+ ){0,2}(?:mandate\w*|inviate\w*|contattate\w*|scrivete\w*)\b|\bnon voglio piu\b|\bniente piu (?:messaggi|sms)\b|\bbasta (?:messaggi|sms|pubblicita)\b|\blasciatemi in pace\b|\brevoco il consenso\b/,
+  },
+  {
+    name: 'sentence.it.lista',
+    language: 'it',
+    pattern: /\b(?:cancellatemi|cancellami|toglietemi|rimuovete il mio numero|eliminate il mio numero|disiscriv\w*|annullare (?:l')?iscrizione)\b/,
+  },
 ];
 
 /**
@@ -248,6 +290,21 @@ const NEGATED_SPANS: SentenceRule[] = [
     pattern: /\bn'(?:arret|cess|stopp)\w* (?:\w+ )?pas\b(?: \w+){0,3}|\bne (?:pas |jamais )?(?:arret|cess|stopp)\w*\b(?: \w+){0,3}/g,
   },
   { name: 'guard.negated', language: 'es', pattern: /\b(?:no|nunca) (?:paren|pares|dejen de|dejes de|cancelen|canceles)\b(?: \w+){0,3}/g },
+  // Not wanting to leave: "I do not want to unsubscribe", "don't unsubscribe me", "je ne veux pas me désabonner".
+  {
+    name: 'guard.negated',
+    language: 'en',
+    pattern: /\b(?:don't|dont|do not|never|not) (?:want to |wish to |need to )?(?:unsubscribe|unsub|opt out|optout|revoke)\b(?: \w+){0,2}/g,
+  },
+  {
+    name: 'guard.negated',
+    language: 'fr',
+    pattern: /\bne (?:\w+ ){0,2}pas (?:me |vous )?(?:desabonn|desinscri|arret)\w*\b(?: \w+){0,2}|\bne vous arretez pas\b/g,
+  },
+  { name: 'guard.negated', language: 'es', pattern: /\bno (?:quiero |deseo )?(?:darme de baja|dar de baja|desuscribirme|cancelar la suscripcion)\b/g },
+  { name: 'guard.negated', language: 'de', pattern: /\bnicht (?:\w+ )?(?:abmelden|austragen|abbestellen|aufhoren)\b/g },
+  { name: 'guard.negated', language: 'pt', pattern: /\bnao (?:quero |desejo )?(?:sair|parem|pare|cancelar|descadastr\w*)\b(?: \w+){0,3}/g },
+  { name: 'guard.negated', language: 'it', pattern: /\bnon (?:voglio )?(?:disiscriv\w*|smettete|smettere|annullare|cancellar\w*)\b(?: \w+){0,3}/g },
 ];
 
 /** A revocation word used without the intent to revoke. */
@@ -257,7 +314,7 @@ const GUARDS: SentenceRule[] = [
     name: 'guard.question',
     language: 'en',
     pattern:
-      /^(?:what|when|where|which|why|how late|how long|at what|does|do you|is|are|will|did)\b(?!.*\b(?:texting|messaging|messages|texts|text me|unsubscribe|opt)\b)/,
+      /^(?:what|when|where|which|why|how late|how long|how do|how can|can i|could i|at what|does|do you|is|are|will|did)\b(?!.*\b(?:texting|messaging|messages|texts|text me|unsubscribe|opt)\b)/,
   },
   { name: 'guard.question', language: 'fr', pattern: /^(?:a quelle heure|quand|ou|pourquoi|est ce que)\b(?!.*\b(?:messages?|sms|desabonn|desinscri)\w*)/ },
   { name: 'guard.question', language: 'es', pattern: /^(?:a que hora|cuando|donde|por que|que)\b(?!.*\b(?:mensajes?|sms|baja)\b)/ },
@@ -265,8 +322,16 @@ const GUARDS: SentenceRule[] = [
     name: 'guard.not_about_messages',
     language: 'en',
     pattern:
-      /\b(?:bus stop|stop by|stop in|stopped by|non ?stop|weekend|end of|the end|in the end|cancel(?:led|ed)? (?:my|the|our) (?:order|appointment|booking|reservation|flight|table))\b/,
+      /\b(?:bus stop|stop by|stop in|stopped by|non ?stop|weekend|end of|the end|in the end|cancel(?:led|ed)? (?:my|the|our) (?:\w+ )?(?:order|appointment|booking|reservation|flight|table|membership))\b/,
   },
+  // "Quiero cancelar mi pedido", "annuler ma commande", "cancelar minha consulta": a revocation word whose object is not the messages.
+  {
+    name: 'guard.not_about_messages',
+    language: 'es',
+    pattern:
+      /\b(?:cancelar|annuler|annulla(?:re)?|stornieren) (?:mi|mis|meu|minha|meus|minhas|ma|mon|mes|il mio|la mia|el|la|o|a|meine[nm]?) (?:\w+ )?(?:pedido|cita|reserva|consulta|compra|commande|rendez vous|reservation|ordine|appuntamento|prenotazione|bestellung|termin)s?\b/,
+  },
+  { name: 'guard.not_about_messages', language: 'fr', pattern: /\b(?:bus|train|tram) s'arrete\b|\bs'arrete (?:devant|a cote|pres)\b/ },
 ];
 
 /** Revocation words that count anywhere in a short reply when no guard applies (be generous). */
@@ -380,6 +445,21 @@ function firstMatch(rules: SentenceRule[], text: string): SentenceRule | undefin
 
 const MESSAGE: ParsedReply = { intent: 'message', scope: null, matched: 'none', language: null };
 
+/** Opt-out keywords long enough (five letters or more) that one slip of the finger still names them. */
+const TYPO_KEYWORDS = [...DEFAULT_INDEX].filter(([key, entry]) => entry.intent === 'opt_out' && key.length >= 5);
+
+/**
+ * A one-word reply one edit away from an opt-out keyword of five letters or more ("unsubscibe",
+ * "unsuscribe", "Stopp"), when it is not itself a keyword: a missed revocation is a violation.
+ */
+function matchTypo(tokens: string[]): KeywordEntry | null {
+  const content = tokens.filter((t) => !FILLER.has(t));
+  if (content.length !== 1 || content[0].length < 4) return null;
+  const word = content[0];
+  for (const [key, entry] of TYPO_KEYWORDS) if (Math.abs(key.length - word.length) <= 1 && distance(key, word) === 1) return entry;
+  return null;
+}
+
 /**
  * Every word the rules look for (keywords, filler, and the words in the sentence patterns): the
  * material of bodies built to make a pattern backtrack, for the parser's cost test.
@@ -410,6 +490,8 @@ export function parseReply(body: string, senderKeywords?: SenderKeywords): Parse
   }
   const sentence = firstMatch(OPT_OUT_SENTENCES, rest);
   if (sentence) return { intent: 'opt_out', scope: sentence.scope ?? 'sender', matched: sentence.name, language: sentence.language };
+  const typo = negated ? null : matchTypo(tokens);
+  if (typo) return { intent: 'opt_out', scope: typo.scope, matched: `${typo.rule}.typo`, language: typo.language };
   const word = firstMatch(REVOCATION_WORDS, rest);
   if (word) {
     const guard = negated ?? firstMatch(GUARDS, rest);
