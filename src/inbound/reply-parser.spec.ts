@@ -7,6 +7,8 @@ type Case = [body: string, intent: Intent, scope?: OptOutScope | null, rulePrefi
 // Opt-out: docs/domain.md §4 keywords, the FCC's "any reasonable means", and how people really type them.
 const OPT_OUT: Case[] = [
   ['STOP', 'opt_out', 'sender', 'keyword.en.stop'],
+  ['not interested, stop', 'opt_out', 'sender', 'word.en.revocation'],
+  ['I revoke my consent', 'opt_out', 'sender', 'sentence.en.unsubscribe'],
   // Typos of keywords of five letters or more, within one edit.
   ['unsubscibe', 'opt_out', 'sender', 'keyword.en.unsubscribe.typo'],
   ['Unsuscribe please', 'opt_out', 'sender', 'keyword.en.unsubscribe.typo'],
@@ -257,6 +259,10 @@ const MESSAGES: Case[] = [
   ['I want to cancel my gym membership', 'message', null, 'guard.not_about_messages'],
   ['Le bus s’arrête devant votre magasin ?', 'message', null, 'guard.'],
   ['how do I stop my subscription box from renewing?', 'message', null, 'guard.question'],
+  // Words that are not about the messages, and a negation that is not one.
+  ['Is this the end of the promotion?', 'message', null, 'guard.'],
+  ['I quit my job lol, need a discount', 'message', null, 'guard.not_about_messages'],
+  ['Revoke the old coupon and send me the new one', 'message', null, 'guard.not_about_messages'],
   // One slip of the finger is not a keyword of fewer than five letters, nor a word of its own.
   ['stpo', 'message', null, 'none'],
   ['cancer', 'opt_out', 'sender', 'keyword.en.cancel.typo'],

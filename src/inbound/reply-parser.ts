@@ -183,7 +183,7 @@ const OPT_OUT_SENTENCES: SentenceRule[] = [
   {
     name: 'sentence.en.stop_sending',
     language: 'en',
-    pattern: new RegExp(`\\b(?:stop|quit|cease|end|no longer|discontinue)\\b(?: \\w+){0,3} ${EN_SENDING}\\b`),
+    pattern: new RegExp(`\\b(?:stop|quit|cease|(?<!the )end(?! of)|no longer|discontinue)\\b(?: \\w+){0,3} ${EN_SENDING}\\b`),
   },
   {
     name: 'sentence.en.dont_contact',
@@ -196,7 +196,11 @@ const OPT_OUT_SENTENCES: SentenceRule[] = [
     pattern:
       /\b(?:no more|not (?:want|wish) (?:any|to receive)|don't want (?:any|these|this|your|to receive)|dont want (?:any|these|this|your|to receive)|do not want (?:any|these|this|your|to receive))\b/,
   },
-  { name: 'sentence.en.unsubscribe', language: 'en', pattern: /\b(?:unsubscribe|unsub|unenroll|opt ?out|opt me out|revoke)\b/ },
+  {
+    name: 'sentence.en.unsubscribe',
+    language: 'en',
+    pattern: /\b(?:unsubscribe|unsub|unenroll|opt ?out|opt me out|revoke (?:my |your |all )?(?:consent|permission))\b/,
+  },
   {
     name: 'sentence.en.remove_me',
     language: 'en',
@@ -282,7 +286,7 @@ const NEGATED_SPANS: SentenceRule[] = [
     name: 'guard.negated',
     language: 'en',
     pattern:
-      /\b(?:don't|dont|do not|never|can't|cant|cannot|won't|wont|wouldn't|shouldn't|didn't|not) (?:ever )?(?:\w+ )?(?:stop|quit|end|cancel)\b(?: \w+){0,3}/g,
+      /\b(?:don't|dont|do not|never|can't|cant|cannot|won't|wont|wouldn't|shouldn't|didn't|not) (?:ever )?(?:(?:you|just|please|really|want to|need to|ever|go|gonna|going to) )?(?:stop|quit|end|cancel)\b(?: \w+){0,3}/g,
   },
   {
     name: 'guard.negated',
@@ -323,6 +327,11 @@ const GUARDS: SentenceRule[] = [
     language: 'en',
     pattern:
       /\b(?:bus stop|stop by|stop in|stopped by|non ?stop|weekend|end of|the end|in the end|cancel(?:led|ed)? (?:my|the|our) (?:\w+ )?(?:order|appointment|booking|reservation|flight|table|membership))\b/,
+  },
+  {
+    name: 'guard.not_about_messages',
+    language: 'en',
+    pattern: /\bquit (?:my|the|our) (?:job|gym|class|team|club)\b|\brevoke (?:the|this|that|my) (?:\w+ )?(?:coupon|code|offer|voucher|order|discount)\b/,
   },
   // "Quiero cancelar mi pedido", "annuler ma commande", "cancelar minha consulta": a revocation word whose object is not the messages.
   {
