@@ -99,6 +99,19 @@ export function buildReceipt(proof: EntryProof, o: { receiptId: string; issuedAt
   };
 }
 
+/** What a receipt states that its entry proves. */
+const provenStatements = (r: ConsentReceipt) => ({
+  recordId: r.header.recordId,
+  campaignId: r.processing.purposes[0]?.campaignId,
+  channel: r.processing.channel,
+  notice: r.processing.notice,
+  language: r.processing.language,
+  jurisdiction: r.processing.jurisdiction,
+  subject: r.parties.subject,
+  recordedBy: r.parties.recordedBy,
+  events: r.events,
+});
+
 /**
  * Whether the receipt holds: its proof leads from the entry to the ledger head (and to the
  * head you published, when given), and what it states is what the entry says. The parts of a
@@ -110,31 +123,11 @@ export async function verifyReceipt(receipt: ConsentReceipt, sha256: Sha256, pub
     return { ok: false, failedAt: 'entry', problem: 'not a consent receipt (version consent-receipt/1 with an entry proof)' };
   const verdict = await verifyEntryProof(receipt.proof, sha256, publishedHead);
   if (!verdict.ok) return verdict;
-  const e = receipt.proof.entry;
-  const stated = {
-    recordId: receipt.header.recordId,
-    campaignId: receipt.processing.purposes[0]?.campaignId,
-    channel: receipt.processing.channel,
-    notice: receipt.processing.notice,
-    language: receipt.processing.language,
-    jurisdiction: receipt.processing.jurisdiction,
-    subject: receipt.parties.subject,
-    recordedBy: receipt.parties.recordedBy,
-    events: receipt.events,
-  };
-  const proven = {
-    recordId: { seq: e.seq, stream: e.stream, eventId: e.eventId },
-    campaignId: e.campaignId,
-    channel: e.channel,
-    notice: { version: text(e.evidence.noticeVersion), pageUrl: text(e.evidence.pageUrl) },
-    language: e.language,
-    jurisdiction: e.jurisdiction,
-    subject: { customerId: e.customerId, address: e.address },
-    recordedBy: e.recordedBy,
-    events: [{ type: e.action, source: e.source, occurredAt: e.occurredAt, recordedAt: e.recordedAt, expiresAt: e.expiresAt, evidence: e.evidence }],
-  };
+  // The receipt its proven entry makes (the issuer's own words aside), against what this one says.
+  const proven = provenStatements(buildReceipt(receipt.proof, { ...receipt.header, campaign: null }));
+  const said = provenStatements(receipt);
   for (const key of Object.keys(proven) as (keyof typeof proven)[]) {
-    if (canonicalJson(stated[key]) !== canonicalJson(proven[key]))
+    if (canonicalJson(said[key]) !== canonicalJson(proven[key]))
       return { ok: false, failedAt: 'entry', problem: `the receipt's ${key} is not what the proven entry says` };
   }
   return { ok: true };

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { validateCronExpression } from 'cron';
 import { Duration, parseDuration } from '../common/duration';
+import { parseInstant } from '../common/validators';
 
 /**
  * Owns the service's configuration: every environment variable it reads, parsed and
@@ -137,14 +138,13 @@ function linkKeys(env: Env, name: string): string[] {
 const DATA_IMAGE = /^data:image\/(?:png|gif|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/;
 
 /** BRAND_LOGO_URL: the pages' policy loads images from their own origin or inline only. */
-/** An ISO 8601 date (midnight UTC) or instant. */
+/** An ISO 8601 date (midnight UTC) or instant, on a day that exists (Date would roll 30 February into March). */
 function instantOrDate(env: Env, name: string, fallback: string): Date {
   const raw = (env[name] ?? '').trim() || fallback;
-  const at = new Date(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
-  const [, y, m, d] = /^(\d{4})-(\d{2})-(\d{2})/.exec(raw) ?? [];
-  // Date rolls 30 February over into March: the day must exist as written.
-  const real = y !== undefined && new Date(Date.UTC(+y, +m - 1, +d)).getUTCDate() === +d;
-  if (!real || Number.isNaN(at.getTime())) throw new ConfigError(name, `must be an ISO 8601 date or instant such as 2027-01-31, got "${raw}"`);
+  const at = parseInstant(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
+  const [y, m, d] = raw.slice(0, 10).split('-').map(Number);
+  if (!at || new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d)
+    throw new ConfigError(name, `must be an ISO 8601 date or instant such as 2027-01-31, got "${raw}"`);
   return at;
 }
 

@@ -5,7 +5,7 @@
  * the customer bought within 18 months). Pure: counts sends given to it.
  */
 import { addDuration, Duration, parseDuration } from '../common/duration';
-import { LAWS, Law } from '../jurisdictions/laws';
+import { inForce, LAWS, Law } from '../jurisdictions/laws';
 import type { SentMessage } from '../preferences/sends.repository';
 
 export type { SentMessage };
@@ -18,16 +18,16 @@ export interface Cap {
   scope: 'purpose' | 'campaign';
 }
 
-/** Whether the law's cap holds at `at` for this customer: in force, and no exempting purchase. */
+const NO_TIME = { years: 0, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 };
+
+/** Whether the law's cap holds at `at` for this customer: in force that (UTC) day, and no exempting purchase. */
 function lawCapHolds(law: Law, at: Date, lastPurchaseAt: string | null): boolean {
-  const { cap, effectiveFrom } = LAWS[law];
-  if (!cap || at.toISOString().slice(0, 10) < effectiveFrom) return false;
+  const cap = LAWS[law].cap;
+  if (!cap || !inForce(law, { year: at.getUTCFullYear(), month: at.getUTCMonth() + 1, day: at.getUTCDate() })) return false;
   if (!cap.unlessPurchasedWithinMonths || !lastPurchaseAt) return true;
   const purchased = Date.parse(lastPurchaseAt);
   return addDuration(new Date(purchased), { ...NO_TIME, months: cap.unlessPurchasedWithinMonths }).getTime() <= at.getTime() || purchased > at.getTime();
 }
-
-const NO_TIME = { years: 0, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 };
 
 export function capsFor(
   purpose: string,

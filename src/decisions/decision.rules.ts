@@ -27,9 +27,9 @@ import type { StoredPreferences } from './decision-facts.repository';
 import { countryOf, isChannelDisabled, PreferenceDecision, PreferenceFacts, timeRules } from './preference-policy';
 import { CampaignPolicy, CoveringEvent, Decision, decideSend, ServiceWindow } from './send-decision.policy';
 import { sendWindow } from '../jurisdictions/send-window';
-import { lawsFor, Law, regionOf } from '../jurisdictions/laws';
+import { lawsFor, Law } from '../jurisdictions/laws';
 
-const NO_LAWS: readonly Law[] = [];
+const NO_LAWS = { laws: [] as readonly Law[], key: '' };
 
 export interface CampaignFacts {
   id: string;
@@ -53,7 +53,7 @@ export interface RecipientFacts {
   timeZone: string | null;
   /** The address the message goes to (a phone number tells a country); null when asked by customer alone. */
   address: string | null;
-  /** The customer's ISO 3166-2 region (which state's law applies), if recorded. */
+  /** The recipient's ISO 3166-2 region, which tells the law of `us-states`: the customer's, else the number's area code (laws.ts regionOf). */
   region?: string | null;
   /** When the customer last bought (Oregon's cap exempts recent buyers). */
   lastPurchaseAt?: string | null;
@@ -107,8 +107,20 @@ export class RuleMemo {
   uncovered?: Decision;
   /** Rule 3, by time zone(s), quiet hours and consent reason. */
   readonly times = new Map<string, PreferenceDecision>();
-  /** Rule 4's caps when the customer sets none of their own, by the laws that apply and whether a purchase exempts. */
+  /** Rule 4's caps when the customer sets none of their own, by the laws that apply and the last purchase. */
   readonly campaignCaps = new Map<string, Cap[]>();
+  private readonly lawsByRegion = new Map<string, { laws: readonly Law[]; key: string }>();
+
+  /** The laws the campaign's jurisdictions come to in a region (`us-states` resolved), and their key in the maps above. */
+  laws(jurisdictions: readonly string[], region: string | null | undefined): { laws: readonly Law[]; key: string } {
+    if (!jurisdictions.length) return NO_LAWS;
+    let entry = this.lawsByRegion.get(region ?? '');
+    if (!entry) {
+      const laws = lawsFor(jurisdictions, region ?? null);
+      this.lawsByRegion.set(region ?? '', (entry = { laws, key: laws.join(',') }));
+    }
+    return entry;
+  }
 }
 
 export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verdict {
@@ -130,7 +142,7 @@ export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verd
   }
 
   // Rule 3: quiet hours and jurisdictions, in the recipient's local time.
-  const laws = campaign.jurisdictions.length ? lawsFor(campaign.jurisdictions, regionOf(f.region, f.address)) : NO_LAWS;
+  const { laws, key: lawsKey } = memo.laws(campaign.jurisdictions, f.region);
   if (preferences || laws.length) {
     const pf: Omit<PreferenceFacts, 'at' | 'channel'> = {
       purpose: campaign.purpose,
@@ -141,7 +153,7 @@ export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verd
     };
     // The answer depends on the zone(s), the quiet hours and the consent reason only.
     const zoneKey = f.timeZone ?? countryOf(f.address) ?? '';
-    const key = `${zoneKey}|${laws.join(',')}|${campaign.purpose === 'marketing' ? JSON.stringify(preferences?.quietHours ?? null) : ''}|${consent.reason}`;
+    const key = `${zoneKey}|${lawsKey}|${campaign.purpose === 'marketing' ? JSON.stringify(preferences?.quietHours ?? null) : ''}|${consent.reason}`;
     let timed = memo.times.get(key);
     if (!timed) {
       const window = sendWindow(timeRules(pf), f.at);
@@ -162,11 +174,12 @@ export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verd
 
   // Rule 4: frequency caps.
   const own = preferences?.maxMessages;
+  if (!own && !laws.length) return consent;
   const recipient = { at: f.at, lastPurchaseAt: f.lastPurchaseAt ?? null };
   let caps: Cap[];
   if (own) caps = capsFor(campaign.purpose, laws, own, recipient);
   else {
-    const key = `${laws.join(',')}|${f.lastPurchaseAt ?? ''}`;
+    const key = `${lawsKey}|${f.lastPurchaseAt ?? ''}`;
     caps = memo.campaignCaps.get(key) ?? memo.campaignCaps.set(key, capsFor(campaign.purpose, laws, null, recipient)).get(key)!;
   }
   if (!caps.length) return consent;

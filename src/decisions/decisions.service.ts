@@ -244,6 +244,8 @@ export class DecisionsService {
       jurisdictions: row.jurisdictions,
     };
     const when = at ?? new Date();
+    // Only `us-states` asks where the recipient is.
+    const byState = campaign.jurisdictions.includes('us-states');
     const factsOf = (record: RecipientRecord, i: number): RecipientFacts => ({
       campaign,
       channel,
@@ -252,7 +254,7 @@ export class DecisionsService {
       window: record.window,
       preferences: record.preferences,
       timeZone: record.timeZone,
-      region: record.region ?? (recipients[i].address ? null : regionOf(null, record.contactAddress)),
+      region: byState ? regionOf(record.region, recipients[i].address ?? record.contactAddress) : record.region,
       lastPurchaseAt: record.lastPurchaseAt,
       address: recipients[i].address,
     });

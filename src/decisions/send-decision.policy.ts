@@ -89,17 +89,31 @@ export interface DecisionFacts {
   at?: Date;
 }
 
-/**
- * When the consent given (or renewed) at `givenAt` stops allowing, and why; null: it does not.
- * Re-confirmation lapses at given + every + grace; a TTL expires at given + ttl.
- */
+/** The dates a campaign's policy puts on consent given (or renewed) at `givenAt`. */
+export interface PolicyDates {
+  /** When re-confirmation is due: given + every. */
+  reconfirmBy: Date | null;
+  /** When consent lapses without it: due + grace. */
+  lapsesAt: Date | null;
+  /** When consent expires whatever happens: given + ttl. */
+  expiresAt: Date | null;
+}
+
+export function policyDates(policy: CampaignPolicy, givenAt: Date): PolicyDates {
+  const due = policy.reconfirmEvery ? addDuration(givenAt, policy.reconfirmEvery) : null;
+  return {
+    reconfirmBy: due,
+    lapsesAt: due && policy.reconfirmGrace ? addDuration(due, policy.reconfirmGrace) : due,
+    expiresAt: policy.consentTtl ? addDuration(givenAt, policy.consentTtl) : null,
+  };
+}
+
+/** When the consent given (or renewed) at `givenAt` stops allowing, and why; null: it does not. */
 export function consentEnd(policy: CampaignPolicy, givenAt: Date): { at: Date; reason: 'consent_lapsed' | 'consent_expired' } | null {
+  const { lapsesAt, expiresAt } = policyDates(policy, givenAt);
   const ends: { at: Date; reason: 'consent_lapsed' | 'consent_expired' }[] = [];
-  if (policy.reconfirmEvery) {
-    const due = addDuration(givenAt, policy.reconfirmEvery);
-    ends.push({ at: policy.reconfirmGrace ? addDuration(due, policy.reconfirmGrace) : due, reason: 'consent_lapsed' });
-  }
-  if (policy.consentTtl) ends.push({ at: addDuration(givenAt, policy.consentTtl), reason: 'consent_expired' });
+  if (lapsesAt) ends.push({ at: lapsesAt, reason: 'consent_lapsed' });
+  if (expiresAt) ends.push({ at: expiresAt, reason: 'consent_expired' });
   return ends.sort((a, b) => a.at.getTime() - b.at.getTime())[0] ?? null;
 }
 

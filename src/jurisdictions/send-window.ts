@@ -127,15 +127,15 @@ export function quietHoursRule(quiet: QuietHours, timeZone: string): TimeRule {
  */
 export function recipientZones(timeZone: string | null, country: string | undefined): string[] {
   if (timeZone) return [timeZone];
-  const zones = country ? countryZones(country) : [];
-  return zones.length ? distinctZones(zones) : [];
+  return country ? distinctZones(country) : [];
 }
 
-const distinctCache = new Map<readonly string[], string[]>();
-/** Zones that keep the same time all year count once (the US has 29 entries, 8 distinct clocks). */
-function distinctZones(zones: readonly string[]): string[] {
-  let out = distinctCache.get(zones);
+const distinctCache = new Map<string, string[]>();
+/** A country's zones, those that keep the same time all year once (the US has 29, on 8 distinct clocks). */
+function distinctZones(country: string): string[] {
+  let out = distinctCache.get(country);
   if (out) return out;
+  const zones = countryZones(country);
   const seen = new Map<string, string>();
   const year = new Date().getUTCFullYear();
   const probes = Array.from({ length: 24 }, (_, i) => Date.UTC(year, Math.floor(i / 2), i % 2 ? 20 : 5));
@@ -149,6 +149,6 @@ function distinctZones(zones: readonly string[]): string[] {
     if (!seen.has(signature)) seen.set(signature, zone);
   }
   out = [...seen.values()];
-  distinctCache.set(zones, out);
+  distinctCache.set(country, out);
   return out;
 }

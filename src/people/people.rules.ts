@@ -2,8 +2,7 @@
  * How staff look a person up, and what the console says about their consent, as rules:
  * pure functions the people service feeds with facts.
  */
-import { addDuration } from '../common/duration';
-import type { CampaignPolicy } from '../decisions/send-decision.policy';
+import { policyDates, type CampaignPolicy } from '../decisions/send-decision.policy';
 
 export type QueryKind = 'customer' | 'email' | 'phone';
 
@@ -33,14 +32,9 @@ export interface ConsentDates {
 
 const NONE: ConsentDates = { reconfirmBy: null, lapsesAt: null, expiresAt: null };
 
-/** The dates a campaign's policy sets on consent given (or renewed) at `givenAt`. */
+/** The dates a campaign's policy sets on consent that stands (given or renewed) at `givenAt`, as the API writes them. */
 export function consentDates(policy: CampaignPolicy, givenAt: string | null, action: string | null): ConsentDates {
   if (!givenAt || (action !== 'opt_in' && action !== 'renewed')) return NONE;
-  const given = new Date(givenAt);
-  const due = policy.reconfirmEvery ? addDuration(given, policy.reconfirmEvery) : null;
-  return {
-    reconfirmBy: due?.toISOString() ?? null,
-    lapsesAt: due ? (policy.reconfirmGrace ? addDuration(due, policy.reconfirmGrace) : due).toISOString() : null,
-    expiresAt: policy.consentTtl ? addDuration(given, policy.consentTtl).toISOString() : null,
-  };
+  const d = policyDates(policy, new Date(givenAt));
+  return { reconfirmBy: d.reconfirmBy?.toISOString() ?? null, lapsesAt: d.lapsesAt?.toISOString() ?? null, expiresAt: d.expiresAt?.toISOString() ?? null };
 }
