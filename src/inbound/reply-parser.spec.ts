@@ -104,7 +104,6 @@ const OPT_OUT: Case[] = [
   ['stop stop stop', 'opt_out', 'sender', 'word.en.revocation'],
   ['STOP this is annoying', 'opt_out', 'sender', 'sentence.en.stop_sending'],
   ['I said stop', 'opt_out', 'sender', 'word.en.revocation'],
-  ['cancel my subscription', 'opt_out', 'sender', 'word.en.revocation'],
   ['end please', 'opt_out', 'sender', 'keyword.en.end'],
   // French
   ['ARRET', 'opt_out', 'sender', 'keyword.fr.arret'],
@@ -241,7 +240,12 @@ const MESSAGES: Case[] = [
   ['¿a qué hora cierran?', 'message', null, 'none'],
   ['hola, quiero saber el precio', 'message', null, 'none'],
   ['gracias', 'message', null, 'none'],
-  ['the stop sign near your shop is broken and everyone drives through it without looking at all, someone will get hurt soon', 'message', null, 'none'],
+  [
+    'the stop sign near your shop is broken and everyone drives through it without looking at all, someone will get hurt soon',
+    'message',
+    null,
+    'guard.not_about_messages',
+  ],
   // Not wanting to leave, in every language read.
   ['I do not want to unsubscribe', 'message', null, 'guard.negated'],
   ["don't unsubscribe me, I just changed my number", 'message', null, 'guard.negated'],
@@ -263,13 +267,39 @@ const MESSAGES: Case[] = [
   ['Is this the end of the promotion?', 'message', null, 'guard.'],
   ['I quit my job lol, need a discount', 'message', null, 'guard.not_about_messages'],
   ['Revoke the old coupon and send me the new one', 'message', null, 'guard.not_about_messages'],
-  // One slip of the finger is not a keyword of fewer than five letters, nor a word of its own.
-  ['stpo', 'message', null, 'none'],
+  // A mandatory word with two letters swapped is a slip of the finger; a repeated letter is emphasis.
+  ['stpo', 'opt_out', 'sender', 'keyword.en.stop.typo'],
+  ['stooop', 'opt_out', 'sender', 'keyword.en.stop.repeated'],
+  ['bajaa', 'opt_out', 'sender', 'keyword.es.baja.repeated'],
   ['cancer', 'opt_out', 'sender', 'keyword.en.cancel.typo'],
 ];
 
+// Replies a careful person would not decide alone: the service asks once (InboundService).
+const UNCLEAR: Case[] = [
+  // One edit from a keyword of fewer than five letters: as often a word of its own.
+  ['stp', 'unclear', null, 'keyword.en.stop.near'],
+  ['Fine', 'unclear', null, 'keyword.fr.fin.near'],
+  ['quiet', 'unclear', null, 'keyword.en.quit.near'],
+  // Mentioned, not said: a keyword in quotation marks with more around it.
+  ['"STOP" is what my kid typed, ignore that', 'unclear', null, 'unclear.quoted'],
+  ['Mon fils a écrit « arrêt » par erreur', 'unclear', null, 'unclear.quoted'],
+  // ... unless the rest says it.
+  ['He said "stop" and so do I: stop texting me', 'opt_out', 'sender', 'sentence.en.stop_sending'],
+  // The object could be the messages or something else.
+  ['cancel my subscription', 'unclear', null, 'unclear.object'],
+  ['Please end the service', 'unclear', null, 'unclear.object'],
+  // A revocation word deep in a long message that says nothing else the rules know.
+  ['we talked about it at dinner yesterday and honestly we think you should stop, we will see what happens next month', 'unclear', null, 'unclear.long'],
+  // Read as a person would, these are decided.
+  ['Unsubscribe? No way, keep them coming', 'message', null, 'guard.negated'],
+  ['The show was great, didn’t want it to end', 'message', null, 'guard.negated'],
+  ['J’ai arrêté de fumer grâce à vous 😄', 'message', null, 'guard.not_about_messages'],
+  ['Stop the car, I am outside', 'message', null, 'guard.not_about_messages'],
+  ['fin', 'opt_out', 'sender', 'keyword.fr.fin'],
+];
+
 describe('parseReply', () => {
-  const table = [...OPT_OUT, ...OPT_IN, ...HELP, ...MESSAGES];
+  const table = [...OPT_OUT, ...OPT_IN, ...HELP, ...MESSAGES, ...UNCLEAR];
 
   it('has a large table across English, French and Spanish', () => {
     expect(table.length).toBeGreaterThanOrEqual(150);
@@ -374,6 +404,9 @@ describe('cost: any reply of the largest size is read in linear time', () => {
     ['one long word', fill('x')],
     ['digits', fill('1')],
     ["n'n'n'", fill("n'")],
+    ['quotation marks', fill('"')],
+    ['quoted keywords', fill('"stop" ')],
+    ['guillemets', fill('« arrêt » ')],
     ...words.flatMap((w): [string, string][] => [
       [`"${w} " repeated`, fill(`${w} `)],
       [`"${w}'" repeated`, fill(`${w}'`)],

@@ -16,8 +16,13 @@
 
 import { distance } from 'fastest-levenshtein';
 
-export type Intent = 'opt_out' | 'opt_in' | 'help' | 'message';
-export type KeywordIntent = Exclude<Intent, 'message'>;
+/**
+ * `unclear`: a person could not tell either (a near miss of a short keyword, a keyword quoted
+ * or asked about, a revocation word deep in a long message): the service asks once and holds
+ * marketing back until the customer answers or staff decide (see InboundService).
+ */
+export type Intent = 'opt_out' | 'opt_in' | 'help' | 'message' | 'unclear';
+export type KeywordIntent = Exclude<Intent, 'message' | 'unclear'>;
 /** `sender`: everything sent from the sender the reply went to; `channel`: every campaign on the channel (STOPALL). */
 export type OptOutScope = 'sender' | 'channel';
 
@@ -49,7 +54,7 @@ const DEFAULT_KEYWORDS: Record<string, Record<KeywordIntent, string[]>> = {
     help: ['help', 'info'],
   },
   fr: {
-    opt_out: ['arret', 'arrete', 'arreter', 'arretez', 'desabonner', 'desabonnement', 'desinscrire', 'desinscription', 'stoppez', 'annuler'],
+    opt_out: ['arret', 'arrete', 'arreter', 'arretez', 'desabonner', 'desabonnement', 'desinscrire', 'desinscription', 'stoppez', 'annuler', 'fin'],
     opt_in: ['oui', 'abonner', 'reabonner'],
     help: ['aide'],
   },
@@ -219,7 +224,13 @@ const OPT_OUT_SENTENCES: SentenceRule[] = [
     language: 'fr',
     pattern: /\bne m'(?:envoy|ecri|appel|contact)\w* plus\b|\bplus (?:de|aucun) (?:messages?|sms|textos?|mails?|notifications?|pub|publicites?)\b/,
   },
-  { name: 'sentence.fr.arretez', language: 'fr', pattern: /\b(?:arrete[rz]?|stoppe[rz]?|cesse[rz]?) (?:de |d'|les |vos |ces |tout|m'|moi|svp)/ },
+  {
+    name: 'sentence.fr.arretez',
+    language: 'fr',
+    // Not "j'ai arrêté de fumer": a past tense tells of the customer, and "de" needs a verb of sending.
+    pattern:
+      /(?<!\bai |\bavons |\bont )\b(?:arrete[rz]?|stoppe[rz]?|cesse[rz]?) (?:(?:de |d')(?:m'|me |nous )?(?:envoy|ecri|appel|contact|spam|harcel|texto|recevoir|sms|messag)|les |vos |ces |tout|m'|moi|svp)/,
+  },
   {
     name: 'sentence.fr.desinscrire',
     language: 'fr',
@@ -294,6 +305,18 @@ const NEGATED_SPANS: SentenceRule[] = [
     pattern: /\bn'(?:arret|cess|stopp)\w* (?:\w+ )?pas\b(?: \w+){0,3}|\bne (?:pas |jamais )?(?:arret|cess|stopp)\w*\b(?: \w+){0,3}/g,
   },
   { name: 'guard.negated', language: 'es', pattern: /\b(?:no|nunca) (?:paren|pares|dejen de|dejes de|cancelen|canceles)\b(?: \w+){0,3}/g },
+  // "didn't want it to end", "never want this to stop": the customer wants more, not less.
+  {
+    name: 'guard.negated',
+    language: 'en',
+    pattern: /\b(?:don't|dont|do not|didn't|didnt|did not|never|not) want (?:it|this|that|them|these|the \w+) to (?:stop|end)\b/g,
+  },
+  // Asked and refused at once: "Unsubscribe? No way, keep them coming".
+  {
+    name: 'guard.negated',
+    language: 'en',
+    pattern: /\b(?:stop|unsubscribe|unsub|cancel|quit|opt out)(?: me)? (?:no way|nope|no chance|hell no|of course not|never|no thanks|no)\b(?: \w+){0,3}/g,
+  },
   // Not wanting to leave: "I do not want to unsubscribe", "don't unsubscribe me", "je ne veux pas me désabonner".
   {
     name: 'guard.negated',
@@ -331,7 +354,8 @@ const GUARDS: SentenceRule[] = [
   {
     name: 'guard.not_about_messages',
     language: 'en',
-    pattern: /\bquit (?:my|the|our) (?:job|gym|class|team|club)\b|\brevoke (?:the|this|that|my) (?:\w+ )?(?:coupon|code|offer|voucher|order|discount)\b/,
+    pattern:
+      /\bstop sign\b|\bquit (?:my|the|our) (?:job|gym|class|team|club)\b|\brevoke (?:the|this|that|my) (?:\w+ )?(?:coupon|code|offer|voucher|order|discount)\b/,
   },
   // "Quiero cancelar mi pedido", "annuler ma commande", "cancelar minha consulta": a revocation word whose object is not the messages.
   {
@@ -341,7 +365,34 @@ const GUARDS: SentenceRule[] = [
       /\b(?:cancelar|annuler|annulla(?:re)?|stornieren) (?:mi|mis|meu|minha|meus|minhas|ma|mon|mes|il mio|la mia|el|la|o|a|meine[nm]?) (?:\w+ )?(?:pedido|cita|reserva|consulta|compra|commande|rendez vous|reservation|ordine|appuntamento|prenotazione|bestellung|termin)s?\b/,
   },
   { name: 'guard.not_about_messages', language: 'fr', pattern: /\b(?:bus|train|tram) s'arrete\b|\bs'arrete (?:devant|a cote|pres)\b/ },
+  // "J'ai arrêté de fumer", "arrêter de fumer": stopping something else; "arrêtez de m'écrire" is a sentence above.
+  {
+    name: 'guard.not_about_messages',
+    language: 'fr',
+    pattern: /\b(?:ai|avons|ont) (?:arrete|stoppe|cesse)\b|\b(?:arret\w*|cess\w*) (?:de|d') (?!m'|me |nous )\w+/,
+  },
+  // "stop the car", "end the call", "cancel my order": a mandatory word with an object that is not the messages.
+  {
+    name: 'guard.not_about_messages',
+    language: 'en',
+    pattern: new RegExp(
+      `\\b(?:stop|cancel|end|quit|revoke) (?:my|the|our|his|her|their|a|an|your) (?!(?:subscriptions?|account|membership|plan|service|number|phone|consent|permission|${EN_SENDING})\\b)\\w+`,
+    ),
+  },
 ];
+
+/**
+ * Revocation words whose object could be the messages or something else ("cancel my
+ * subscription" sent to an SMS number): a person would ask.
+ */
+const UNCLEAR_OBJECT: SentenceRule = {
+  name: 'unclear.object',
+  language: 'en',
+  pattern: /\b(?:stop|cancel|end|quit) (?:my|the|our|this|your) (?:subscriptions?|account|membership|plan|service)\b/,
+};
+
+/** Quotation marks, not apostrophes: a keyword between them is mentioned, not said ("STOP" is what my kid typed). */
+const QUOTED = /["\u201c\u201d\u201e\u00ab\u00bb]([^"\u201c\u201d\u201e\u00ab\u00bb]{1,60})["\u201c\u201d\u201e\u00ab\u00bb]/gu;
 
 /** Revocation words that count anywhere in a short reply when no guard applies (be generous). */
 const REVOCATION_WORDS: SentenceRule[] = [
@@ -454,19 +505,48 @@ function firstMatch(rules: SentenceRule[], text: string): SentenceRule | undefin
 
 const MESSAGE: ParsedReply = { intent: 'message', scope: null, matched: 'none', language: null };
 
-/** Opt-out keywords long enough (five letters or more) that one slip of the finger still names them. */
-const TYPO_KEYWORDS = [...DEFAULT_INDEX].filter(([key, entry]) => entry.intent === 'opt_out' && key.length >= 5);
+/** Opt-out keywords by key, for near misses of one-word replies. */
+const OPT_OUT_KEYWORDS = [...DEFAULT_INDEX].filter(([, entry]) => entry.intent === 'opt_out');
+
+/** Letters repeated for emphasis count once: "stooop", "bajaa". */
+const collapse = (word: string) => word.replace(/(\p{L})\1+/gu, '$1');
+
+/** Whether `b` is `a` with two neighbouring letters swapped ("stpo", "qiut"). */
+function transposed(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff: number[] = [];
+  for (let i = 0; i < a.length && diff.length <= 2; i++) if (a[i] !== b[i]) diff.push(i);
+  return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]];
+}
 
 /**
- * A one-word reply one edit away from an opt-out keyword of five letters or more ("unsubscibe",
- * "unsuscribe", "Stopp"), when it is not itself a keyword: a missed revocation is a violation.
+ * A one-word reply that is not a keyword but nearly one:
+ *  - an opt-out keyword with letters repeated ("stooop", "bajaa"), or one edit away from one of
+ *    five letters or more ("unsubscibe", "Stopp"), or a mandatory word with two letters swapped
+ *    ("stpo"): an opt-out, since a missed revocation is a violation;
+ *  - one edit away from a shorter keyword ("stp", "fine", "quiet"): a real word as often as a
+ *    slip, so `unclear`.
  */
-function matchTypo(tokens: string[]): KeywordEntry | null {
-  const content = tokens.filter((t) => !FILLER.has(t));
-  if (content.length !== 1 || content[0].length < 4) return null;
+function matchNearMiss(tokens: string[]): { entry: KeywordEntry; sure: boolean; how: string } | null {
+  // A lone word counts even when it is filler elsewhere ("stp" is "s'il te plaît" after a keyword).
+  const content = tokens.length === 1 ? tokens : tokens.filter((t) => !FILLER.has(t));
+  if (content.length !== 1 || content[0].length < 3) return null;
   const word = content[0];
-  for (const [key, entry] of TYPO_KEYWORDS) if (Math.abs(key.length - word.length) <= 1 && distance(key, word) === 1) return entry;
-  return null;
+  let near: KeywordEntry | null = null;
+  for (const [key, entry] of OPT_OUT_KEYWORDS) {
+    if (collapse(word) === collapse(key)) return { entry, sure: true, how: 'repeated' };
+    if (Math.abs(key.length - word.length) > 1) continue;
+    if (key.length >= 5 && distance(key, word) === 1) return { entry, sure: true, how: 'typo' };
+    if (key.length >= 4 && MANDATORY_OPT_OUT_WORDS.includes(key) && transposed(key, word)) return { entry, sure: true, how: 'typo' };
+    if (!near && key.length >= 3 && distance(key, word) === 1) near = entry;
+  }
+  return near && { entry: near, sure: false, how: 'near' };
+}
+
+/** Whether a quoted span holds a revocation word or an opt-out keyword. */
+function revokes(span: string): boolean {
+  const text = normaliseReply(span);
+  return DEFAULT_INDEX.get(keywordKey(text))?.intent === 'opt_out' || REVOCATION_WORDS.some((r) => r.pattern.test(text));
 }
 
 /**
@@ -475,7 +555,7 @@ function matchTypo(tokens: string[]): KeywordEntry | null {
  */
 export function parserVocabulary(): string[] {
   const words = new Set<string>([...DEFAULT_INDEX.keys(), ...FILLER, ...ALL_WORDS]);
-  for (const rule of [...OPT_OUT_SENTENCES, ...NEGATED_SPANS, ...GUARDS, ...REVOCATION_WORDS, ...OPT_IN_SENTENCES]) {
+  for (const rule of [...OPT_OUT_SENTENCES, ...NEGATED_SPANS, ...GUARDS, UNCLEAR_OBJECT, ...REVOCATION_WORDS, ...OPT_IN_SENTENCES]) {
     for (const word of `${rule.pattern.source} ${rule.then?.source ?? ''}`.match(/[a-z']{2,}/g) ?? []) words.add(word);
   }
   return [...words].sort();
@@ -491,7 +571,11 @@ export function parseReply(body: string, senderKeywords?: SenderKeywords): Parse
     const { entry, all } = keyword;
     return { intent: entry.intent, scope: all ? 'channel' : entry.scope, matched: all ? `${entry.rule}+all` : entry.rule, language: entry.language };
   }
-  let rest = text;
+  // A keyword in quotation marks, with more around it, is mentioned rather than said: taken out
+  // like a negated one, so that only the rest of the reply can opt out.
+  const unquoted = body.replace(QUOTED, (span, inner: string) => (revokes(inner) ? ' ' : span));
+  const quoted = unquoted !== body;
+  let rest = quoted ? normaliseReply(unquoted) : text;
   let negated: SentenceRule | undefined;
   for (const span of NEGATED_SPANS) {
     const cut = rest.replace(span.pattern, ' ');
@@ -499,16 +583,22 @@ export function parseReply(body: string, senderKeywords?: SenderKeywords): Parse
   }
   const sentence = firstMatch(OPT_OUT_SENTENCES, rest);
   if (sentence) return { intent: 'opt_out', scope: sentence.scope ?? 'sender', matched: sentence.name, language: sentence.language };
-  const typo = negated ? null : matchTypo(tokens);
-  if (typo) return { intent: 'opt_out', scope: typo.scope, matched: `${typo.rule}.typo`, language: typo.language };
+  const near = negated || quoted ? null : matchNearMiss(tokens);
+  if (near) {
+    const { entry, sure, how } = near;
+    return { intent: sure ? 'opt_out' : 'unclear', scope: sure ? entry.scope : null, matched: `${entry.rule}.${how}`, language: entry.language };
+  }
   const word = firstMatch(REVOCATION_WORDS, rest);
   if (word) {
     const guard = negated ?? firstMatch(GUARDS, rest);
     if (guard) return { ...MESSAGE, matched: guard.name, language: guard.language };
+    if (UNCLEAR_OBJECT.pattern.test(rest)) return { intent: 'unclear', scope: null, matched: UNCLEAR_OBJECT.name, language: UNCLEAR_OBJECT.language };
     if (tokens.length <= SHORT_REPLY_WORDS) return { intent: 'opt_out', scope: 'sender', matched: word.name, language: word.language };
-  } else if (negated) {
-    return { ...MESSAGE, matched: negated.name, language: negated.language };
+    // A revocation word deep in a long message, about nothing the rules know: ask.
+    return { intent: 'unclear', scope: null, matched: 'unclear.long', language: word.language };
   }
+  if (negated) return { ...MESSAGE, matched: negated.name, language: negated.language };
+  if (quoted) return { intent: 'unclear', scope: null, matched: 'unclear.quoted', language: null };
   const optIn = firstMatch(OPT_IN_SENTENCES, text);
   if (optIn) return { intent: 'opt_in', scope: null, matched: optIn.name, language: optIn.language };
   return MESSAGE;
