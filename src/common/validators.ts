@@ -2,7 +2,8 @@ import { parseDuration } from './duration';
 import { Problem } from './problem';
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, registerDecorator, ValidationOptions } from 'class-validator';
+import { IsInt, IsOptional, Max, Min, registerDecorator, ValidationOptions } from 'class-validator';
+import { Type } from 'class-transformer';
 
 export function isIanaTimeZone(value: unknown): boolean {
   if (typeof value !== 'string' || value.length > 64 || !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$|^UTC$/.test(value)) return false;
@@ -108,4 +109,18 @@ export function IsPageCursor() {
       options: { message: `${propertyName} must be a cursor returned by a previous page` },
       validator: { validate: isPageCursor },
     })) as PropertyDecorator);
+}
+
+/** `limit` and `cursor` of a paged list: 1 to 200 items a page, 50 unless asked. */
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @IsPageCursor()
+  cursor?: string;
 }

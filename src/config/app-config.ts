@@ -42,6 +42,8 @@ export interface AppConfig {
   /** How long a customer's message keeps a service window open (docs/domain.md §5). */
   serviceWindow: Duration;
   serviceWindowText: string;
+  /** How long marketing waits for the answer to a clarification (CLARIFY_HOLD, default P1D). */
+  clarifyHold: Duration;
   /** Unset: the Twilio webhook answers 503 (it cannot check signatures). */
   twilioAuthToken?: string;
   /** The public origin Twilio calls (https://consent.example.com): signatures cover the URL. */
@@ -312,6 +314,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     brandName,
     serviceWindow: window.value,
     serviceWindowText: window.text,
+    clarifyHold: duration(env, 'CLARIFY_HOLD', 'P1D').value,
     twilioAuthToken,
     publicBaseUrl: base,
     reconfirmationCron: cron(env, 'RECONFIRMATION_CRON', '* * * * *'),

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { CHANNELS, Channel, isChannel } from '../common/channels';
 import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN, isId } from '../common/identifiers';
 import { FastPath } from '../common/validation';
-import { IsInstant, IsLanguageTag, isLanguageTag, IsPageCursor, isPlainObject, parseInstant } from '../common/validators';
+import { IsInstant, IsLanguageTag, isLanguageTag, PageQuery, isPlainObject, parseInstant } from '../common/validators';
 import { CONSENT_SOURCES, ConsentEventDto, ConsentSource, EVENT_SOURCES, EvidenceDto } from '../events/consent-event.dto';
 
 /** What a client may record: `confirm` confirms a pending double opt-in, or renews a consent due for re-confirmation. */
@@ -149,18 +149,7 @@ export class ConsentStateQuery {
   address: string;
 }
 
-export class HistoryQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @IsPageCursor()
-  cursor?: string;
-}
+export class HistoryQuery extends PageQuery {}
 
 export class HistoryPageDto {
   @ApiProperty({ type: ConsentEventDto, isArray: true }) items: ConsentEventDto[];

@@ -45,6 +45,7 @@ select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm
 c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions",
        (select coalesce(json_agg(v), '[]') from covering v) as covering,
        w.id::text as "windowId", to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowOccurredAt", to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowRecordedAt", to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowExpiresAt",
+       h.id::text as "clarificationId", to_char(h.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "clarificationUntil",
        k.timezone as "timeZone", k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastPurchaseAt", k.contact_address as "contactAddress"
   from (select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1) c
@@ -56,6 +57,20 @@ w.action = 'service_window' and w.channel = $6 and w.address = any(case when $3:
 and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or w.recorded_at <= $5)
      order by w.expires_at desc limit 1) w on true
+  left join lateral (
+    select h.id, h.expires_at from consent_event h
+     where c.purpose = 'marketing' and
+h.action = 'clarification_requested' and h.channel_group = $2 and h.address = any(case when $3::text is not null then array[$3::text]
+           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+and h.expires_at > coalesce($5::timestamptz, now()) and h.occurred_at <= coalesce($5::timestamptz, now())
+and ($5::timestamptz is null or h.recorded_at <= $5)
+and not exists (select a.id, a.action, a.occurred_at from consent_event a
+ where a.channel_group = h.channel_group and a.address = h.address and a.source in ('keyword', 'conversation')
+   and (a.occurred_at, a.recorded_at, a.id) > (h.occurred_at, h.recorded_at, h.id) and ($5::timestamptz is null or (a.occurred_at <= $5 and a.recorded_at <= $5))
+ order by a.occurred_at, a.recorded_at, a.id limit 1)
+and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r.recorded_at from consent_event r
+ where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = h.id::text and ($5::timestamptz is null or r.recorded_at <= $5))
+     order by h.expires_at desc limit 1) h on true
   -- The customer asked about, or who owns the address: time zone and preferences.
   left join lateral (
     select cu.timezone, (select e.evidence->'preferences' from consent_event e
@@ -120,6 +135,7 @@ select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm
 c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions",
        (select coalesce(json_agg(v), '[]') from covering v) as covering,
        w.id::text as "windowId", to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowOccurredAt", to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowRecordedAt", to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowExpiresAt",
+       h.id::text as "clarificationId", to_char(h.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "clarificationUntil",
        k.timezone as "timeZone", k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastPurchaseAt", k.contact_address as "contactAddress"
   from (select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1) c
@@ -131,6 +147,20 @@ w.action = 'service_window' and w.channel = $6 and w.address = any(case when $3:
 and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or w.recorded_at <= $5)
      order by w.expires_at desc limit 1) w on true
+  left join lateral (
+    select h.id, h.expires_at from consent_event h
+     where c.purpose = 'marketing' and
+h.action = 'clarification_requested' and h.channel_group = $2 and h.address = any(case when $3::text is not null then array[$3::text]
+           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+and h.expires_at > coalesce($5::timestamptz, now()) and h.occurred_at <= coalesce($5::timestamptz, now())
+and ($5::timestamptz is null or h.recorded_at <= $5)
+and not exists (select a.id, a.action, a.occurred_at from consent_event a
+ where a.channel_group = h.channel_group and a.address = h.address and a.source in ('keyword', 'conversation')
+   and (a.occurred_at, a.recorded_at, a.id) > (h.occurred_at, h.recorded_at, h.id) and ($5::timestamptz is null or (a.occurred_at <= $5 and a.recorded_at <= $5))
+ order by a.occurred_at, a.recorded_at, a.id limit 1)
+and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r.recorded_at from consent_event r
+ where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = h.id::text and ($5::timestamptz is null or r.recorded_at <= $5))
+     order by h.expires_at desc limit 1) h on true
   -- The customer asked about, or who owns the address: time zone and preferences.
   left join lateral (
     select cu.timezone, (select e.evidence->'preferences' from consent_event e
@@ -212,6 +242,21 @@ and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesc
 and ($5::timestamptz is null or w.recorded_at <= $5)
    where (select c.purpose from c) = 'conversational'
    order by t.ord, w.expires_at desc
+), clarifications as (
+  select distinct on (t.ord) t.ord, h.id, h.expires_at
+    from consent_event h join targets t on t.address = h.address
+   where (select c.purpose from c) = 'marketing'
+     and
+h.action = 'clarification_requested' and h.channel_group = $2 and h.address = any(array(select distinct address from targets order by 1))
+and h.expires_at > coalesce($5::timestamptz, now()) and h.occurred_at <= coalesce($5::timestamptz, now())
+and ($5::timestamptz is null or h.recorded_at <= $5)
+and not exists (select a.id, a.action, a.occurred_at from consent_event a
+ where a.channel_group = h.channel_group and a.address = h.address and a.source in ('keyword', 'conversation')
+   and (a.occurred_at, a.recorded_at, a.id) > (h.occurred_at, h.recorded_at, h.id) and ($5::timestamptz is null or (a.occurred_at <= $5 and a.recorded_at <= $5))
+ order by a.occurred_at, a.recorded_at, a.id limit 1)
+and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r.recorded_at from consent_event r
+ where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = h.id::text and ($5::timestamptz is null or r.recorded_at <= $5))
+   order by t.ord, h.expires_at desc
 )
 select 0::int as ord, 'campaign' as kind, to_json(x) as facts, null::text as id, null::varchar as action, null::varchar as campaign_id,
        null::text as occurred_at, null::text as recorded_at, null::text as expires_at, null::varchar as timezone, null::jsonb as preferences,
@@ -222,6 +267,8 @@ union all
 select n.ord::int, 'event', null, n.id, n.action, n."campaignId", n."occurredAt", n."recordedAt", null, null, null, null, null, null from candidates n where exists (select 1 from c)
 union all
 select w.ord::int, 'window', null, w.id::text, null, null, to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), null, null, null, null, null from windows w
+union all
+select h.ord::int, 'clarification', null, h.id::text, null, null, null, null, to_char(h.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), null, null, null, null, null from clarifications h
 union all
 select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezone, k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), k.contact_address from profiles k where exists (select 1 from c)
  order by ord;
@@ -279,6 +326,7 @@ select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm
 c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions",
        (select coalesce(json_agg(v), '[]') from covering v) as covering,
        w.id::text as "windowId", to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowOccurredAt", to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowRecordedAt", to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowExpiresAt",
+       h.id::text as "clarificationId", to_char(h.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "clarificationUntil",
        k.timezone as "timeZone", k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastPurchaseAt", k.contact_address as "contactAddress"
   from (select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1) c
@@ -290,6 +338,20 @@ w.action = 'service_window' and w.channel = $6 and w.address = any(case when $3:
 and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or w.recorded_at <= $5)
      order by w.expires_at desc limit 1) w on true
+  left join lateral (
+    select h.id, h.expires_at from consent_event h
+     where c.purpose = 'marketing' and
+h.action = 'clarification_requested' and h.channel_group = $2 and h.address = any(case when $3::text is not null then array[$3::text]
+           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+and h.expires_at > coalesce($5::timestamptz, now()) and h.occurred_at <= coalesce($5::timestamptz, now())
+and ($5::timestamptz is null or h.recorded_at <= $5)
+and not exists (select a.id, a.action, a.occurred_at from consent_event a
+ where a.channel_group = h.channel_group and a.address = h.address and a.source in ('keyword', 'conversation')
+   and (a.occurred_at, a.recorded_at, a.id) > (h.occurred_at, h.recorded_at, h.id) and ($5::timestamptz is null or (a.occurred_at <= $5 and a.recorded_at <= $5))
+ order by a.occurred_at, a.recorded_at, a.id limit 1)
+and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r.recorded_at from consent_event r
+ where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = h.id::text and ($5::timestamptz is null or r.recorded_at <= $5))
+     order by h.expires_at desc limit 1) h on true
   -- The customer asked about, or who owns the address: time zone and preferences.
   left join lateral (
     select cu.timezone, (select e.evidence->'preferences' from consent_event e
@@ -355,6 +417,7 @@ select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm
 c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions",
        (select coalesce(json_agg(v), '[]') from covering v) as covering,
        w.id::text as "windowId", to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowOccurredAt", to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowRecordedAt", to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowExpiresAt",
+       h.id::text as "clarificationId", to_char(h.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "clarificationUntil",
        k.timezone as "timeZone", k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastPurchaseAt", k.contact_address as "contactAddress"
   from (select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1) c
@@ -366,6 +429,20 @@ w.action = 'service_window' and w.channel = $6 and w.address = any(case when $3:
 and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or w.recorded_at <= $5)
      order by w.expires_at desc limit 1) w on true
+  left join lateral (
+    select h.id, h.expires_at from consent_event h
+     where c.purpose = 'marketing' and
+h.action = 'clarification_requested' and h.channel_group = $2 and h.address = any(case when $3::text is not null then array[$3::text]
+           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+and h.expires_at > coalesce($5::timestamptz, now()) and h.occurred_at <= coalesce($5::timestamptz, now())
+and ($5::timestamptz is null or h.recorded_at <= $5)
+and not exists (select a.id, a.action, a.occurred_at from consent_event a
+ where a.channel_group = h.channel_group and a.address = h.address and a.source in ('keyword', 'conversation')
+   and (a.occurred_at, a.recorded_at, a.id) > (h.occurred_at, h.recorded_at, h.id) and ($5::timestamptz is null or (a.occurred_at <= $5 and a.recorded_at <= $5))
+ order by a.occurred_at, a.recorded_at, a.id limit 1)
+and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r.recorded_at from consent_event r
+ where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = h.id::text and ($5::timestamptz is null or r.recorded_at <= $5))
+     order by h.expires_at desc limit 1) h on true
   -- The customer asked about, or who owns the address: time zone and preferences.
   left join lateral (
     select cu.timezone, (select e.evidence->'preferences' from consent_event e

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
 import { NEWEST_FIRST } from '../database/newest-first';
-import { CONSENT_ACTIONS_SQL } from '../events/consent-events.repository';
-import type { CoveringEvent, ServiceWindow } from './send-decision.policy';
+import { CLARIFICATION_ANSWER, CLARIFICATION_RESOLUTION, CONSENT_ACTIONS_SQL } from '../events/consent-events.repository';
+import type { CoveringEvent, PendingClarification, ServiceWindow } from './send-decision.policy';
 import { GenerateSql } from '../database/generate-sql';
 
 /** Preferences as the ledger holds them (evidence.preferences of preferences_changed). */
@@ -34,6 +34,8 @@ export interface CampaignRecord {
  *   channel, channel-wide or on this campaign, recorded by the instant asked about. Times are
  *   ISO 8601 with microseconds: the rules pick the newest of them.
  * - `window`: the service window open then on this channel (conversational campaigns only).
+ * - `clarification`: an unclear reply of the contact point asked back and still waiting then
+ *   (no answer, no staff resolution, hold not over; marketing campaigns only).
  * - `timeZone`, `preferences`, `region`, `lastPurchaseAt`: of the customer named, else of the
  *   address's owner (preferences as of then; the others as they stand); `contactAddress`: for a
  *   campaign under `us-states`, the customer's number in the channel group (its area code).
@@ -41,6 +43,7 @@ export interface CampaignRecord {
 export interface RecipientRecord {
   covering: CoveringEvent[];
   window: ServiceWindow | null;
+  clarification: PendingClarification | null;
   timeZone: string | null;
   preferences: StoredPreferences | null;
   region: string | null;
@@ -74,6 +77,7 @@ export interface FactsQuery {
 const emptyRecord = (): RecipientRecord => ({
   covering: [],
   window: null,
+  clarification: null,
   timeZone: null,
   preferences: null,
   region: null,
@@ -108,6 +112,16 @@ const OPEN_WINDOW = (addresses: string) => `
   w.action = 'service_window' and w.channel = $6 and w.address ${addresses}
   and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
   and ($5::timestamptz is null or w.recorded_at <= $5)`;
+/**
+ * Clarification `h` of the addresses given waits at the instant asked about ($5, or now): asked
+ * by then, its hold not over, and neither answered by the customer nor resolved by staff by then.
+ */
+const PENDING_CLARIFICATION = (addresses: string) => `
+  h.action = 'clarification_requested' and h.channel_group = $2 and h.address ${addresses}
+  and h.expires_at > coalesce($5::timestamptz, now()) and h.occurred_at <= coalesce($5::timestamptz, now())
+  and ($5::timestamptz is null or h.recorded_at <= $5)
+  and not exists (${CLARIFICATION_ANSWER('h', '$5')})
+  and not exists (${CLARIFICATION_RESOLUTION('h', '$5')})`;
 /** Whether campaign $1 is a marketing campaign at the instant asked about (computed once per statement). */
 const IS_MARKETING_AT = `(select v.purpose = 'marketing' from campaign_version v
    where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)`;
@@ -172,6 +186,7 @@ const FACTS_OF_ONE = (suppressed: boolean, revokeAll: boolean, covers = COVERS_C
   select ${CAMPAIGN_COLUMNS},
          (select coalesce(json_agg(v), '[]') from covering v) as covering,
          w.id::text as "windowId", ${ISO('w.occurred_at')} as "windowOccurredAt", ${ISO('w.recorded_at')} as "windowRecordedAt", ${ISO('w.expires_at')} as "windowExpiresAt",
+         h.id::text as "clarificationId", ${ISO('h.expires_at')} as "clarificationUntil",
          k.timezone as "timeZone", k.preferences, k.region, ${ISO('k.last_purchase_at')} as "lastPurchaseAt", k.contact_address as "contactAddress"
     from ${CAMPAIGN_AT} c
     left join lateral (
@@ -179,6 +194,11 @@ const FACTS_OF_ONE = (suppressed: boolean, revokeAll: boolean, covers = COVERS_C
        where c.purpose = 'conversational' and ${OPEN_WINDOW(`= any(case when $3::text is not null then array[$3::text]
              else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)`)}
        order by w.expires_at desc limit 1) w on true
+    left join lateral (
+      select h.id, h.expires_at from consent_event h
+       where c.purpose = 'marketing' and ${PENDING_CLARIFICATION(`= any(case when $3::text is not null then array[$3::text]
+             else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)`)}
+       order by h.expires_at desc limit 1) h on true
     -- The customer asked about, or who owns the address: time zone and preferences.
     left join lateral (
       select cu.timezone, ${PREFERENCES_OF('cu.id')} as preferences, cu.region, cu.last_purchase_at,
@@ -265,6 +285,12 @@ const FACTS_OF_MANY = (revokeAll: boolean) => `
       from targets t join consent_event w on ${OPEN_WINDOW('= t.address')}
      where (select c.purpose from c) = 'conversational'
      order by t.ord, w.expires_at desc
+  ), clarifications as (
+    select distinct on (t.ord) t.ord, h.id, h.expires_at
+      from consent_event h join targets t on t.address = h.address
+     where (select c.purpose from c) = 'marketing'
+       and ${PENDING_CLARIFICATION('= any(array(select distinct address from targets order by 1))')}
+     order by t.ord, h.expires_at desc
   )
   select 0::int as ord, 'campaign' as kind, to_json(x) as facts, null::text as id, null::varchar as action, null::varchar as campaign_id,
          null::text as occurred_at, null::text as recorded_at, null::text as expires_at, null::varchar as timezone, null::jsonb as preferences,
@@ -274,6 +300,8 @@ const FACTS_OF_MANY = (revokeAll: boolean) => `
   select n.ord::int, 'event', null, n.id, n.action, n."campaignId", n."occurredAt", n."recordedAt", null, null, null, null, null, null from candidates n where exists (select 1 from c)
   union all
   select w.ord::int, 'window', null, w.id::text, null, null, ${ISO('w.occurred_at')}, ${ISO('w.recorded_at')}, ${ISO('w.expires_at')}, null, null, null, null, null from windows w
+  union all
+  select h.ord::int, 'clarification', null, h.id::text, null, null, null, null, ${ISO('h.expires_at')}, null, null, null, null, null from clarifications h
   union all
   select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezone, k.preferences, k.region, ${ISO('k.last_purchase_at')}, k.contact_address from profiles k where exists (select 1 from c)
    order by ord`;
@@ -287,7 +315,7 @@ const revokesAll = (q: FactsQuery): boolean => q.revokeAllFrom.getTime() <= (q.a
 /** A row of FACTS_OF_MANY (see its select list). */
 interface TaggedRow {
   ord: number;
-  kind: 'campaign' | 'event' | 'window' | 'profile';
+  kind: 'campaign' | 'event' | 'window' | 'clarification' | 'profile';
   facts: (CampaignRecord & { hasSuppressions: boolean }) | null;
   id: string | null;
   action: string | null;
@@ -310,6 +338,8 @@ interface OneRow extends CampaignRecord {
   windowOccurredAt: string | null;
   windowRecordedAt: string | null;
   windowExpiresAt: string | null;
+  clarificationId: string | null;
+  clarificationUntil: string | null;
   timeZone: string | null;
   preferences: StoredPreferences | null;
   region: string | null;
@@ -439,6 +469,7 @@ export class DecisionFactsRepository {
         {
           covering: row.covering,
           window,
+          clarification: row.clarificationId ? { id: row.clarificationId, until: row.clarificationUntil! } : null,
           timeZone: row.timeZone,
           preferences: row.preferences,
           region: row.region,
@@ -475,6 +506,8 @@ export class DecisionFactsRepository {
         record.covering.push({ id: row.id, action: row.action!, campaignId: row.campaign_id, occurredAt: row.occurred_at!, recordedAt: row.recorded_at! });
       } else if (row.kind === 'window') {
         record.window = { id: row.id!, occurredAt: row.occurred_at!, recordedAt: row.recorded_at!, expiresAt: row.expires_at! };
+      } else if (row.kind === 'clarification') {
+        record.clarification = { id: row.id!, until: row.expires_at! };
       } else {
         record.timeZone = row.timezone;
         record.preferences = row.preferences;

@@ -120,6 +120,7 @@ const REASONS = [
   'channel_disabled',
   'quiet_hours',
   'paused',
+  'clarification_pending',
   'frequency_cap',
 ];
 
@@ -144,7 +145,10 @@ export class DecisionOutcomeDto {
     description: 'Deferrals: the first instant the message may be sent (null: none within 15 days).',
   })
   nextAllowedAt?: string | null;
-  @ApiPropertyOptional({ type: [String], description: 'Deferrals: what holds it back (paused, quiet_hours, us-tcpa, us-fl, fr-demarchage, max_messages).' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Deferrals: what holds it back (paused, clarification_pending, quiet_hours, us-tcpa, us-fl, fr-demarchage, max_messages).',
+  })
   blockedBy?: string[];
   @ApiPropertyOptional({
     type: UnsubscribeLinkDto,

@@ -178,6 +178,41 @@ describe('May I send? The rule book', () => {
     });
   });
 
+  describe('2c. a reply asked back about holds marketing until it is answered, read or the hold ends', () => {
+    const held = { id: '12', until: '2026-04-02T15:00:00.000Z' };
+
+    it('a marketing message is deferred with reason clarification_pending until the hold ends', () => {
+      expect(answer(decide(facts({ covering: [OPT_IN], clarification: held })))).toMatchObject({
+        allowed: false,
+        outcome: 'defer',
+        reason: 'clarification_pending',
+        blockedBy: ['clarification_pending'],
+        nextAllowedAt: '2026-04-02T15:00:00.000Z',
+        basis: { eventId: '10' },
+      });
+    });
+
+    it('holds back marketing only: a reminder still goes', () => {
+      expect(answer(decide(facts({ campaign: campaign({ purpose: 'transactional' }), clarification: held })))).toMatchObject({
+        allowed: true,
+        reason: 'no_objection',
+      });
+    });
+
+    it('once the hold is over, changes nothing', () => {
+      expect(answer(decide(facts({ at: new Date('2026-04-02T15:00:00.000Z'), covering: [OPT_IN], clarification: held })))).toMatchObject({
+        allowed: true,
+        reason: 'opted_in',
+      });
+    });
+
+    it('never turns a deny into a deferral: an opt-out and no consent stay denied', () => {
+      const optOut = event('11', 'opt_out', '2026-03-01T13:00:00.000000Z');
+      expect(answer(decide(facts({ covering: [optOut], clarification: held })))).toMatchObject({ outcome: 'deny', reason: 'opted_out' });
+      expect(answer(decide(facts({ clarification: held })))).toMatchObject({ outcome: 'deny', reason: 'no_consent' });
+    });
+  });
+
   describe("3. time: quiet hours and jurisdictions, in the recipient's local time", () => {
     const quiet = prefs({ quietHours: { start: '21:00', end: '08:00' } });
 

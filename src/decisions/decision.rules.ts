@@ -14,7 +14,9 @@
  *  2. A channel the customer switched off denies. Consent outranks preference: an opt-out
  *     stays an opt-out, and only a message consent allows is looked at from here on.
  *     A pause the customer chose defers marketing until it ends (reason `paused`): a while
- *     without messages is not a withdrawal of consent.
+ *     without messages is not a withdrawal of consent. So does a reply the service could not
+ *     read and asked back about (reason `clarification_pending`), until the customer answers,
+ *     staff read it, or CLARIFY_HOLD passes: a doubtful opt-out is neither obeyed nor ignored.
  *  3. Time: the customer's quiet hours (marketing only) and the campaign's jurisdictions, in
  *     the recipient's local time, defer the message to the first instant they all allow.
  *  4. Frequency caps (the customer's own, a jurisdiction's) defer it until the oldest counted
@@ -25,7 +27,7 @@ import type { Purpose } from '../campaigns/campaign.dto';
 import { Cap, capHorizon, capsFor, checkCaps, SentMessage } from './caps';
 import type { StoredPreferences } from './decision-facts.repository';
 import { countryOf, isChannelDisabled, PreferenceDecision, PreferenceFacts, timeRules } from './preference-policy';
-import { CampaignPolicy, CoveringEvent, Decision, decideSend, ServiceWindow } from './send-decision.policy';
+import { CampaignPolicy, CoveringEvent, Decision, decideSend, PendingClarification, ServiceWindow } from './send-decision.policy';
 import { sendWindow } from '../jurisdictions/send-window';
 import { lawsFor, Law } from '../jurisdictions/laws';
 
@@ -49,6 +51,8 @@ export interface RecipientFacts {
   /** The newest covering event of each place one may sit (RecipientRecord), times with microseconds. */
   covering: readonly CoveringEvent[];
   window: ServiceWindow | null;
+  /** An unclear reply of the contact point, asked back and still waiting (rule 2c). */
+  clarification?: PendingClarification | null;
   preferences: StoredPreferences | null;
   timeZone: string | null;
   /** The address the message goes to (a phone number tells a country); null when asked by customer alone. */
@@ -139,6 +143,17 @@ export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verd
   const pausedUntil = preferences?.pausedUntil;
   if (pausedUntil && campaign.purpose === 'marketing' && Date.parse(pausedUntil) > f.at.getTime()) {
     return { allowed: false, outcome: 'defer', reason: 'paused', basis: consent.basis, nextAllowedAt: pausedUntil, blockedBy: ['paused'] };
+  }
+  const held = f.clarification;
+  if (held && campaign.purpose === 'marketing' && Date.parse(held.until) > f.at.getTime()) {
+    return {
+      allowed: false,
+      outcome: 'defer',
+      reason: 'clarification_pending',
+      basis: consent.basis,
+      nextAllowedAt: held.until,
+      blockedBy: ['clarification_pending'],
+    };
   }
 
   // Rule 3: quiet hours and jurisdictions, in the recipient's local time.

@@ -252,6 +252,7 @@ export class DecisionsService {
       at: when,
       covering: record.covering,
       window: record.window,
+      clarification: record.clarification,
       preferences: record.preferences,
       timeZone: record.timeZone,
       region: byState ? regionOf(record.region, recipients[i].address ?? record.contactAddress) : record.region,

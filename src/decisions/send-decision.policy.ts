@@ -20,6 +20,7 @@ export type Reason =
   | 'channel_disabled'
   | 'quiet_hours'
   | 'paused'
+  | 'clarification_pending'
   | 'frequency_cap'
   | 'suppressed';
 
@@ -52,6 +53,14 @@ export interface ServiceWindow {
   occurredAt: string;
   recordedAt: string;
   expiresAt: string;
+}
+
+/** An unclear reply of the contact point, asked back and still waiting (no answer, no staff reading). */
+export interface PendingClarification {
+  /** The clarification_requested event: the review's id. */
+  id: string;
+  /** When the hold ends (CLARIFY_HOLD after the reply). */
+  until: string;
 }
 
 export interface DecisionBasis {

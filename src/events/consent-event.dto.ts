@@ -102,7 +102,8 @@ export class ConsentEventDto {
   @ApiProperty({ nullable: true, type: String }) campaignId: string | null;
   @ApiProperty({
     enum: EVENT_ACTIONS,
-    description: 'All but service_window and reconfirmation_requested state where consent stands; service_window records a conversation the customer started.',
+    description:
+      'All but service_window, reconfirmation_requested, preferences_changed, message_sent and the clarification_* actions state where consent stands; service_window records a conversation the customer started; clarification_requested an unclear reply asked back (expiresAt: until when marketing waits), clarification_resolved staff reading it.',
   })
   action: string;
   @ApiProperty({ enum: EVENT_SOURCES }) source: string;
@@ -116,7 +117,13 @@ export class ConsentEventDto {
   @ApiProperty({ nullable: true, type: String }) jurisdiction: string | null;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
   @ApiProperty({ format: 'date-time' }) recordedAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Service windows: when the window closes.' }) expiresAt: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Service windows: when the window closes; clarifications: when the hold ends.',
+  })
+  expiresAt: string | null;
   @ApiProperty() recordedBy: string;
 }
 

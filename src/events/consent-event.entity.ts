@@ -14,6 +14,11 @@ import { CampaignEntity } from '../campaigns/campaign.entity';
 // Open service windows of a contact point on a channel (inbound issue): decisions for
 // conversational campaigns look for one that has not expired.
 @Index('consent_event_window_idx', ['address', 'channel', 'expiresAt'], { where: "action = 'service_window'" })
+// Clarifications asked of a contact point (unclear replies): decisions look for one still waiting.
+@Index('consent_event_clarification_idx', ['channelGroup', 'address', 'expiresAt'], { where: "action = 'clarification_requested'" })
+// A review is resolved once: the unique key is the review in the resolution's evidence, which
+// TypeORM cannot describe, so the migration owns this index.
+@Index('consent_event_review_resolution_idx', { synchronize: false })
 @Index('consent_event_customer_idx', ['customerId', 'channelGroup', 'occurredAt', 'recordedAt', 'id'], {
   where: 'customer_id IS NOT NULL',
 })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
-import { NEWEST_FIRST } from '../database/newest-first';
+import { NEWER, NEWEST_FIRST } from '../database/newest-first';
 import { CONSENT_STATE_ACTIONS } from './consent-actions';
 import { GenerateSql } from '../database/generate-sql';
 
@@ -40,6 +40,22 @@ export interface NewConsentEvent {
 
 export const EVENT_COLUMNS = `id, customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
   language, jurisdiction, occurred_at, recorded_at, expires_at, recorded_by`;
+
+/**
+ * The customer's answer to clarification `q` (an unclear reply asked back): the first event
+ * written from a later reply of the same contact point (an opt-out, an opt-in, an ordinary
+ * message's service window, another unclear reply), by the instant `at` when given.
+ */
+export const CLARIFICATION_ANSWER = (q: string, at = 'null') => `select a.id, a.action, a.occurred_at from consent_event a
+   where a.channel_group = ${q}.channel_group and a.address = ${q}.address and a.source in ('keyword', 'conversation')
+     and ${NEWER('a', q)} and (${at}::timestamptz is null or (a.occurred_at <= ${at} and a.recorded_at <= ${at}))
+   order by a.occurred_at, a.recorded_at, a.id limit 1`;
+/** Staff's resolution of clarification `q` (a review), recorded by the instant `at` when given. */
+export const CLARIFICATION_RESOLUTION = (
+  q: string,
+  at = 'null',
+) => `select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r.recorded_at from consent_event r
+   where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = ${q}.id::text and (${at}::timestamptz is null or r.recorded_at <= ${at})`;
 
 /** Events that state consent; others (service windows) are facts decisions look up on their own. */
 export const CONSENT_ACTIONS_SQL = `(${CONSENT_STATE_ACTIONS.map((a) => `'${a}'`).join(', ')})`;

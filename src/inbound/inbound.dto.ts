@@ -5,7 +5,7 @@ import { IsInstant } from '../common/validators';
 import { ConsentEventDto } from '../events/consent-event.dto';
 
 export const MAX_INBOUND_BODY = 5000;
-export const INTENTS = ['opt_out', 'opt_in', 'help', 'message'] as const;
+export const INTENTS = ['opt_out', 'opt_in', 'help', 'message', 'unclear'] as const;
 
 export class InboundMessageDto {
   @ApiProperty({ enum: CHANNELS })

@@ -12,7 +12,7 @@ import { parserKeywords, parserReplies } from './senders.service';
 import { InboundResultDto } from './inbound.dto';
 import { InboundEvents, InboundRecord, InboundRepository, PreviousInbound, VersionedSender } from './inbound.repository';
 import type { SenderSettings } from './senders.repository';
-import { replyText } from './replies';
+import { clarificationText, replyText } from './replies';
 import { KeywordIntent, parseReply, ParsedReply } from './reply-parser';
 
 /** Twilio's own keyword handling (Advanced Opt-Out), sent as `OptOutType`. */
@@ -134,14 +134,26 @@ export class InboundService {
     };
     let reply: string | null = null;
     const consent = parsed.intent === 'opt_out' || parsed.intent === 'opt_in';
+    // STOP covers everything sent from that sender; STOPALL, or a sender with no campaigns, the channel.
+    // Recorded on the contact point: it applies to whoever owns the number, now or later.
+    const senderScope = !sender?.campaign_ids.length ? [null] : sender.campaign_ids;
     if (consent) {
-      // STOP covers everything sent from that sender; STOPALL, or a sender with no campaigns, the channel.
-      // Recorded on the contact point: it applies to whoever owns the number, now or later.
-      events.campaignIds = parsed.scope === 'channel' || !sender?.campaign_ids.length ? [null] : sender.campaign_ids;
+      events.campaignIds = parsed.scope === 'channel' ? [null] : senderScope;
       // One confirmation per change (see InboundRepository.record); none when the provider answered the keyword itself.
       if (!m.providerOptOutType) reply = replyText(parsed.intent as KeywordIntent, texts);
     } else if (parsed.intent === 'help') {
       if (!m.providerOptOutType) reply = replyText('help', texts);
+    } else if (parsed.intent === 'unclear') {
+      // Asked back once, and filed for review: marketing to the contact point waits for the
+      // answer, staff's reading, or CLARIFY_HOLD (decision rule 2c). The evidence keeps the
+      // scope an opt-out would have had, for staff who read it as one.
+      Object.assign(events, {
+        campaignIds: [null],
+        action: 'clarification_requested',
+        expiresAt: addDuration(m.receivedAt, this.config.clarifyHold),
+        evidence: { ...events.evidence, optOutScope: senderScope },
+      });
+      reply = clarificationText({ ...texts, brand: this.config.brandName });
     } else {
       // The customer wrote first: a service window opens (or restarts) on this channel.
       Object.assign(events, {

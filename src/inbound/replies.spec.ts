@@ -1,4 +1,4 @@
-import { replyText } from './replies';
+import { CLARIFICATIONS, clarificationText, DEFAULT_REPLIES, replyText } from './replies';
 
 const base = { keywordLanguage: null, senderLanguage: null, senderReplies: {}, brand: 'ACME' };
 
@@ -25,5 +25,34 @@ describe('replyText', () => {
     expect(replyText('help', { ...base, senderReplies })).toBe('Call ACME on 555-0100. Reply STOP to stop.');
     expect(replyText('opt_out', { ...base, senderReplies, keywordLanguage: 'nl' })).toBe('Afgemeld bij ACME.');
     expect(replyText('opt_out', { ...base, senderReplies })).toMatch(/^You have been unsubscribed/);
+  });
+});
+
+// 47 CFR 64.1200(a)(12): one confirmation, with no marketing content. Every default text fits one
+// SMS segment of 160 characters, names the brand, and carries no link, number, price or offer.
+const NO_MARKETING = /https?:|www\.|\d|%|€|\$|free|gratuit|gratis|offer|offre|oferta|deal|promo|sale|solde|rabais|descuento|angebot|sconto/i;
+
+describe('confirmations and clarifications', () => {
+  it.each(Object.entries(DEFAULT_REPLIES))('the %s opt-out confirmation is one short message with no marketing', (_lang, texts) => {
+    const text = texts.opt_out.replace('{brand}', 'ACME');
+    expect(text.length).toBeLessThanOrEqual(160);
+    expect(text).toContain('ACME');
+    expect(text).not.toMatch(NO_MARKETING);
+  });
+
+  it.each(Object.entries(CLARIFICATIONS))('the %s clarification asks once, names the brand and the word that stops, and sells nothing', (lang, template) => {
+    const text = clarificationText({ keywordLanguage: lang, senderLanguage: null, brand: 'ACME' });
+    expect(text).toBe(template.replace('{brand}', 'ACME'));
+    expect(text.length).toBeLessThanOrEqual(160);
+    expect(text).toMatch(/\bSTOP\b/);
+    expect(text).not.toMatch(NO_MARKETING);
+  });
+
+  it("asks in the reply's language, else the sender's, else English", () => {
+    expect(clarificationText({ keywordLanguage: 'it', senderLanguage: 'fr', brand: 'ACME' })).toMatch(/^Vuole smettere/);
+    expect(clarificationText({ keywordLanguage: null, senderLanguage: 'de-AT', brand: 'ACME' })).toMatch(/^Möchten Sie/);
+    expect(clarificationText({ keywordLanguage: 'nl', senderLanguage: null, brand: 'ACME' })).toBe(
+      'Did you mean to stop messages from ACME? Reply STOP to stop.',
+    );
   });
 });

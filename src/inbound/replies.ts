@@ -24,24 +24,46 @@ export const DEFAULT_REPLIES: Record<string, Required<ReplyTexts>> = {
   },
 };
 
+/**
+ * Asked back when a reply is unclear (reply-parser.ts): no marketing, the brand named, and the
+ * one word that opts out. In the reply's language where the parser could tell it.
+ */
+export const CLARIFICATIONS: Record<string, string> = {
+  en: 'Did you mean to stop messages from {brand}? Reply STOP to stop.',
+  fr: 'Souhaitez-vous ne plus recevoir de messages de {brand} ? Répondez STOP pour les arrêter.',
+  es: '¿Quiere dejar de recibir mensajes de {brand}? Responda STOP para darse de baja.',
+  de: 'Möchten Sie keine Nachrichten mehr von {brand} erhalten? Antworten Sie STOP, um sie abzubestellen.',
+  pt: 'Deseja deixar de receber mensagens de {brand}? Responda STOP para parar.',
+  it: 'Vuole smettere di ricevere messaggi da {brand}? Risponda STOP per smettere.',
+};
+
 /** Primary subtag, lower case: `fr-CA` answers with French texts. */
 function primary(language: string | null | undefined): string | null {
   return language ? language.split('-')[0].toLowerCase() : null;
+}
+
+type ReplyLanguages = { keywordLanguage: string | null; senderLanguage: string | null };
+
+/** The first text found in the reply's language, then the sender's, then English. */
+function inLanguage(options: ReplyLanguages, text: (lang: string) => string | undefined): string | undefined {
+  for (const lang of [primary(options.keywordLanguage), primary(options.senderLanguage), 'en']) {
+    const found = lang ? text(lang) : undefined;
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**
  * The reply to `intent`: in the language of the keyword the customer used when there is a text
  * for it, else in the sender's language, else English; the sender's own texts first.
  */
-export function replyText(
-  intent: KeywordIntent,
-  options: { keywordLanguage: string | null; senderLanguage: string | null; senderReplies: Record<string, ReplyTexts>; brand: string },
-): string {
+export function replyText(intent: KeywordIntent, options: ReplyLanguages & { senderReplies: Record<string, ReplyTexts>; brand: string }): string {
   const custom = new Map(Object.entries(options.senderReplies).map(([lang, texts]) => [primary(lang)!, texts]));
-  for (const lang of [primary(options.keywordLanguage), primary(options.senderLanguage), 'en']) {
-    if (!lang) continue;
-    const text = custom.get(lang)?.[intent] ?? DEFAULT_REPLIES[lang]?.[intent];
-    if (text) return text.replace(/\{brand\}/g, options.brand);
-  }
-  return DEFAULT_REPLIES.en[intent].replace(/\{brand\}/g, options.brand);
+  const text = inLanguage(options, (lang) => custom.get(lang)?.[intent] ?? DEFAULT_REPLIES[lang]?.[intent]) ?? DEFAULT_REPLIES.en[intent];
+  return text.replace(/\{brand\}/g, options.brand);
+}
+
+/** The clarification asked back for an unclear reply, in the reply's language, else the sender's, else English. */
+export function clarificationText(options: ReplyLanguages & { brand: string }): string {
+  return (inLanguage(options, (lang) => CLARIFICATIONS[lang]) ?? CLARIFICATIONS.en).replace(/\{brand\}/g, options.brand);
 }

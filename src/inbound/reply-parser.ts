@@ -543,10 +543,12 @@ function matchNearMiss(tokens: string[]): { entry: KeywordEntry; sure: boolean; 
   return near && { entry: near, sure: false, how: 'near' };
 }
 
-/** Whether a quoted span holds a revocation word or an opt-out keyword. */
-function revokes(span: string): boolean {
+/** The language of the revocation word or opt-out keyword a quoted span holds; undefined when it holds none. */
+function revocationIn(span: string): string | undefined {
   const text = normaliseReply(span);
-  return DEFAULT_INDEX.get(keywordKey(text))?.intent === 'opt_out' || REVOCATION_WORDS.some((r) => r.pattern.test(text));
+  const keyword = DEFAULT_INDEX.get(keywordKey(text));
+  if (keyword?.intent === 'opt_out') return keyword.language;
+  return REVOCATION_WORDS.find((r) => r.pattern.test(text))?.language;
 }
 
 /**
@@ -573,7 +575,13 @@ export function parseReply(body: string, senderKeywords?: SenderKeywords): Parse
   }
   // A keyword in quotation marks, with more around it, is mentioned rather than said: taken out
   // like a negated one, so that only the rest of the reply can opt out.
-  const unquoted = body.replace(QUOTED, (span, inner: string) => (revokes(inner) ? ' ' : span));
+  let quotedLanguage: string | null = null;
+  const unquoted = body.replace(QUOTED, (span, inner: string) => {
+    const language = revocationIn(inner);
+    if (language === undefined) return span;
+    quotedLanguage ??= language;
+    return ' ';
+  });
   const quoted = unquoted !== body;
   let rest = quoted ? normaliseReply(unquoted) : text;
   let negated: SentenceRule | undefined;
@@ -598,7 +606,7 @@ export function parseReply(body: string, senderKeywords?: SenderKeywords): Parse
     return { intent: 'unclear', scope: null, matched: 'unclear.long', language: word.language };
   }
   if (negated) return { ...MESSAGE, matched: negated.name, language: negated.language };
-  if (quoted) return { intent: 'unclear', scope: null, matched: 'unclear.quoted', language: null };
+  if (quoted) return { intent: 'unclear', scope: null, matched: 'unclear.quoted', language: quotedLanguage };
   const optIn = firstMatch(OPT_IN_SENTENCES, text);
   if (optIn) return { intent: 'opt_in', scope: null, matched: optIn.name, language: optIn.language };
   return MESSAGE;

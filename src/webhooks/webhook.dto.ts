@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Length, Max, Min } from 'class-validator';
+
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, IsUrl, IsUUID, Length } from 'class-validator';
 import { ConsentEventDto } from '../events/consent-event.dto';
-import { IsPageCursor } from '../common/validators';
+import { PageQuery } from '../common/validators';
 
 export const WEBHOOK_EVENT_TYPES = ['consent.changed', 'consent.reconfirmation_requested', 'consent.lapsed'] as const;
 
@@ -48,18 +48,7 @@ export class CreatedWebhookEndpointDto extends WebhookEndpointDto {
   secret?: string;
 }
 
-export class DeliveriesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @IsPageCursor()
-  cursor?: string;
-}
+export class DeliveriesQuery extends PageQuery {}
 
 export class DeliveryDto {
   @ApiProperty() id: string;

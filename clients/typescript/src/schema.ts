@@ -316,6 +316,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inbound/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Unclear replies filed for review, newest first */
+        get: operations["Reviews_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbound/reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One review */
+        get: operations["Reviews_get"];
+        put?: never;
+        /** Say what an unclear reply meant */
+        post: operations["Reviews_resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-endpoints": {
         parameters: {
             query?: never;
@@ -1146,12 +1181,12 @@ export interface components {
             address: string | null;
             campaignId: string | null;
             /**
-             * @description All but service_window and reconfirmation_requested state where consent stands; service_window records a conversation the customer started.
+             * @description All but service_window, reconfirmation_requested, preferences_changed, message_sent and the clarification_* actions state where consent stands; service_window records a conversation the customer started; clarification_requested an unclear reply asked back (expiresAt: until when marketing waits), clarification_resolved staff reading it.
              * @enum {string}
              */
-            action: "opt_in" | "opt_out" | "pending_confirmation" | "renewed" | "lapsed" | "expired" | "confirmation_expired" | "service_window" | "reconfirmation_requested" | "preferences_changed" | "message_sent";
+            action: "opt_in" | "opt_out" | "pending_confirmation" | "renewed" | "lapsed" | "expired" | "confirmation_expired" | "service_window" | "reconfirmation_requested" | "preferences_changed" | "message_sent" | "clarification_requested" | "clarification_resolved";
             /** @enum {string} */
-            source: "web_form" | "api" | "keyword" | "import" | "verbal" | "conversation" | "agent" | "system" | "one_click" | "preference_centre";
+            source: "web_form" | "api" | "keyword" | "import" | "verbal" | "conversation" | "agent" | "system" | "one_click" | "preference_centre" | "review";
             /** @description How it was collected. For keyword and conversation events: provider, messageId, text (what the customer wrote), sender, matched (the parser rule). */
             evidence: components["schemas"]["RecordedEvidenceDto"];
             language: string | null;
@@ -1162,7 +1197,7 @@ export interface components {
             recordedAt: string;
             /**
              * Format: date-time
-             * @description Service windows: when the window closes.
+             * @description Service windows: when the window closes; clarifications: when the hold ends.
              */
             expiresAt: string | null;
             recordedBy: string;
@@ -1184,7 +1219,7 @@ export interface components {
             since: string;
             eventId: string;
             /** @enum {string} */
-            source: "web_form" | "api" | "keyword" | "import" | "verbal" | "conversation" | "agent" | "system" | "one_click" | "preference_centre";
+            source: "web_form" | "api" | "keyword" | "import" | "verbal" | "conversation" | "agent" | "system" | "one_click" | "preference_centre" | "review";
         };
         RecordedConsentDto: {
             event: components["schemas"]["ConsentEventDto"];
@@ -1267,7 +1302,7 @@ export interface components {
             /** @enum {string} */
             outcome: "allow" | "deny" | "defer";
             /** @enum {string} */
-            reason: "opted_in" | "opted_out" | "no_consent" | "no_objection" | "channel_not_in_campaign" | "service_window" | "suppressed" | "confirmation_pending" | "confirmation_expired" | "consent_lapsed" | "consent_expired" | "channel_disabled" | "quiet_hours" | "paused" | "frequency_cap";
+            reason: "opted_in" | "opted_out" | "no_consent" | "no_objection" | "channel_not_in_campaign" | "service_window" | "suppressed" | "confirmation_pending" | "confirmation_expired" | "consent_lapsed" | "consent_expired" | "channel_disabled" | "quiet_hours" | "paused" | "clarification_pending" | "frequency_cap";
             /** Format: date-time */
             nextAllowedAt?: string | null;
         };
@@ -1276,14 +1311,14 @@ export interface components {
             /** @enum {string} */
             outcome: "allow" | "deny" | "defer";
             /** @enum {string} */
-            reason: "opted_in" | "opted_out" | "no_consent" | "no_objection" | "channel_not_in_campaign" | "service_window" | "suppressed" | "confirmation_pending" | "confirmation_expired" | "consent_lapsed" | "consent_expired" | "channel_disabled" | "quiet_hours" | "paused" | "frequency_cap";
+            reason: "opted_in" | "opted_out" | "no_consent" | "no_objection" | "channel_not_in_campaign" | "service_window" | "suppressed" | "confirmation_pending" | "confirmation_expired" | "consent_lapsed" | "consent_expired" | "channel_disabled" | "quiet_hours" | "paused" | "clarification_pending" | "frequency_cap";
             basis: components["schemas"]["DecisionBasisDto"] | null;
             /**
              * Format: date-time
              * @description Deferrals: the first instant the message may be sent (null: none within 15 days).
              */
             nextAllowedAt?: string | null;
-            /** @description Deferrals: what holds it back (paused, quiet_hours, us-tcpa, us-fl, fr-demarchage, max_messages). */
+            /** @description Deferrals: what holds it back (paused, clarification_pending, quiet_hours, us-tcpa, us-fl, fr-demarchage, max_messages). */
             blockedBy?: string[];
             /** @description Asked with unsubscribe: true, on an allowed email: the link for the footer and the headers for the message. */
             unsubscribe?: components["schemas"]["UnsubscribeLinkDto"];
@@ -1332,14 +1367,14 @@ export interface components {
             /** @enum {string} */
             outcome: "allow" | "deny" | "defer";
             /** @enum {string} */
-            reason: "opted_in" | "opted_out" | "no_consent" | "no_objection" | "channel_not_in_campaign" | "service_window" | "suppressed" | "confirmation_pending" | "confirmation_expired" | "consent_lapsed" | "consent_expired" | "channel_disabled" | "quiet_hours" | "paused" | "frequency_cap";
+            reason: "opted_in" | "opted_out" | "no_consent" | "no_objection" | "channel_not_in_campaign" | "service_window" | "suppressed" | "confirmation_pending" | "confirmation_expired" | "consent_lapsed" | "consent_expired" | "channel_disabled" | "quiet_hours" | "paused" | "clarification_pending" | "frequency_cap";
             basis: components["schemas"]["DecisionBasisDto"] | null;
             /**
              * Format: date-time
              * @description Deferrals: the first instant the message may be sent (null: none within 15 days).
              */
             nextAllowedAt?: string | null;
-            /** @description Deferrals: what holds it back (paused, quiet_hours, us-tcpa, us-fl, fr-demarchage, max_messages). */
+            /** @description Deferrals: what holds it back (paused, clarification_pending, quiet_hours, us-tcpa, us-fl, fr-demarchage, max_messages). */
             blockedBy?: string[];
             /** @description Asked with unsubscribe: true, on an allowed email: the link for the footer and the headers for the message. */
             unsubscribe?: components["schemas"]["UnsubscribeLinkDto"];
@@ -1383,7 +1418,7 @@ export interface components {
         };
         InboundResultDto: {
             /** @enum {string} */
-            intent: "opt_out" | "opt_in" | "help" | "message";
+            intent: "opt_out" | "opt_in" | "help" | "message" | "unclear";
             /**
              * @description The rule that fired (provider.opt_out_type.* when the provider matched the keyword).
              * @example keyword.en.stop
@@ -1472,6 +1507,71 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        ReviewAnswerDto: {
+            /** @description The customer's event that answered (their next reply). */
+            eventId: string;
+            /** @example opt_out */
+            action: string;
+            /** Format: date-time */
+            at: string;
+        };
+        ReviewResolutionDto: {
+            /** @enum {string} */
+            outcome: "opt_out" | "not_opt_out";
+            /** @description The clarification_resolved event. */
+            eventId: string;
+            resolvedBy: string;
+            /** Format: date-time */
+            resolvedAt: string;
+        };
+        ReviewDto: {
+            /** @description The ledger id of the clarification_requested event. */
+            id: string;
+            /**
+             * @description open: waiting (marketing deferred); answered: the customer wrote again; resolved: staff decided; expired: CLARIFY_HOLD passed without either.
+             * @enum {string}
+             */
+            status: "open" | "answered" | "resolved" | "expired";
+            channel: string;
+            /** @description The contact point that wrote. */
+            from: string;
+            customerId: string | null;
+            /** @description What the customer wrote. */
+            text: string | null;
+            /**
+             * @description The parser rule that could not decide.
+             * @example unclear.quoted
+             */
+            matched: string | null;
+            language: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description Marketing to the contact point waits until then at most.
+             */
+            holdUntil: string;
+            answer: components["schemas"]["ReviewAnswerDto"] | null;
+            resolution: components["schemas"]["ReviewResolutionDto"] | null;
+        };
+        ReviewPageDto: {
+            items: components["schemas"]["ReviewDto"][];
+            nextCursor: string | null;
+        };
+        ResolveReviewDto: {
+            /**
+             * @description opt_out: the reply was an opt-out (recorded as of when the customer wrote it); not_opt_out: it was not.
+             * @enum {string}
+             */
+            outcome: "opt_out" | "not_opt_out";
+        };
+        ResolvedReviewDto: {
+            review: components["schemas"]["ReviewDto"];
+            /** @description Events written: the resolution, and for opt_out the opt-outs. */
+            effects: components["schemas"]["ConsentEventDto"][];
+            /** @description For opt_out: the confirmation to send the customer (one message, no marketing), in their language; null otherwise. */
+            reply: string | null;
         };
         WebhookPayloadDto: {
             /** @enum {string} */
@@ -6320,6 +6420,568 @@ export interface operations {
             };
         };
     };
+    Reviews_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor from the previous page */
+                cursor?: string;
+                /** @description Comma-separated statuses to list (default open). */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reviews in the statuses asked for (default open), newest first. */
+            200: {
+                headers: {
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewPageDto"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, BAD_REQUEST. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 400;
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthenticated: UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 401;
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 403;
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Too many requests: RATE_LIMITED, AUTH_FAILURES_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 429;
+                        /** @enum {string} */
+                        code: "AUTH_FAILURES_LIMITED" | "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Internal error: INTERNAL. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 500;
+                        /** @enum {string} */
+                        code: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Service unavailable: SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 503;
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    Reviews_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The review: the ledger id of its clarification_requested event. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDto"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, BAD_REQUEST. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 400;
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthenticated: UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 401;
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 403;
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: NOT_FOUND, REVIEW.NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 404;
+                        /** @enum {string} */
+                        code: "NOT_FOUND" | "REVIEW.NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI too long: URI_TOO_LONG. */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 414;
+                        /** @enum {string} */
+                        code: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description Too many requests: RATE_LIMITED, AUTH_FAILURES_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 429;
+                        /** @enum {string} */
+                        code: "AUTH_FAILURES_LIMITED" | "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Internal error: INTERNAL. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 500;
+                        /** @enum {string} */
+                        code: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Service unavailable: SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 503;
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    Reviews_resolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The review: the ledger id of its clarification_requested event. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveReviewDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded: a clarification_resolved event, and for opt_out the opt-outs the reply would have written (as of when the customer wrote). Marketing to the contact point is no longer held back. */
+            200: {
+                headers: {
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedReviewDto"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, BAD_REQUEST. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 400;
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthenticated: UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 401;
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: FORBIDDEN. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 403;
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not found: NOT_FOUND, REVIEW.NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 404;
+                        /** @enum {string} */
+                        code: "NOT_FOUND" | "REVIEW.NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: REVIEW.ALREADY_RESOLVED. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 409;
+                        /** @enum {string} */
+                        code: "REVIEW.ALREADY_RESOLVED";
+                    };
+                };
+            };
+            /** @description Payload too large: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 413;
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI too long: URI_TOO_LONG. */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 414;
+                        /** @enum {string} */
+                        code: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description Unsupported media type: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 415;
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Too many requests: RATE_LIMITED, AUTH_FAILURES_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 429;
+                        /** @enum {string} */
+                        code: "AUTH_FAILURES_LIMITED" | "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Internal error: INTERNAL. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 500;
+                        /** @enum {string} */
+                        code: "INTERNAL";
+                    };
+                };
+            };
+            /** @description Service unavailable: SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Content-Type-Options": components["headers"]["ContentTypeOptions"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status: 503;
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     Webhooks_list: {
         parameters: {
             query?: never;
@@ -8363,7 +9025,7 @@ export interface operations {
                 address?: string;
                 channel?: "sms" | "mms" | "rcs" | "whatsapp" | "voice" | "email" | "push" | "messenger";
                 campaignId?: string;
-                /** @description Comma-separated entry types: opt_in, opt_out, pending_confirmation, renewed, lapsed, expired, confirmation_expired, service_window, reconfirmation_requested, preferences_changed, message_sent, api_key.created, api_key.revoked, customer.erased, audit.exported, audit.read, audit.verified, history.read, campaign.created, campaign.changed, sender.created, sender.changed, sender.deleted, webhook_endpoint.created, webhook_endpoint.deleted. */
+                /** @description Comma-separated entry types: opt_in, opt_out, pending_confirmation, renewed, lapsed, expired, confirmation_expired, service_window, reconfirmation_requested, preferences_changed, message_sent, clarification_requested, clarification_resolved, api_key.created, api_key.revoked, customer.erased, audit.exported, audit.read, audit.verified, history.read, campaign.created, campaign.changed, sender.created, sender.changed, sender.deleted, webhook_endpoint.created, webhook_endpoint.deleted. */
                 types?: string;
                 limit?: number;
                 /** @description nextCursor from the previous page */
@@ -8519,7 +9181,7 @@ export interface operations {
                 address?: string;
                 channel?: "sms" | "mms" | "rcs" | "whatsapp" | "voice" | "email" | "push" | "messenger";
                 campaignId?: string;
-                /** @description Comma-separated entry types: opt_in, opt_out, pending_confirmation, renewed, lapsed, expired, confirmation_expired, service_window, reconfirmation_requested, preferences_changed, message_sent, api_key.created, api_key.revoked, customer.erased, audit.exported, audit.read, audit.verified, history.read, campaign.created, campaign.changed, sender.created, sender.changed, sender.deleted, webhook_endpoint.created, webhook_endpoint.deleted. */
+                /** @description Comma-separated entry types: opt_in, opt_out, pending_confirmation, renewed, lapsed, expired, confirmation_expired, service_window, reconfirmation_requested, preferences_changed, message_sent, clarification_requested, clarification_resolved, api_key.created, api_key.revoked, customer.erased, audit.exported, audit.read, audit.verified, history.read, campaign.created, campaign.changed, sender.created, sender.changed, sender.deleted, webhook_endpoint.created, webhook_endpoint.deleted. */
                 types?: string;
                 format?: "ndjson" | "csv";
                 /** @description Prove the blocks against the ledger head of this many blocks (one you published), instead of the current head. */
