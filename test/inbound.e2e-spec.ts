@@ -55,7 +55,8 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
       const res = await sms(phone, ' Stop!! ');
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/xml/);
-      expect(message(res)).toBe('You have been unsubscribed and will receive no more messages from ACME. Reply START to resubscribe.');
+      // 'other' goes on: the confirmation says what stopped and offers to stop everything (47 CFR 64.1200(a)(12)).
+      expect(message(res)).toBe('You will receive no more of these messages from ACME. Reply START to resubscribe. Reply ALL to stop every message from ACME.');
       expect(await decide(phone, 'promo')).toMatchObject({ allowed: false, reason: 'opted_out' });
       expect(await decide(phone, 'news')).toMatchObject({ allowed: false, reason: 'opted_out' });
       // Not sent from this sender: untouched.
@@ -65,6 +66,54 @@ describe('inbound messages: STOP, START, HELP and service windows', () => {
         allowed: false,
         reason: 'opted_out',
       });
+    });
+
+    it('a STOP that stops everything the customer consented to confirms with no offer', async () => {
+      const phone = fresh();
+      for (const c of ['promo', 'news']) await optIn(phone, c);
+      expect(message(await sms(phone, 'STOP'))).toBe('You have been unsubscribed and will receive no more messages from ACME. Reply START to resubscribe.');
+      // "ALL" was not offered: an ordinary message.
+      const all = await sms(phone, 'ALL');
+      expect(message(all)).toBeNull();
+      expect((await t.sql.query(`select action from consent_event where address = $1 order by id desc limit 1`, [phone])).rows[0].action).toBe(
+        'service_window',
+      );
+    });
+
+    it('ALL, answering the offer, stops every campaign on the channel; once, and only while the offer stands', async () => {
+      const phone = fresh();
+      for (const c of ['promo', 'news', 'other']) await optIn(phone, c);
+      expect(message(await sms(phone, 'stop'))).toMatch(/Reply ALL/);
+      const { rows: offered } = await t.sql.query(`select evidence from consent_event where address = $1 and action = 'opt_out'`, [phone]);
+      expect(offered[0].evidence).toMatchObject({ askedAll: true, askAllUntil: expect.any(String) });
+      const all = await sms(phone, 'All of them please');
+      expect(message(all)).toBe('You have been unsubscribed and will receive no more messages from ACME. Reply START to resubscribe.');
+      expect(await decide(phone, 'other')).toMatchObject({ allowed: false, reason: 'opted_out', basis: { scope: 'channel' } });
+      const { rows } = await t.sql.query(
+        `select action, campaign_id, evidence->>'matched' as matched from consent_event where address = $1 order by id desc limit 1`,
+        [phone],
+      );
+      expect(rows[0]).toEqual({ action: 'opt_out', campaign_id: null, matched: 'keyword.all_after_partial_opt_out' });
+      // Asked once: a second ALL is an ordinary message.
+      expect(message(await sms(phone, 'ALL'))).toBeNull();
+    });
+
+    it('the offer lapses after CLARIFY_HOLD: a late ALL is an ordinary message', async () => {
+      const phone = fresh();
+      for (const c of ['promo', 'other']) await optIn(phone, c);
+      const stoppedAt = new Date(Date.now() - 30 * 3600_000);
+      const stop = await t.post('/v1/inbound/messages', {
+        channel: 'sms',
+        from: phone,
+        to: SENDER,
+        body: 'STOP',
+        messageId: sid(),
+        receivedAt: stoppedAt.toISOString(),
+      });
+      expect(stop.body.reply).toMatch(/Reply ALL/);
+      const all = await t.post('/v1/inbound/messages', { channel: 'sms', from: phone, to: SENDER, body: 'ALL', messageId: sid() });
+      expect(all.body).toMatchObject({ intent: 'message', reply: null });
+      expect(await decide(phone, 'other')).toMatchObject({ allowed: true, reason: 'opted_in' });
     });
 
     it('records each opt-out with its evidence: provider message id, text, sender and rule', async () => {

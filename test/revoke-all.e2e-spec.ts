@@ -91,4 +91,27 @@ describe('revoke all', () => {
     expect((await decide(defaults, d, 'promo')).reason).toBe('opted_out');
     expect((await decide(t, d, 'news')).reason).toBe('opted_out');
   });
+
+  it('through a STOP reply: from the date one confirmation and everything stops; before it, the offer to stop all and the rest goes on', async () => {
+    expect((await t.put('/v1/senders/+14155550777', { campaignIds: ['promo'] })).status).toBe(201);
+    const stop = async (from: string, receivedAt: string) => {
+      const res = await t.post('/v1/inbound/messages', { channel: 'sms', from, to: '+14155550777', body: 'STOP', messageId: `SM-ra-${++n}`, receivedAt });
+      expect(res.status).toBe(200);
+      return res.body as { reply: string | null };
+    };
+    const after = number();
+    const before = number();
+    for (const a of [after, before]) {
+      await record(a, 'promo', 'opt_in', '2026-01-01T00:00:00Z');
+      await record(a, 'news', 'opt_in', '2026-01-01T00:00:00Z');
+    }
+    expect((await stop(after, '2026-07-01T00:00:00Z')).reply).toBe(
+      'You have been unsubscribed and will receive no more messages from us. Reply START to resubscribe.',
+    );
+    expect((await stop(before, '2026-05-01T00:00:00Z')).reply).toMatch(
+      /^You will receive no more of these messages from us\..* Reply ALL to stop every message from us\.$/,
+    );
+    expect(await reasons(after)).toEqual({ promo: 'opted_out', news: 'opted_out', alerts: 'no_objection' });
+    expect(await reasons(before)).toEqual({ promo: 'opted_out', news: 'opted_in', alerts: 'no_objection' });
+  });
 });

@@ -6,6 +6,14 @@
 -- $1 = '+14155550199'
 select xmin::text as version, campaign_ids, keywords, replies, language from sender where address = $1;
 
+-- InboundRepository.offeredToStopAll
+-- $1 = 'sms'
+-- $2 = '+14155550100'
+-- $3 = '2026-03-01T12:05:00.000Z'
+select coalesce((select e.action = 'opt_out' and (e.evidence->>'askAllUntil')::timestamptz > $3 from consent_event e
+where e.channel_group = $1 and e.address = $2 and e.source = 'keyword' and e.occurred_at <= $3
+order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1), false) as offered;
+
 -- InboundRepository.findPrevious
 -- $1 = 'twilio'
 -- $2 = 'SM0123456789abcdef0123456789abcdef'
@@ -40,6 +48,8 @@ limit 1;
 -- $21 = null
 -- $22 = {"opt_out"}
 -- $23 = 'f00d'
+-- $24 = 'You will receive no more of these messages from ACME. Reply START to resubscribe. Reply ALL to stop every message from ACME.'
+-- $25 = '2026-03-02T12:00:00.000Z'
 with stale as (
        select coalesce((select xmin::text from sender where address = $5), 'none') <> $12 as v
      ), targets as (
@@ -55,13 +65,23 @@ with stale as (
          from unnest($11::text[]) with ordinality as t(id, ord)
      ), already as (
        select coalesce(bool_and(already), false) as v from targets
+     ), others as (
+       -- Campaigns outside the targets that the contact point stands opted in to.
+       select $24::text is not null and exists (
+         select 1 from consent_event c
+          where c.channel_group = $13 and c.address = $4 and c.action in ('opt_in', 'renewed')
+            and c.campaign_id is not null and c.campaign_id <> all($11::text[])
+            and not exists (
+              select 1 from consent_event o
+               where o.channel_group = $13 and o.address = $4 and o.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+                 and (o.campaign_id is null or o.campaign_id = c.campaign_id) and (o.occurred_at, o.recorded_at, o.id) > (c.occurred_at, c.recorded_at, c.id))) as v
      ), ids as (
        select nextval('consent_event_id_seq') as id, ord from targets
      ), message as (
        insert into inbound_message (provider, message_id, channel, from_address, to_address, body, received_at, request_hash, result)
        select $1, $2, $3, $4, $5, $6, $7, $8, jsonb_build_object(
                 'intent', $9::text, 'matched', $10::text,
-                'reply', case when (select v from already) then null else $19::text end,
+                'reply', case when (select v from already) then null when (select v from others) then $24::text else $19::text end,
                 'eventIds', coalesce((select jsonb_agg(id::text order by ord) from ids), '[]'::jsonb))
         where not (select v from stale)
           and not exists (select 1 from inbound_message_erased where message_ref = $23)
@@ -76,7 +96,9 @@ with stale as (
               $3, $13, $4, t.id,
               -- Opting in where already opted in renews (its re-confirmation clock restarts).
               case when $14 = 'opt_in' and t.already then 'renewed' else $14 end,
-              $15, $16, $17, $7, $18, $21
+              $15,
+              case when (select v from others) then $16::jsonb || jsonb_build_object('askedAll', true, 'askAllUntil', $25::text) else $16::jsonb end,
+              $17, $7, $18, $21
          from ids join targets t using (ord)
         where exists (select 1 from message)
        returning id, customer_id, channel, channel_group, address, campaign_id, action, source, evidence,

@@ -3,7 +3,7 @@ import { CONSENT_ACTIONS_SQL, ConsentEventRow, EVENT_COLUMNS } from '../events/c
 import { Db } from '../database/db';
 import type { SenderSettings } from './senders.repository';
 import { GenerateSql } from '../database/generate-sql';
-import { NEWER } from '../database/newest-first';
+import { NEWER, NEWEST_FIRST } from '../database/newest-first';
 
 /** What inbound_message.result holds: the answer, with the events it wrote by id. */
 export interface StoredInboundResult {
@@ -63,6 +63,12 @@ export interface InboundRecord {
    */
   reply: string | null;
   replyOnlyIfChanged: boolean;
+  /**
+   * A sender-scoped opt-out before REVOKE_ALL_FROM: when the contact point stands opted in to
+   * campaigns outside `events.campaignIds`, `reply` becomes this one (which offers to stop them
+   * all), and the events' evidence records the offer and until when an answer counts.
+   */
+  askAll: { reply: string; until: Date } | null;
 }
 
 /**
@@ -97,6 +103,10 @@ const EXAMPLE_INBOUND: InboundRecord = {
   },
   reply: 'You have been unsubscribed and will receive no more messages from ACME. Reply START to resubscribe.',
   replyOnlyIfChanged: true,
+  askAll: {
+    reply: 'You will receive no more of these messages from ACME. Reply START to resubscribe. Reply ALL to stop every message from ACME.',
+    until: new Date('2026-03-02T12:00:00.000Z'),
+  },
 };
 
 @Injectable()
@@ -113,6 +123,21 @@ export class InboundRepository {
     if (!rows.length) return { version: 'none', settings: null };
     const { version, ...settings } = rows[0];
     return { version, settings };
+  }
+
+  /**
+   * Whether the newest reply of the contact point read as a keyword was a partial opt-out whose
+   * offer to stop every message still stands at `at` (InboundRecord.askAll).
+   */
+  @GenerateSql({ params: ['sms', '+14155550100', new Date('2026-03-01T12:05:00.000Z')] })
+  async offeredToStopAll(channelGroup: string, address: string, at: Date): Promise<boolean> {
+    const rows = await this.db.query<{ offered: boolean }>(
+      `select coalesce((select e.action = 'opt_out' and (e.evidence->>'askAllUntil')::timestamptz > $3 from consent_event e
+                          where e.channel_group = $1 and e.address = $2 and e.source = 'keyword' and e.occurred_at <= $3
+                          order by ${NEWEST_FIRST('e')} limit 1), false) as offered`,
+      [channelGroup, address, at],
+    );
+    return rows[0].offered;
   }
 
   @GenerateSql({ params: ['twilio', 'SM0123456789abcdef0123456789abcdef', 'f00d'] })
@@ -155,13 +180,23 @@ export class InboundRepository {
            from unnest($11::text[]) with ordinality as t(id, ord)
        ), already as (
          select coalesce(bool_and(already), false) as v from targets
+       ), others as (
+         -- Campaigns outside the targets that the contact point stands opted in to.
+         select $24::text is not null and exists (
+           select 1 from consent_event c
+            where c.channel_group = $13 and c.address = $4 and c.action in ('opt_in', 'renewed')
+              and c.campaign_id is not null and c.campaign_id <> all($11::text[])
+              and not exists (
+                select 1 from consent_event o
+                 where o.channel_group = $13 and o.address = $4 and o.action in ${CONSENT_ACTIONS_SQL}
+                   and (o.campaign_id is null or o.campaign_id = c.campaign_id) and ${NEWER('o', 'c')})) as v
        ), ids as (
          select nextval('consent_event_id_seq') as id, ord from targets
        ), message as (
          insert into inbound_message (provider, message_id, channel, from_address, to_address, body, received_at, request_hash, result)
          select $1, $2, $3, $4, $5, $6, $7, $8, jsonb_build_object(
                   'intent', $9::text, 'matched', $10::text,
-                  'reply', case when (select v from already) then null else $19::text end,
+                  'reply', case when (select v from already) then null when (select v from others) then $24::text else $19::text end,
                   'eventIds', coalesce((select jsonb_agg(id::text order by ord) from ids), '[]'::jsonb))
           where not (select v from stale)
             and not exists (select 1 from inbound_message_erased where message_ref = $23)
@@ -176,7 +211,9 @@ export class InboundRepository {
                 $3, $13, $4, t.id,
                 -- Opting in where already opted in renews (its re-confirmation clock restarts).
                 case when $14 = 'opt_in' and t.already then 'renewed' else $14 end,
-                $15, $16, $17, $7, $18, $21
+                $15,
+                case when (select v from others) then $16::jsonb || jsonb_build_object('askedAll', true, 'askAllUntil', $25::text) else $16::jsonb end,
+                $17, $7, $18, $21
            from ids join targets t using (ord)
           where exists (select 1 from message)
          returning ${EVENT_COLUMNS}
@@ -208,6 +245,8 @@ export class InboundRepository {
         e.expiresAt,
         e.action === 'opt_in' ? ['opt_in', 'renewed'] : [e.action],
         r.messageRef,
+        r.askAll?.reply ?? null,
+        r.askAll?.until.toISOString() ?? null,
       ],
       'inbound-record',
     );

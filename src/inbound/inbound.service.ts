@@ -12,8 +12,8 @@ import { parserKeywords, parserReplies } from './senders.service';
 import { InboundResultDto } from './inbound.dto';
 import { InboundEvents, InboundRecord, InboundRepository, PreviousInbound, VersionedSender } from './inbound.repository';
 import type { SenderSettings } from './senders.repository';
-import { clarificationText, replyText } from './replies';
-import { KeywordIntent, parseReply, ParsedReply } from './reply-parser';
+import { clarificationText, partialOptOutText, replyText } from './replies';
+import { isAllReply, KeywordIntent, parseReply, ParsedReply } from './reply-parser';
 
 /** Twilio's own keyword handling (Advanced Opt-Out), sent as `OptOutType`. */
 export type ProviderOptOutType = 'STOP' | 'START' | 'HELP';
@@ -89,9 +89,11 @@ export class InboundService {
       .update(JSON.stringify([m.channel, m.from, m.to, m.body, m.receivedAtGiven ? m.receivedAt.toISOString() : null, m.providerOptOutType ?? null]))
       .digest('hex');
     const messageRef = this.pseudonyms.messageRef(m.provider, m.messageId);
+    // "ALL" right after a partial opt-out offered to stop every message: that answer, nothing else.
+    const stopsAll = isAllReply(m.body) && !m.providerOptOutType && (await this.inbound.offeredToStopAll(channelGroup(m.channel), m.from, m.receivedAt));
     for (let attempt = 1; ; attempt++) {
       const sender = await this.sender(m.to, attempt > 1);
-      const recorded = await this.inbound.record({ ...m, requestHash, messageRef, senderVersion: sender.version, ...this.interpret(m, sender.settings) });
+      const recorded = await this.inbound.record({ ...m, requestHash, messageRef, senderVersion: sender.version, ...this.interpret(m, sender.settings, stopsAll) });
       if (recorded === 'duplicate') {
         // Processed before (its sender perhaps erased since), or by a concurrent delivery that won the race: answer as it did.
         const previous = await this.inbound.findPrevious(m.provider, m.messageId, messageRef);
@@ -107,8 +109,14 @@ export class InboundService {
   }
 
   /** What the message means with these sender settings, and what it writes and answers. */
-  private interpret(m: InboundMessage, sender: SenderSettings | null): Pick<InboundRecord, 'intent' | 'matched' | 'events' | 'reply' | 'replyOnlyIfChanged'> {
-    const parsed = combine(parseReply(m.body, parserKeywords(sender)), m.providerOptOutType);
+  private interpret(
+    m: InboundMessage,
+    sender: SenderSettings | null,
+    stopsAll: boolean,
+  ): Pick<InboundRecord, 'intent' | 'matched' | 'events' | 'reply' | 'replyOnlyIfChanged' | 'askAll'> {
+    const parsed: ParsedReply = stopsAll
+      ? { intent: 'opt_out', scope: 'channel', matched: 'keyword.all_after_partial_opt_out', language: null }
+      : combine(parseReply(m.body, parserKeywords(sender)), m.providerOptOutType);
     const texts = {
       keywordLanguage: parsed.language,
       senderLanguage: sender?.language ?? null,
@@ -133,6 +141,7 @@ export class InboundService {
       expiresAt: null,
     };
     let reply: string | null = null;
+    let askAll: InboundRecord['askAll'] = null;
     const consent = parsed.intent === 'opt_out' || parsed.intent === 'opt_in';
     // STOP covers everything sent from that sender; STOPALL, or a sender with no campaigns, the channel.
     // Recorded on the contact point: it applies to whoever owns the number, now or later.
@@ -141,6 +150,10 @@ export class InboundService {
       events.campaignIds = parsed.scope === 'channel' ? [null] : senderScope;
       // One confirmation per change (see InboundRepository.record); none when the provider answered the keyword itself.
       if (!m.providerOptOutType) reply = replyText(parsed.intent as KeywordIntent, texts);
+      // Before REVOKE_ALL_FROM a STOP covers the sender's campaigns only: when others the customer
+      // consented to go on, the confirmation says so and offers to stop them all, once.
+      const partial = parsed.intent === 'opt_out' && events.campaignIds[0] !== null && m.receivedAt < this.config.revokeAllFrom;
+      if (partial && reply !== null) askAll = { reply: partialOptOutText(texts), until: addDuration(m.receivedAt, this.config.clarifyHold) };
     } else if (parsed.intent === 'help') {
       if (!m.providerOptOutType) reply = replyText('help', texts);
     } else if (parsed.intent === 'unclear') {
@@ -163,7 +176,7 @@ export class InboundService {
         expiresAt: addDuration(m.receivedAt, this.config.serviceWindow),
       });
     }
-    return { intent: parsed.intent, matched: parsed.matched, events, reply, replyOnlyIfChanged: consent };
+    return { intent: parsed.intent, matched: parsed.matched, events, reply, replyOnlyIfChanged: consent, askAll };
   }
 
   private async replay(previous: PreviousInbound, requestHash: string, messageId: string): Promise<{ result: InboundResultDto; duplicate: boolean }> {

@@ -1,4 +1,4 @@
-import { CLARIFICATIONS, clarificationText, DEFAULT_REPLIES, replyText } from './replies';
+import { CLARIFICATIONS, clarificationText, DEFAULT_REPLIES, PARTIAL_OPT_OUTS, partialOptOutText, replyText } from './replies';
 
 const base = { keywordLanguage: null, senderLanguage: null, senderReplies: {}, brand: 'ACME' };
 
@@ -16,8 +16,8 @@ describe('replyText', () => {
   });
 
   it("falls back to the sender's language, then English", () => {
-    expect(replyText('opt_in', { ...base, keywordLanguage: 'de', senderLanguage: 'fr-CA' })).toMatch(/^Vous êtes réabonné/);
-    expect(replyText('opt_in', { ...base, keywordLanguage: 'de', senderLanguage: 'nl' })).toMatch(/^You have been resubscribed/);
+    expect(replyText('opt_in', { ...base, keywordLanguage: 'nl', senderLanguage: 'fr-CA' })).toMatch(/^Vous êtes réabonné/);
+    expect(replyText('opt_in', { ...base, keywordLanguage: 'sv', senderLanguage: 'nl' })).toMatch(/^You have been resubscribed/);
   });
 
   it("prefers the sender's own texts, per language", () => {
@@ -53,6 +53,20 @@ describe('confirmations and clarifications', () => {
     expect(clarificationText({ keywordLanguage: null, senderLanguage: 'de-AT', brand: 'ACME' })).toMatch(/^Möchten Sie/);
     expect(clarificationText({ keywordLanguage: 'nl', senderLanguage: null, brand: 'ACME' })).toBe(
       'Did you mean to stop messages from ACME? Reply STOP to stop.',
+    );
+  });
+
+  it.each(Object.keys(PARTIAL_OPT_OUTS))('the %s confirmation of a partial opt-out says what stopped and offers to stop all, in one short message', (lang) => {
+    const text = partialOptOutText({ keywordLanguage: lang, senderLanguage: null, senderReplies: {}, brand: 'ACME' });
+    expect(text.length).toBeLessThanOrEqual(160);
+    expect(text).toMatch(/\b(ALL|TOUT|TODO|ALLES|TUDO|TUTTO)\b/);
+    expect(text).not.toMatch(NO_MARKETING);
+  });
+
+  it("keeps the sender's own confirmation and adds the offer", () => {
+    const senderReplies = { en: { opt_out: 'Unsubscribed from ACME alerts.' } };
+    expect(partialOptOutText({ keywordLanguage: null, senderLanguage: null, senderReplies, brand: 'ACME' })).toBe(
+      'Unsubscribed from ACME alerts. Reply ALL to stop every message from ACME.',
     );
   });
 });

@@ -22,6 +22,53 @@ export const DEFAULT_REPLIES: Record<string, Required<ReplyTexts>> = {
     opt_in: 'Se ha vuelto a suscribir a los mensajes de {brand}. Responda STOP para darse de baja.',
     help: '{brand}: responda STOP para darse de baja, START para volver a suscribirse.',
   },
+  de: {
+    opt_out: 'Sie sind abgemeldet und erhalten keine Nachrichten mehr von {brand}. Antworten Sie START, um sich wieder anzumelden.',
+    opt_in: 'Sie sind wieder für Nachrichten von {brand} angemeldet. Antworten Sie STOP, um sich abzumelden.',
+    help: '{brand}: Antworten Sie STOP zum Abmelden, START zum Anmelden.',
+  },
+  pt: {
+    opt_out: 'Você foi descadastrado e não receberá mais mensagens de {brand}. Responda START para se cadastrar de novo.',
+    opt_in: 'Você voltou a receber mensagens de {brand}. Responda STOP para se descadastrar.',
+    help: '{brand}: responda STOP para se descadastrar, START para se cadastrar de novo.',
+  },
+  it: {
+    opt_out: 'La sua iscrizione è annullata e non riceverà più messaggi da {brand}. Risponda START per iscriversi di nuovo.',
+    opt_in: 'È di nuovo iscritto ai messaggi di {brand}. Risponda STOP per annullare.',
+    help: '{brand}: risponda STOP per annullare, START per iscriversi di nuovo.',
+  },
+};
+
+/**
+ * An opt-out that stops the sender's campaigns while others the customer consented to on the
+ * channel go on (before REVOKE_ALL_FROM): the confirmation says so, and asks once whether to
+ * stop everything (47 CFR 64.1200(a)(12)); the one word asked for is read only as that answer.
+ */
+export const PARTIAL_OPT_OUTS: Record<string, { confirmation: string; askAll: string }> = {
+  en: {
+    confirmation: 'You will receive no more of these messages from {brand}. Reply START to resubscribe.',
+    askAll: 'Reply ALL to stop every message from {brand}.',
+  },
+  fr: {
+    confirmation: 'Vous ne recevrez plus ces messages de {brand}. Répondez START pour vous réabonner.',
+    askAll: 'Répondez TOUT pour arrêter tous les messages de {brand}.',
+  },
+  es: {
+    confirmation: 'No recibirá más estos mensajes de {brand}. Responda START para volver a suscribirse.',
+    askAll: 'Responda TODO para dejar todos los mensajes de {brand}.',
+  },
+  de: {
+    confirmation: 'Sie erhalten diese Nachrichten von {brand} nicht mehr. Antworten Sie START zum Anmelden.',
+    askAll: 'Antworten Sie ALLES, um alle Nachrichten von {brand} abzubestellen.',
+  },
+  pt: {
+    confirmation: 'Você não receberá mais estas mensagens de {brand}. Responda START para se cadastrar de novo.',
+    askAll: 'Responda TUDO para parar todas as mensagens de {brand}.',
+  },
+  it: {
+    confirmation: 'Non riceverà più questi messaggi da {brand}. Risponda START per iscriversi di nuovo.',
+    askAll: 'Risponda TUTTO per fermare tutti i messaggi da {brand}.',
+  },
 };
 
 /**
@@ -61,6 +108,17 @@ export function replyText(intent: KeywordIntent, options: ReplyLanguages & { sen
   const custom = new Map(Object.entries(options.senderReplies).map(([lang, texts]) => [primary(lang)!, texts]));
   const text = inLanguage(options, (lang) => custom.get(lang)?.[intent] ?? DEFAULT_REPLIES[lang]?.[intent]) ?? DEFAULT_REPLIES.en[intent];
   return text.replace(/\{brand\}/g, options.brand);
+}
+
+/**
+ * The confirmation of an opt-out that leaves other consented campaigns going: the sender's own
+ * opt-out text, else the default one for part of the messages, then the offer to stop them all.
+ */
+export function partialOptOutText(options: ReplyLanguages & { senderReplies: Record<string, ReplyTexts>; brand: string }): string {
+  const custom = new Map(Object.entries(options.senderReplies).map(([lang, texts]) => [primary(lang)!, texts]));
+  const confirmation = inLanguage(options, (lang) => custom.get(lang)?.opt_out ?? PARTIAL_OPT_OUTS[lang]?.confirmation)!;
+  const askAll = inLanguage(options, (lang) => PARTIAL_OPT_OUTS[lang]?.askAll)!;
+  return `${confirmation} ${askAll}`.replace(/\{brand\}/g, options.brand);
 }
 
 /** The clarification asked back for an unclear reply, in the reply's language, else the sender's, else English. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { MAX_INBOUND_BODY } from './inbound.dto';
-import { defaultKeywordIntent, Intent, keywordKey, normaliseReply, OptOutScope, parserVocabulary, parseReply } from './reply-parser';
+import { defaultKeywordIntent, Intent, isAllReply, keywordKey, normaliseReply, OptOutScope, parserVocabulary, parseReply } from './reply-parser';
 
 type Case = [body: string, intent: Intent, scope?: OptOutScope | null, rulePrefix?: string];
 
@@ -438,5 +438,17 @@ describe('cost: any reply of the largest size is read in linear time', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('isAllReply: the answer to "Reply ALL to stop every message"', () => {
+  it.each(['ALL', 'all please', 'All of them', 'TOUT', 'todo', 'Alles!', 'TUDO', 'tutto grazie'])('%j is the answer', (body) => {
+    expect(isAllReply(body)).toBe(true);
+  });
+  it.each(['', 'please', 'all good thanks', 'stop all', 'I love them all'])('%j is not', (body) => {
+    expect(isAllReply(body)).toBe(false);
+  });
+  it('is no opt-out on its own', () => {
+    expect(parseReply('ALL')).toMatchObject({ intent: 'message' });
   });
 });

@@ -128,6 +128,16 @@ const FILLER = new Set([
 const ALL_WORDS = new Set(['all', 'everything', 'tout', 'tous', 'todo', 'todos', 'alles', 'tudo', 'tutto']);
 
 /**
+ * "ALL", "tout", "all of them please": the answer to the offer to stop every message after a
+ * partial opt-out (replies.ts PARTIAL_OPT_OUTS). On its own it means nothing: the service reads it
+ * as an opt-out only right after asking.
+ */
+export function isAllReply(body: string): boolean {
+  const tokens = normaliseReply(body).split(' ');
+  return tokens.some((t) => ALL_WORDS.has(t)) && tokens.every((t) => ALL_WORDS.has(t) || FILLER.has(t) || t === 'of' || t === 'them');
+}
+
+/**
  * Lower case, accents folded, apostrophes unified, everything but letters, digits and
  * apostrophes (punctuation, emoji, symbols) turned into spaces, spaces collapsed.
  */
