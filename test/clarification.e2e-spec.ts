@@ -192,8 +192,26 @@ describe('unclear replies: clarification, review and hold', () => {
       expect.objectContaining({ action: 'clarification_requested', expiresAt: new Date(Date.parse(receivedAt) + 2 * HOUR).toISOString() }),
     ]);
     expect(await decide(phone, 'promo')).toMatchObject({ allowed: true, reason: 'opted_in' });
-    expect(await reviewOf(phone)).toMatchObject({ status: 'expired' });
+    const review = await reviewOf(phone);
+    expect(review).toMatchObject({ status: 'expired' });
     expect(await reviewOf(phone, 'open')).toBeUndefined();
+
+    // The sweep records the end of the hold in the ledger, once, at the instant it ended.
+    const sweep = async () => {
+      const run = await t.post('/v1/admin/jobs/reconfirmation/run');
+      expect(run.status).toBe(200);
+      return run.body.result.clarificationsExpired as number;
+    };
+    expect(await sweep()).toBeGreaterThanOrEqual(1);
+    await sweep();
+    const { rows } = await t.sql.query(`select occurred_at, source, evidence from consent_event where action = 'clarification_expired' and address = $1`, [
+      phone,
+    ]);
+    expect(rows).toEqual([{ occurred_at: new Date(review.holdUntil), source: 'system', evidence: { reviewId: review.id } }]);
+
+    // Staff may still read it late: an opt-out then stops the messages.
+    expect((await t.post(`/v1/inbound/reviews/${review.id}`, { outcome: 'opt_out' })).status).toBe(200);
+    expect(await decide(phone, 'promo')).toMatchObject({ allowed: false, reason: 'opted_out' });
   });
 
   it('a customer asked about by id is held back through their contact point', async () => {

@@ -13,6 +13,8 @@ export const EVENT_ACTIONS = [
   'clarification_requested',
   // Staff decided what an unclear reply meant (evidence.reviewId, evidence.outcome).
   'clarification_resolved',
+  // The hold passed with neither an answer nor a resolution (recorded by the lifecycle sweep).
+  'clarification_expired',
 ] as const;
 export const CONSENT_SOURCES = ['web_form', 'api', 'keyword', 'import', 'verbal', 'conversation', 'agent'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];

@@ -16,6 +16,7 @@ import { CampaignEntity } from '../campaigns/campaign.entity';
 @Index('consent_event_window_idx', ['address', 'channel', 'expiresAt'], { where: "action = 'service_window'" })
 // Clarifications asked of a contact point (unclear replies): decisions look for one still waiting.
 @Index('consent_event_clarification_idx', ['channelGroup', 'address', 'expiresAt'], { where: "action = 'clarification_requested'" })
+@Index('consent_event_clarification_expiry_idx', ['expiresAt'], { where: "action = 'clarification_requested'" })
 // A review is resolved once: the unique key is the review in the resolution's evidence, which
 // TypeORM cannot describe, so the migration owns this index.
 @Index('consent_event_review_resolution_idx', { synchronize: false })

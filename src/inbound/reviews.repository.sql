@@ -50,7 +50,7 @@ with q as (
        select q.customer_id, q.channel, q.channel_group, q.address, null, 'clarification_resolved', 'review',
               jsonb_build_object('reviewId', q.id::text, 'outcome', $2::text), q.language, now(), $3
          from q
-       on conflict ((evidence->>'reviewId')) where action = 'clarification_resolved' do nothing
+       on conflict (action, (evidence->>'reviewId')) where action in ('clarification_resolved', 'clarification_expired') do nothing
        returning id, customer_id, channel, channel_group, address, campaign_id, action, source, evidence,
 language, jurisdiction, occurred_at, recorded_at, expires_at, recorded_by
      ), opt_outs as (

@@ -80,7 +80,7 @@ export class ReviewsRepository {
          select q.customer_id, q.channel, q.channel_group, q.address, null, 'clarification_resolved', 'review',
                 jsonb_build_object('reviewId', q.id::text, 'outcome', $2::text), q.language, now(), $3
            from q
-         on conflict ((evidence->>'reviewId')) where action = 'clarification_resolved' do nothing
+         on conflict (action, (evidence->>'reviewId')) where action in ('clarification_resolved', 'clarification_expired') do nothing
          returning ${EVENT_COLUMNS}
        ), opt_outs as (
          insert into consent_event (customer_id, channel, channel_group, address, campaign_id, action, source, evidence, language, occurred_at, recorded_by)

@@ -6,6 +6,7 @@ export class ReconfirmationRunDto {
   @ApiProperty({ description: 'Consents that lapsed (no answer within the grace period).' }) lapsed!: number;
   @ApiProperty({ description: 'Consents that reached their maximum age.' }) expired!: number;
   @ApiProperty({ description: 'Double opt-ins never confirmed.' }) confirmationsExpired!: number;
+  @ApiProperty({ description: 'Clarification holds that ended with neither an answer nor a review.' }) clarificationsExpired!: number;
   @ApiProperty({ description: 'Batches the sweep took.' }) batches!: number;
   @ApiProperty({ description: 'Wall time of the sweep, in milliseconds.' }) ms!: number;
 }

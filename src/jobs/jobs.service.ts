@@ -68,6 +68,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
             ['lapsed', r.lapsed],
             ['expired', r.expired],
             ['confirmation_expired', r.confirmationsExpired],
+            ['clarification_expired', r.clarificationsExpired],
           ] as const) {
             if (n) this.metrics.events.inc({ action, source: 'system' }, n);
           }

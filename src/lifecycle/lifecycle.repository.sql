@@ -84,3 +84,22 @@ select b.customer_id, b.channel, d.channel_group, b.address, d.campaign_id, 'con
 -- LifecycleRepository.campaignsWithPending
 select c.id as campaign_id from campaign c
 where exists (select 1 from consent_lifecycle l where l.campaign_id = c.id and l.action = 'pending_confirmation');
+
+-- LifecycleRepository.expireClarifications
+-- $1 = '2026-03-01T12:00:00.000Z'
+-- $2 = 1000
+insert into consent_event (customer_id, channel, channel_group, address, campaign_id, action, source, evidence, language, occurred_at, recorded_by)
+    select q.customer_id, q.channel, q.channel_group, q.address, null, 'clarification_expired', 'system',
+           jsonb_build_object('reviewId', q.id::text), q.language, q.expires_at, 'job:lifecycle'
+      from consent_event q
+     where q.action = 'clarification_requested' and q.expires_at <= $1 and q.expires_at > $1::timestamptz - interval '30 days'
+       and not exists (select 1 from consent_event x where x.action = 'clarification_expired' and x.evidence->>'reviewId' = q.id::text)
+       and not exists (select a.id, a.action, a.occurred_at from consent_event a
+where a.channel_group = q.channel_group and a.address = q.address and a.source in ('keyword', 'conversation')
+  and (a.occurred_at, a.recorded_at, a.id) > (q.occurred_at, q.recorded_at, q.id) and (null::timestamptz is null or (a.occurred_at <= null and a.recorded_at <= null))
+order by a.occurred_at, a.recorded_at, a.id limit 1)
+       and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r.recorded_at from consent_event r
+where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = q.id::text and (null::timestamptz is null or r.recorded_at <= null))
+     order by q.expires_at limit $2
+    on conflict (action, (evidence->>'reviewId')) where action in ('clarification_resolved', 'clarification_expired') do nothing
+    returning id;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
 import { GenerateSql } from '../database/generate-sql';
+import { CLARIFICATION_ANSWER, CLARIFICATION_RESOLUTION } from '../events/consent-events.repository';
 
 const ISO = (expr: string) => `to_char((${expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -103,5 +104,31 @@ export class LifecycleRepository {
         where exists (select 1 from consent_lifecycle l where l.campaign_id = c.id and l.action = 'pending_confirmation')`,
     );
     return rows.map((r) => r.campaign_id);
+  }
+
+  /**
+   * Clarifications whose hold ended by `now` with neither an answer nor a resolution: a
+   * `clarification_expired` each, at the instant the hold ended. Once per review, whichever
+   * replica gets there first (the unique index on the action and the review). Holds that ended
+   * within the last 30 days only, so that a sweep reads what is recent, not every review ever
+   * filed (decisions do not need this event: they read the hold's end from the clarification).
+   */
+  @GenerateSql({ params: [new Date('2026-03-01T12:00:00.000Z'), 1000] })
+  async expireClarifications(now: Date, batch: number): Promise<number> {
+    const rows = await this.db.query(
+      `insert into consent_event (customer_id, channel, channel_group, address, campaign_id, action, source, evidence, language, occurred_at, recorded_by)
+       select q.customer_id, q.channel, q.channel_group, q.address, null, 'clarification_expired', 'system',
+              jsonb_build_object('reviewId', q.id::text), q.language, q.expires_at, 'job:lifecycle'
+         from consent_event q
+        where q.action = 'clarification_requested' and q.expires_at <= $1 and q.expires_at > $1::timestamptz - interval '30 days'
+          and not exists (select 1 from consent_event x where x.action = 'clarification_expired' and x.evidence->>'reviewId' = q.id::text)
+          and not exists (${CLARIFICATION_ANSWER('q')})
+          and not exists (${CLARIFICATION_RESOLUTION('q')})
+        order by q.expires_at limit $2
+       on conflict (action, (evidence->>'reviewId')) where action in ('clarification_resolved', 'clarification_expired') do nothing
+       returning id`,
+      [now, batch],
+    );
+    return rows.length;
   }
 }

@@ -8,6 +8,7 @@ export interface SweepResult {
   lapsed: number;
   expired: number;
   confirmationsExpired: number;
+  clarificationsExpired: number;
   batches: number;
   ms: number;
 }
@@ -18,7 +19,7 @@ const PENDING_AFTER = 'P30D';
 
 /**
  * The lifecycle sweep (docs/domain.md §6): records what time has made true — re-confirmation
- * requests, lapses, expiries — and, through the consent_event trigger, publishes them.
+ * requests, lapses, expiries, clarification holds that ended unanswered — and, through the consent_event trigger, publishes them.
  * Decisions never wait for it: they compute the same facts from the events and the clock.
  */
 @Injectable()
@@ -33,7 +34,7 @@ export class LifecycleService {
 
   async sweep(now = new Date()): Promise<SweepResult> {
     const started = Date.now();
-    const result: SweepResult = { requested: 0, lapsed: 0, expired: 0, confirmationsExpired: 0, batches: 0, ms: 0 };
+    const result: SweepResult = { requested: 0, lapsed: 0, expired: 0, confirmationsExpired: 0, clarificationsExpired: 0, batches: 0, ms: 0 };
     const batch = this.config.lifecycleBatchSize;
     // Batch by batch until a batch comes back short: bounded work per statement, nothing held long.
     const drain = async (step: () => Promise<number>): Promise<number> => {
@@ -60,10 +61,11 @@ export class LifecycleService {
     for (const campaignId of await this.lifecycle.campaignsWithPending()) {
       result.confirmationsExpired += await drain(() => this.lifecycle.expirePending(campaignId, PENDING_AFTER, now, batch));
     }
+    result.clarificationsExpired += await drain(() => this.lifecycle.expireClarifications(now, batch));
     result.ms = Date.now() - started;
-    if (result.requested + result.lapsed + result.expired + result.confirmationsExpired > 0) {
+    if (result.requested + result.lapsed + result.expired + result.confirmationsExpired + result.clarificationsExpired > 0) {
       this.logger.log(
-        `requested ${result.requested}, lapsed ${result.lapsed}, expired ${result.expired}, confirmations expired ${result.confirmationsExpired} in ${result.ms} ms`,
+        `requested ${result.requested}, lapsed ${result.lapsed}, expired ${result.expired}, confirmations expired ${result.confirmationsExpired}, clarifications expired ${result.clarificationsExpired} in ${result.ms} ms`,
       );
     }
     return result;

@@ -1184,7 +1184,7 @@ export interface components {
              * @description All but service_window, reconfirmation_requested, preferences_changed, message_sent and the clarification_* actions state where consent stands; service_window records a conversation the customer started; clarification_requested an unclear reply asked back (expiresAt: until when marketing waits), clarification_resolved staff reading it.
              * @enum {string}
              */
-            action: "opt_in" | "opt_out" | "pending_confirmation" | "renewed" | "lapsed" | "expired" | "confirmation_expired" | "service_window" | "reconfirmation_requested" | "preferences_changed" | "message_sent" | "clarification_requested" | "clarification_resolved";
+            action: "opt_in" | "opt_out" | "pending_confirmation" | "renewed" | "lapsed" | "expired" | "confirmation_expired" | "service_window" | "reconfirmation_requested" | "preferences_changed" | "message_sent" | "clarification_requested" | "clarification_resolved" | "clarification_expired";
             /** @enum {string} */
             source: "web_form" | "api" | "keyword" | "import" | "verbal" | "conversation" | "agent" | "system" | "one_click" | "preference_centre" | "review";
             /** @description How it was collected. For keyword and conversation events: provider, messageId, text (what the customer wrote), sender, matched (the parser rule). */
@@ -1642,6 +1642,8 @@ export interface components {
             expired: number;
             /** @description Double opt-ins never confirmed. */
             confirmationsExpired: number;
+            /** @description Clarification holds that ended with neither an answer nor a review. */
+            clarificationsExpired: number;
             /** @description Batches the sweep took. */
             batches: number;
             /** @description Wall time of the sweep, in milliseconds. */
@@ -9025,7 +9027,7 @@ export interface operations {
                 address?: string;
                 channel?: "sms" | "mms" | "rcs" | "whatsapp" | "voice" | "email" | "push" | "messenger";
                 campaignId?: string;
-                /** @description Comma-separated entry types: opt_in, opt_out, pending_confirmation, renewed, lapsed, expired, confirmation_expired, service_window, reconfirmation_requested, preferences_changed, message_sent, clarification_requested, clarification_resolved, api_key.created, api_key.revoked, customer.erased, audit.exported, audit.read, audit.verified, history.read, campaign.created, campaign.changed, sender.created, sender.changed, sender.deleted, webhook_endpoint.created, webhook_endpoint.deleted. */
+                /** @description Comma-separated entry types: opt_in, opt_out, pending_confirmation, renewed, lapsed, expired, confirmation_expired, service_window, reconfirmation_requested, preferences_changed, message_sent, clarification_requested, clarification_resolved, clarification_expired, api_key.created, api_key.revoked, customer.erased, audit.exported, audit.read, audit.verified, history.read, campaign.created, campaign.changed, sender.created, sender.changed, sender.deleted, webhook_endpoint.created, webhook_endpoint.deleted. */
                 types?: string;
                 limit?: number;
                 /** @description nextCursor from the previous page */
@@ -9181,7 +9183,7 @@ export interface operations {
                 address?: string;
                 channel?: "sms" | "mms" | "rcs" | "whatsapp" | "voice" | "email" | "push" | "messenger";
                 campaignId?: string;
-                /** @description Comma-separated entry types: opt_in, opt_out, pending_confirmation, renewed, lapsed, expired, confirmation_expired, service_window, reconfirmation_requested, preferences_changed, message_sent, clarification_requested, clarification_resolved, api_key.created, api_key.revoked, customer.erased, audit.exported, audit.read, audit.verified, history.read, campaign.created, campaign.changed, sender.created, sender.changed, sender.deleted, webhook_endpoint.created, webhook_endpoint.deleted. */
+                /** @description Comma-separated entry types: opt_in, opt_out, pending_confirmation, renewed, lapsed, expired, confirmation_expired, service_window, reconfirmation_requested, preferences_changed, message_sent, clarification_requested, clarification_resolved, clarification_expired, api_key.created, api_key.revoked, customer.erased, audit.exported, audit.read, audit.verified, history.read, campaign.created, campaign.changed, sender.created, sender.changed, sender.deleted, webhook_endpoint.created, webhook_endpoint.deleted. */
                 types?: string;
                 format?: "ndjson" | "csv";
                 /** @description Prove the blocks against the ledger head of this many blocks (one you published), instead of the current head. */
