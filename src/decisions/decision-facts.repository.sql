@@ -258,8 +258,8 @@ and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r
  where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = h.id::text and ($5::timestamptz is null or r.recorded_at <= $5))
    order by t.ord, h.expires_at desc
 )
-select 0::int as ord, 'campaign' as kind, to_json(x) as facts, null::text as id, null::varchar as action, null::varchar as campaign_id,
-       null::text as occurred_at, null::text as recorded_at, null::text as expires_at, null::varchar as timezone, null::jsonb as preferences,
+select 0::int as ord, 'campaign' as kind, to_json(x) as facts, null::text as id, null::varchar as action, null::varchar as "campaignId",
+       null::text as "occurredAt", null::text as "recordedAt", null::text as "expiresAt", null::varchar as timezone, null::jsonb as preferences,
        null::varchar as region, null::text as last_purchase_at, null::varchar as contact_address
   from (select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm_grace as "reconfirmGrace", c.consent_ttl as "consentTtl",
 c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions" from c) x

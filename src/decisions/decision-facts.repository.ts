@@ -292,8 +292,8 @@ const FACTS_OF_MANY = (revokeAll: boolean) => `
        and ${PENDING_CLARIFICATION('= any(array(select distinct address from targets order by 1))')}
      order by t.ord, h.expires_at desc
   )
-  select 0::int as ord, 'campaign' as kind, to_json(x) as facts, null::text as id, null::varchar as action, null::varchar as campaign_id,
-         null::text as occurred_at, null::text as recorded_at, null::text as expires_at, null::varchar as timezone, null::jsonb as preferences,
+  select 0::int as ord, 'campaign' as kind, to_json(x) as facts, null::text as id, null::varchar as action, null::varchar as "campaignId",
+         null::text as "occurredAt", null::text as "recordedAt", null::text as "expiresAt", null::varchar as timezone, null::jsonb as preferences,
          null::varchar as region, null::text as last_purchase_at, null::varchar as contact_address
     from (select ${CAMPAIGN_COLUMNS} from c) x
   union all
@@ -319,10 +319,10 @@ interface TaggedRow {
   facts: (CampaignRecord & { hasSuppressions: boolean }) | null;
   id: string | null;
   action: string | null;
-  campaign_id: string | null;
-  occurred_at: string | null;
-  recorded_at: string | null;
-  expires_at: string | null;
+  campaignId: string | null;
+  occurredAt: string | null;
+  recordedAt: string | null;
+  expiresAt: string | null;
   timezone: string | null;
   preferences: StoredPreferences | null;
   region: string | null;
@@ -503,11 +503,12 @@ export class DecisionFactsRepository {
       let record = recipients[row.ord - 1];
       if (record === NO_RECORD) record = recipients[row.ord - 1] = emptyRecord();
       if (row.kind === 'event') {
-        record.covering.push({ id: row.id, action: row.action!, campaignId: row.campaign_id, occurredAt: row.occurred_at!, recordedAt: row.recorded_at! });
+        // An event row has a CoveringEvent's fields under their names: kept as it came (one object fewer per event).
+        record.covering.push(row as CoveringEvent);
       } else if (row.kind === 'window') {
-        record.window = { id: row.id!, occurredAt: row.occurred_at!, recordedAt: row.recorded_at!, expiresAt: row.expires_at! };
+        record.window = { id: row.id!, occurredAt: row.occurredAt!, recordedAt: row.recordedAt!, expiresAt: row.expiresAt! };
       } else if (row.kind === 'clarification') {
-        record.clarification = { id: row.id!, until: row.expires_at! };
+        record.clarification = { id: row.id!, until: row.expiresAt! };
       } else {
         record.timeZone = row.timezone;
         record.preferences = row.preferences;

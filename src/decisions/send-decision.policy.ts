@@ -42,7 +42,7 @@ export interface CoveringEvent {
   /** A ledger action, or `suppressed`. */
   action: string;
   campaignId: string | null;
-  /** ISO 8601 instants. */
+  /** ISO 8601 instants (the ledger's have microseconds; the answer gives milliseconds). */
   occurredAt: string;
   recordedAt: string;
 }
@@ -129,13 +129,18 @@ export function consentEnd(policy: CampaignPolicy, givenAt: Date): { at: Date; r
 /** Events recorded when consent ended: the decision names why. */
 const ENDED: Record<string, Reason> = { lapsed: 'consent_lapsed', expired: 'consent_expired', confirmation_expired: 'confirmation_expired' };
 
+/** `2026-01-01T00:00:00.123456Z` (the ledger's microseconds) as the API writes instants (milliseconds). */
+export function toMilliseconds(iso: string): string {
+  return iso.length > 24 ? `${iso.slice(0, 23)}Z` : iso;
+}
+
 function basisOf(event: CoveringEvent): DecisionBasis {
   return {
     eventId: event.id as string, // only suppressions have none, and they have no basis
     action: event.action,
     scope: event.campaignId === null ? 'channel' : 'campaign',
-    occurredAt: event.occurredAt,
-    recordedAt: event.recordedAt,
+    occurredAt: toMilliseconds(event.occurredAt),
+    recordedAt: toMilliseconds(event.recordedAt),
   };
 }
 
