@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import { CHANNELS, Channel, MAX_ADDRESS_LENGTH } from '../common/channels';
 import { CAMPAIGN_ID_MAX, CUSTOMER_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
-import { IsInstant, IsPageCursor } from '../common/validators';
+import { IsInstant, IsPageCursor, IsPageLimit } from '../common/validators';
 import { EVENT_ACTIONS } from '../events/consent-event.dto';
 import { SYSTEM_EVENT_TYPES } from '../ledger/system-events';
 
@@ -72,12 +72,7 @@ export class AuditExportQuery extends AuditFilterQuery {
 }
 
 export class AuditEventsQuery extends AuditFilterQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IsPageLimit(1000, 100)
   limit?: number;
 
   @IsPageCursor()

@@ -111,14 +111,21 @@ export function IsPageCursor() {
     })) as PropertyDecorator);
 }
 
+/** An optional `limit` query parameter: a whole number from 1 to `max`, `fallback` when not given. */
+export function IsPageLimit(max: number, fallback: number) {
+  return applyDecorators(
+    ApiPropertyOptional({ minimum: 1, maximum: max, default: fallback }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(max),
+  );
+}
+
 /** `limit` and `cursor` of a paged list: 1 to 200 items a page, 50 unless asked. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IsPageLimit(200, 50)
   limit?: number;
 
   @IsPageCursor()

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CHANNELS, Channel } from '../common/channels';
 import { CAMPAIGN_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';
-import { IsInstant } from '../common/validators';
+import { IsInstant, IsPageLimit } from '../common/validators';
 import { IMPORT_FORMATS, ImportFormat } from './import-reader';
 
 /** Defaults for columns a file lacks (a Twilio opt-out list has only numbers, maybe dates). */
@@ -43,12 +43,7 @@ export class ImportListQuery {
   @Length(1, 255)
   idempotencyKey?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IsPageLimit(100, 20)
   limit?: number;
 }
 
