@@ -93,7 +93,13 @@ export class InboundService {
     const stopsAll = isAllReply(m.body) && !m.providerOptOutType && (await this.inbound.offeredToStopAll(channelGroup(m.channel), m.from, m.receivedAt));
     for (let attempt = 1; ; attempt++) {
       const sender = await this.sender(m.to, attempt > 1);
-      const recorded = await this.inbound.record({ ...m, requestHash, messageRef, senderVersion: sender.version, ...this.interpret(m, sender.settings, stopsAll) });
+      const recorded = await this.inbound.record({
+        ...m,
+        requestHash,
+        messageRef,
+        senderVersion: sender.version,
+        ...this.interpret(m, sender.settings, stopsAll),
+      });
       if (recorded === 'duplicate') {
         // Processed before (its sender perhaps erased since), or by a concurrent delivery that won the race: answer as it did.
         const previous = await this.inbound.findPrevious(m.provider, m.messageId, messageRef);
