@@ -17,6 +17,7 @@ import { CampaignEntity } from '../campaigns/campaign.entity';
 // Clarifications asked of a contact point (unclear replies): decisions look for one still waiting.
 @Index('consent_event_clarification_idx', ['channelGroup', 'address', 'expiresAt'], { where: "action = 'clarification_requested'" })
 @Index('consent_event_clarification_expiry_idx', ['expiresAt'], { where: "action = 'clarification_requested'" })
+@Index('consent_event_review_queue_idx', ['id'], { where: "action = 'clarification_requested'" })
 // A review is resolved once: the unique key is the review in the resolution's evidence, which
 // TypeORM cannot describe, so the migration owns this index.
 @Index('consent_event_review_resolution_idx', { synchronize: false })

@@ -5,39 +5,41 @@
 -- $1 = {"open"}
 -- $2 = null
 -- $3 = 50
-select * from (
-  select q.id::text, q.channel, q.channel_group, q.address, q.customer_id, q.evidence->>'text' as text, q.evidence->>'matched' as matched,
-         q.evidence->>'sender' as sender,           q.language, q.occurred_at as received_at, q.expires_at as hold_until, q.recorded_by,
-         case when r.id is not null then 'resolved' when a.id is not null then 'answered' when q.expires_at <= now() then 'expired' else 'open' end as status,
-         a.id::text as answer_id, a.action as answer_action, a.occurred_at as answered_at,
-         r.id::text as resolution_id, r.outcome, r.recorded_by as resolved_by, r.recorded_at as resolved_at
-    from consent_event q
-    left join lateral (select a.id, a.action, a.occurred_at from consent_event a
- where a.channel_group = q.channel_group and a.address = q.address and a.source in ('keyword', 'conversation')
-   and (a.occurred_at, a.recorded_at, a.id) > (q.occurred_at, q.recorded_at, q.id) and (null::timestamptz is null or (a.occurred_at <= null and a.recorded_at <= null))
- order by a.occurred_at, a.recorded_at, a.id limit 1) a on true
-    left join lateral (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r.recorded_at from consent_event r
- where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = q.id::text and (null::timestamptz is null or r.recorded_at <= null)) r on true
-   where q.action = 'clarification_requested' and ($2::bigint is null or q.id < $2::bigint)
-) v where v.status = any($1::text[]) order by v.id::bigint desc limit $3 + 1;
+select q.id::text, q.channel, q.channel_group, q.address, q.customer_id, q.evidence->>'text' as text, q.evidence->>'matched' as matched,
+      q.evidence->>'sender' as sender, q.language, q.occurred_at as received_at, q.expires_at as hold_until, q.recorded_by,
+      s.status, a.id::text as answer_id, a.action as answer_action, a.occurred_at as answered_at,
+      r.id::text as resolution_id, r.outcome, r.recorded_by as resolved_by, r.recorded_at as resolved_at
+ from consent_event q
+ left join lateral (select a.id, a.action, a.occurred_at from consent_event a
+where a.channel_group = q.channel_group and a.address = q.address and a.source in ('keyword', 'conversation')
+  and (a.occurred_at, a.recorded_at, a.id) > (q.occurred_at, q.recorded_at, q.id) and (null::timestamptz is null or (a.occurred_at <= null and a.recorded_at <= null))
+order by a.occurred_at, a.recorded_at, a.id limit 1) a on true
+ left join lateral (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r.recorded_at from consent_event r
+where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = q.id::text and (null::timestamptz is null or r.recorded_at <= null)) r on true
+ cross join lateral (
+   select case when r.id is not null then 'resolved' when a.id is not null then 'answered' when q.expires_at <= now() then 'expired' else 'open' end as status
+ ) s
+where q.action = 'clarification_requested' and ($2::bigint is null or q.id < $2::bigint) and s.status = any($1::text[])
+  and (not ($1::text[] <@ array['open']) or q.expires_at > now())
+order by q.id desc limit $3 + 1;
 
 -- ReviewsRepository.find
 -- $1 = '101'
-select * from (
-  select q.id::text, q.channel, q.channel_group, q.address, q.customer_id, q.evidence->>'text' as text, q.evidence->>'matched' as matched,
-         q.evidence->>'sender' as sender,           q.language, q.occurred_at as received_at, q.expires_at as hold_until, q.recorded_by,
-         case when r.id is not null then 'resolved' when a.id is not null then 'answered' when q.expires_at <= now() then 'expired' else 'open' end as status,
-         a.id::text as answer_id, a.action as answer_action, a.occurred_at as answered_at,
-         r.id::text as resolution_id, r.outcome, r.recorded_by as resolved_by, r.recorded_at as resolved_at
-    from consent_event q
-    left join lateral (select a.id, a.action, a.occurred_at from consent_event a
- where a.channel_group = q.channel_group and a.address = q.address and a.source in ('keyword', 'conversation')
-   and (a.occurred_at, a.recorded_at, a.id) > (q.occurred_at, q.recorded_at, q.id) and (null::timestamptz is null or (a.occurred_at <= null and a.recorded_at <= null))
- order by a.occurred_at, a.recorded_at, a.id limit 1) a on true
-    left join lateral (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r.recorded_at from consent_event r
- where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = q.id::text and (null::timestamptz is null or r.recorded_at <= null)) r on true
-   where q.action = 'clarification_requested' and q.id = $1::bigint
-) v;
+select q.id::text, q.channel, q.channel_group, q.address, q.customer_id, q.evidence->>'text' as text, q.evidence->>'matched' as matched,
+      q.evidence->>'sender' as sender, q.language, q.occurred_at as received_at, q.expires_at as hold_until, q.recorded_by,
+      s.status, a.id::text as answer_id, a.action as answer_action, a.occurred_at as answered_at,
+      r.id::text as resolution_id, r.outcome, r.recorded_by as resolved_by, r.recorded_at as resolved_at
+ from consent_event q
+ left join lateral (select a.id, a.action, a.occurred_at from consent_event a
+where a.channel_group = q.channel_group and a.address = q.address and a.source in ('keyword', 'conversation')
+  and (a.occurred_at, a.recorded_at, a.id) > (q.occurred_at, q.recorded_at, q.id) and (null::timestamptz is null or (a.occurred_at <= null and a.recorded_at <= null))
+order by a.occurred_at, a.recorded_at, a.id limit 1) a on true
+ left join lateral (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r.recorded_at from consent_event r
+where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = q.id::text and (null::timestamptz is null or r.recorded_at <= null)) r on true
+ cross join lateral (
+   select case when r.id is not null then 'resolved' when a.id is not null then 'answered' when q.expires_at <= now() then 'expired' else 'open' end as status
+ ) s
+where q.action = 'clarification_requested' and q.id = $1::bigint;
 
 -- ReviewsRepository.resolve
 -- $1 = '101'

@@ -31,18 +31,25 @@ export interface ReviewRow {
   resolved_at: Date | null;
 }
 
-const REVIEWS = (where: string) => `
-  select * from (
-    select q.id::text, q.channel, q.channel_group, q.address, q.customer_id, q.evidence->>'text' as text, q.evidence->>'matched' as matched,
-           q.evidence->>'sender' as sender,           q.language, q.occurred_at as received_at, q.expires_at as hold_until, q.recorded_by,
-           case when r.id is not null then 'resolved' when a.id is not null then 'answered' when q.expires_at <= now() then 'expired' else 'open' end as status,
-           a.id::text as answer_id, a.action as answer_action, a.occurred_at as answered_at,
-           r.id::text as resolution_id, r.outcome, r.recorded_by as resolved_by, r.recorded_at as resolved_at
-      from consent_event q
-      left join lateral (${CLARIFICATION_ANSWER('q')}) a on true
-      left join lateral (${CLARIFICATION_RESOLUTION('q')}) r on true
-     where q.action = 'clarification_requested' and ${where}
-  ) v`;
+/**
+ * Reviews with what became of them, newest first. Walked through the review queue's index
+ * (clarifications by id), each row's status computed as it goes, so that a page stops after
+ * `limit` matches instead of reading every review ever filed; open ones only (the usual ask)
+ * also skip every hold already over.
+ */
+const REVIEWS = (where: string, tail = '') => `
+  select q.id::text, q.channel, q.channel_group, q.address, q.customer_id, q.evidence->>'text' as text, q.evidence->>'matched' as matched,
+         q.evidence->>'sender' as sender, q.language, q.occurred_at as received_at, q.expires_at as hold_until, q.recorded_by,
+         s.status, a.id::text as answer_id, a.action as answer_action, a.occurred_at as answered_at,
+         r.id::text as resolution_id, r.outcome, r.recorded_by as resolved_by, r.recorded_at as resolved_at
+    from consent_event q
+    left join lateral (${CLARIFICATION_ANSWER('q')}) a on true
+    left join lateral (${CLARIFICATION_RESOLUTION('q')}) r on true
+    cross join lateral (
+      select case when r.id is not null then 'resolved' when a.id is not null then 'answered' when q.expires_at <= now() then 'expired' else 'open' end as status
+    ) s
+   where q.action = 'clarification_requested' and ${where}
+   ${tail}`;
 
 @Injectable()
 export class ReviewsRepository {
@@ -52,7 +59,11 @@ export class ReviewsRepository {
   @GenerateSql({ params: [['open'], null, 50] })
   async list(statuses: readonly ReviewStatus[], cursor: string | null, limit: number): Promise<ReviewRow[]> {
     return this.db.query<ReviewRow>(
-      `${REVIEWS('($2::bigint is null or q.id < $2::bigint)')} where v.status = any($1::text[]) order by v.id::bigint desc limit $3 + 1`,
+      REVIEWS(
+        `($2::bigint is null or q.id < $2::bigint) and s.status = any($1::text[])
+     and (not ($1::text[] <@ array['open']) or q.expires_at > now())`,
+        'order by q.id desc limit $3 + 1',
+      ),
       [statuses, cursor, limit],
     );
   }
