@@ -122,31 +122,20 @@ export class RuleMemo {
   }
 }
 
+/**
+ * Rule 1 for one recipient. The facts object is built whole, once: copies and spreads here were
+ * a measurable share of a 10,000-recipient batch (bench/README.md).
+ */
+function consentOf(f: RecipientFacts, latest: CoveringEvent | null, window: ServiceWindow | null): Decision {
+  const { campaign } = f;
+  return decideSend({ purpose: campaign.purpose, campaignChannels: campaign.channels, channel: f.channel, policy: campaign.policy, at: f.at, latest, window });
+}
+
 export function decide(f: RecipientFacts, memo: RuleMemo = new RuleMemo()): Verdict {
   const { campaign } = f;
   // Rule 1: consent.
-  // One facts object per recipient, built whole: copies and spreads here are a measurable share
-  // of a 10,000-recipient batch (bench/README.md).
   const latest = newest(f.covering);
-  const consent =
-    latest || f.window
-      ? decideSend({
-          purpose: campaign.purpose,
-          campaignChannels: campaign.channels,
-          channel: f.channel,
-          policy: campaign.policy,
-          at: f.at,
-          latest,
-          window: f.window,
-        })
-      : (memo.uncovered ??= decideSend({
-          purpose: campaign.purpose,
-          campaignChannels: campaign.channels,
-          channel: f.channel,
-          policy: campaign.policy,
-          at: f.at,
-          latest: null,
-        }));
+  const consent = latest || f.window ? consentOf(f, latest, f.window) : (memo.uncovered ??= consentOf(f, null, null));
   if (!consent.allowed) return consent;
 
   // Rule 2: a channel switched off.

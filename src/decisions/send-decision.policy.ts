@@ -130,7 +130,7 @@ export function consentEnd(policy: CampaignPolicy, givenAt: Date): { at: Date; r
 const ENDED: Record<string, Reason> = { lapsed: 'consent_lapsed', expired: 'consent_expired', confirmation_expired: 'confirmation_expired' };
 
 /** `2026-01-01T00:00:00.123456Z` (the ledger's microseconds) as the API writes instants (milliseconds). */
-export function toMilliseconds(iso: string): string {
+function toMilliseconds(iso: string): string {
   return iso.length > 24 ? `${iso.slice(0, 23)}Z` : iso;
 }
 

@@ -172,7 +172,7 @@ export class InboundService {
         expiresAt: addDuration(m.receivedAt, this.config.clarifyHold),
         evidence: { ...events.evidence, optOutScope: senderScope },
       });
-      reply = clarificationText({ ...texts, brand: this.config.brandName });
+      reply = clarificationText(texts);
     } else {
       // The customer wrote first: a service window opens (or restarts) on this channel.
       Object.assign(events, {

@@ -91,6 +91,15 @@ function primary(language: string | null | undefined): string | null {
 
 type ReplyLanguages = { keywordLanguage: string | null; senderLanguage: string | null };
 
+type SenderReplyOptions = ReplyLanguages & { senderReplies: Record<string, ReplyTexts>; brand: string };
+
+/** A sender's texts by primary subtag: `fr-CA` texts answer `fr`. */
+function byPrimaryLanguage(senderReplies: Record<string, ReplyTexts>): Map<string, ReplyTexts> {
+  return new Map(Object.entries(senderReplies).map(([lang, texts]) => [primary(lang)!, texts]));
+}
+
+const withBrand = (text: string, brand: string) => text.replace(/\{brand\}/g, brand);
+
 /** The first text found in the reply's language, then the sender's, then English. */
 function inLanguage(options: ReplyLanguages, text: (lang: string) => string | undefined): string | undefined {
   for (const lang of [primary(options.keywordLanguage), primary(options.senderLanguage), 'en']) {
@@ -104,24 +113,23 @@ function inLanguage(options: ReplyLanguages, text: (lang: string) => string | un
  * The reply to `intent`: in the language of the keyword the customer used when there is a text
  * for it, else in the sender's language, else English; the sender's own texts first.
  */
-export function replyText(intent: KeywordIntent, options: ReplyLanguages & { senderReplies: Record<string, ReplyTexts>; brand: string }): string {
-  const custom = new Map(Object.entries(options.senderReplies).map(([lang, texts]) => [primary(lang)!, texts]));
-  const text = inLanguage(options, (lang) => custom.get(lang)?.[intent] ?? DEFAULT_REPLIES[lang]?.[intent]) ?? DEFAULT_REPLIES.en[intent];
-  return text.replace(/\{brand\}/g, options.brand);
+export function replyText(intent: KeywordIntent, options: SenderReplyOptions): string {
+  const custom = byPrimaryLanguage(options.senderReplies);
+  return withBrand(inLanguage(options, (lang) => custom.get(lang)?.[intent] ?? DEFAULT_REPLIES[lang]?.[intent]) ?? DEFAULT_REPLIES.en[intent], options.brand);
 }
 
 /**
  * The confirmation of an opt-out that leaves other consented campaigns going: the sender's own
  * opt-out text, else the default one for part of the messages, then the offer to stop them all.
  */
-export function partialOptOutText(options: ReplyLanguages & { senderReplies: Record<string, ReplyTexts>; brand: string }): string {
-  const custom = new Map(Object.entries(options.senderReplies).map(([lang, texts]) => [primary(lang)!, texts]));
+export function partialOptOutText(options: SenderReplyOptions): string {
+  const custom = byPrimaryLanguage(options.senderReplies);
   const confirmation = inLanguage(options, (lang) => custom.get(lang)?.opt_out ?? PARTIAL_OPT_OUTS[lang]?.confirmation)!;
   const askAll = inLanguage(options, (lang) => PARTIAL_OPT_OUTS[lang]?.askAll)!;
-  return `${confirmation} ${askAll}`.replace(/\{brand\}/g, options.brand);
+  return withBrand(`${confirmation} ${askAll}`, options.brand);
 }
 
 /** The clarification asked back for an unclear reply, in the reply's language, else the sender's, else English. */
 export function clarificationText(options: ReplyLanguages & { brand: string }): string {
-  return (inLanguage(options, (lang) => CLARIFICATIONS[lang]) ?? CLARIFICATIONS.en).replace(/\{brand\}/g, options.brand);
+  return withBrand(inLanguage(options, (lang) => CLARIFICATIONS[lang]) ?? CLARIFICATIONS.en, options.brand);
 }

@@ -9,7 +9,7 @@ import { ResolvedReviewDto, ReviewDto, ReviewOutcome, ReviewPageDto } from './re
 import { ReviewRow, ReviewsRepository, ReviewStatus } from './reviews.repository';
 import { parserReplies } from './senders.service';
 
-const iso = (d: Date) => new Date(d).toISOString();
+const iso = (d: Date) => d.toISOString();
 
 function toReviewDto(r: ReviewRow): ReviewDto {
   return {
