@@ -2,7 +2,7 @@
 -- Every statement the repository sends, as sent; the values of $n are the example's.
 
 -- DecisionFactsRepository.read (one recipient)
--- prepared statement "decision-facts"
+-- prepared statement "decision-facts-a"
 -- $1 = 'spring-promo'
 -- $2 = 'sms'
 -- $3 = '+14155550100'
@@ -12,32 +12,24 @@
 select to_json(d) as row from (
 with candidates as (
   (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
-    where e.channel_group = $2 and e.address = $3
-      and (e.campaign_id is null or e.campaign_id = $1)
-and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
-  union all
-  (select e.* from contact_point p cross join lateral (
-     select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
-      where e.channel_group = $2 and e.address = p.address
+      where e.channel_group = $2 and e.address = $3
         and (e.campaign_id is null or e.campaign_id = $1)
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
-    where $3::text is null and p.customer_id = $4 and p.channel_group = $2)
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
   union all
-  (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
-    where e.channel_group = $2 and e.address is null and e.customer_id = $4
-      and (e.campaign_id is null or e.campaign_id = $1)
-and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
-  union all
-  (select e.* from contact_point p cross join lateral (
-     select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+  -- The customer-wide events of whoever owns the address.
+  (select e.* from contact_point p cross join lateral (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
       where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
         and (e.campaign_id is null or e.campaign_id = $1)
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
       order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
     where p.channel_group = $2 and p.address = $3)
+  union all
+  (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+      where e.channel_group = $2 and e.address is null and e.customer_id = $4
+        and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
 ), covering as (
   select n.id::text as id, n.action as action, n.campaign_id as "campaignId", to_char(n.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(n.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from candidates n
 )
@@ -52,16 +44,14 @@ c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as 
   left join lateral (
     select w.id, w.occurred_at, w.recorded_at, w.expires_at from consent_event w
      where c.purpose = 'conversational' and
-w.action = 'service_window' and w.channel = $6 and w.address = any(case when $3::text is not null then array[$3::text]
-           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+w.action = 'service_window' and w.channel = $6 and w.address = $3
 and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or w.recorded_at <= $5)
      order by w.expires_at desc limit 1) w on true
   left join lateral (
     select h.id, h.expires_at from consent_event h
      where c.purpose = 'marketing' and
-h.action = 'clarification_requested' and h.channel_group = $2 and h.address = any(case when $3::text is not null then array[$3::text]
-           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+h.action = 'clarification_requested' and h.channel_group = $2 and h.address = $3
 and h.expires_at > coalesce($5::timestamptz, now()) and h.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or h.recorded_at <= $5)
 and not exists (select a.id, a.action, a.occurred_at from consent_event a
@@ -77,14 +67,77 @@ and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r
  where e.customer_id = cu.id and e.channel_group = '*' and e.action = 'preferences_changed'
    and ($5::timestamptz is null or e.recorded_at <= $5)
  order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences, cu.region, cu.last_purchase_at,
-           -- Asked by customer alone: their number, whose area code may tell their state (us-states).
-           case when 'us-states' = any(c.jurisdictions) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
+           null::varchar as contact_address
       from customer cu
      where cu.id = coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))
   ) k on true) d;
 
+-- DecisionFactsRepository.read (one recipient asked by customer alone)
+-- prepared statement "decision-facts-c"
+-- $1 = 'spring-promo'
+-- $2 = 'sms'
+-- $3 = null
+-- $4 = 'cus_42'
+-- $5 = null
+-- $6 = 'sms'
+select to_json(d) as row from (
+with no_address as (select $3::text), candidates as (
+  (select e.* from contact_point p cross join lateral (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+      where e.channel_group = $2 and e.address = p.address
+        and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
+    where p.customer_id = $4 and p.channel_group = $2)
+  union all
+  (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+      where e.channel_group = $2 and e.address is null and e.customer_id = $4
+        and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
+), covering as (
+  select n.id::text as id, n.action as action, n.campaign_id as "campaignId", to_char(n.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(n.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from candidates n
+)
+select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm_grace as "reconfirmGrace", c.consent_ttl as "consentTtl",
+c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions",
+       (select coalesce(json_agg(v), '[]') from covering v) as covering,
+       w.id::text as "windowId", to_char(w.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowOccurredAt", to_char(w.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowRecordedAt", to_char(w.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "windowExpiresAt",
+       h.id::text as "clarificationId", to_char(h.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "clarificationUntil",
+       k.timezone as "timeZone", k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastPurchaseAt", k.contact_address as "contactAddress"
+  from (select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1) c
+  left join lateral (
+    select w.id, w.occurred_at, w.recorded_at, w.expires_at from consent_event w
+     where c.purpose = 'conversational' and
+w.action = 'service_window' and w.channel = $6 and w.address = any(array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2))
+and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
+and ($5::timestamptz is null or w.recorded_at <= $5)
+     order by w.expires_at desc limit 1) w on true
+  left join lateral (
+    select h.id, h.expires_at from consent_event h
+     where c.purpose = 'marketing' and
+h.action = 'clarification_requested' and h.channel_group = $2 and h.address = any(array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2))
+and h.expires_at > coalesce($5::timestamptz, now()) and h.occurred_at <= coalesce($5::timestamptz, now())
+and ($5::timestamptz is null or h.recorded_at <= $5)
+and not exists (select a.id, a.action, a.occurred_at from consent_event a
+ where a.channel_group = h.channel_group and a.address = h.address and a.source in ('keyword', 'conversation')
+   and (a.occurred_at, a.recorded_at, a.id) > (h.occurred_at, h.recorded_at, h.id) and ($5::timestamptz is null or (a.occurred_at <= $5 and a.recorded_at <= $5))
+ order by a.occurred_at, a.recorded_at, a.id limit 1)
+and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r.recorded_at from consent_event r
+ where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = h.id::text and ($5::timestamptz is null or r.recorded_at <= $5))
+     order by h.expires_at desc limit 1) h on true
+  -- The customer asked about, or who owns the address: time zone and preferences.
+  left join lateral (
+    select cu.timezone, (select e.evidence->'preferences' from consent_event e
+ where e.customer_id = cu.id and e.channel_group = '*' and e.action = 'preferences_changed'
+   and ($5::timestamptz is null or e.recorded_at <= $5)
+ order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences, cu.region, cu.last_purchase_at,
+           case when 'us-states' = any(c.jurisdictions) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
+      from customer cu
+     where cu.id = $4
+  ) k on true) d;
+
 -- DecisionFactsRepository.read (one recipient, the channel group has suppressions)
--- prepared statement "decision-facts-s"
+-- prepared statement "decision-facts-a-s"
 -- $1 = 'spring-promo'
 -- $2 = 'sms'
 -- $3 = '+14155550100'
@@ -95,41 +148,29 @@ and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r
 select to_json(d) as row from (
 with candidates as (
   (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
-    where e.channel_group = $2 and e.address = $3
-      and (e.campaign_id is null or e.campaign_id = $1)
-and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
-  union all
-  (select e.* from contact_point p cross join lateral (
-     select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
-      where e.channel_group = $2 and e.address = p.address
+      where e.channel_group = $2 and e.address = $3
         and (e.campaign_id is null or e.campaign_id = $1)
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
-    where $3::text is null and p.customer_id = $4 and p.channel_group = $2)
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
   union all
-  (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
-    where e.channel_group = $2 and e.address is null and e.customer_id = $4
-      and (e.campaign_id is null or e.campaign_id = $1)
-and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
-  union all
-  (select e.* from contact_point p cross join lateral (
-     select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+  -- The customer-wide events of whoever owns the address.
+  (select e.* from contact_point p cross join lateral (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
       where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
         and (e.campaign_id is null or e.campaign_id = $1)
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
       order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
     where p.channel_group = $2 and p.address = $3)
+  union all
+  (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+      where e.channel_group = $2 and e.address is null and e.customer_id = $4
+        and (e.campaign_id is null or e.campaign_id = $1)
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
 ), covering as (
   select n.id::text as id, n.action as action, n.campaign_id as "campaignId", to_char(n.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(n.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from candidates n
   union all
   select null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", to_char(s.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(s.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from suppression s
    where s.channel_group = $2 and s.address_hash = $7 and ($5::timestamptz is null or s.suppressed_at <= $5)
-  union all
-  select null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", to_char(p.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(p.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from contact_point p
-   where $3::text is null and p.customer_id = $4 and p.channel_group = $2 and p.suppressed_at is not null
-     and ($5::timestamptz is null or p.suppressed_at <= $5)
 )
 select c.purpose, c.channels, c.reconfirm_every as "reconfirmEvery", c.reconfirm_grace as "reconfirmGrace", c.consent_ttl as "consentTtl",
 c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as "hasSuppressions",
@@ -142,16 +183,14 @@ c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as 
   left join lateral (
     select w.id, w.occurred_at, w.recorded_at, w.expires_at from consent_event w
      where c.purpose = 'conversational' and
-w.action = 'service_window' and w.channel = $6 and w.address = any(case when $3::text is not null then array[$3::text]
-           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+w.action = 'service_window' and w.channel = $6 and w.address = $3
 and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or w.recorded_at <= $5)
      order by w.expires_at desc limit 1) w on true
   left join lateral (
     select h.id, h.expires_at from consent_event h
      where c.purpose = 'marketing' and
-h.action = 'clarification_requested' and h.channel_group = $2 and h.address = any(case when $3::text is not null then array[$3::text]
-           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+h.action = 'clarification_requested' and h.channel_group = $2 and h.address = $3
 and h.expires_at > coalesce($5::timestamptz, now()) and h.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or h.recorded_at <= $5)
 and not exists (select a.id, a.action, a.occurred_at from consent_event a
@@ -167,8 +206,7 @@ and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r
  where e.customer_id = cu.id and e.channel_group = '*' and e.action = 'preferences_changed'
    and ($5::timestamptz is null or e.recorded_at <= $5)
  order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences, cu.region, cu.last_purchase_at,
-           -- Asked by customer alone: their number, whose area code may tell their state (us-states).
-           case when 'us-states' = any(c.jurisdictions) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
+           null::varchar as contact_address
       from customer cu
      where cu.id = coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))
   ) k on true) d;
@@ -274,7 +312,7 @@ select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezo
  order by ord;
 
 -- DecisionFactsRepository.read (one recipient, once REVOKE_ALL_FROM has come)
--- prepared statement "decision-facts-r"
+-- prepared statement "decision-facts-a-r"
 -- $1 = 'spring-promo'
 -- $2 = 'sms'
 -- $3 = '+14155550100'
@@ -285,33 +323,15 @@ select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezo
 select to_json(d) as row from (
 with candidates as (
   (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
-    where e.channel_group = $2 and e.address = $3
-      and (e.campaign_id is null or e.campaign_id = $1
-  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
- where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
-and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
-  union all
-  (select e.* from contact_point p cross join lateral (
-     select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
-      where e.channel_group = $2 and e.address = p.address
+      where e.channel_group = $2 and e.address = $3
         and (e.campaign_id is null or e.campaign_id = $1
   or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
-    where $3::text is null and p.customer_id = $4 and p.channel_group = $2)
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
   union all
-  (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
-    where e.channel_group = $2 and e.address is null and e.customer_id = $4
-      and (e.campaign_id is null or e.campaign_id = $1
-  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
- where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
-and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
-  union all
-  (select e.* from contact_point p cross join lateral (
-     select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+  -- The customer-wide events of whoever owns the address.
+  (select e.* from contact_point p cross join lateral (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
       where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
         and (e.campaign_id is null or e.campaign_id = $1
   or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
@@ -319,6 +339,14 @@ and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
       order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
     where p.channel_group = $2 and p.address = $3)
+  union all
+  (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+      where e.channel_group = $2 and e.address is null and e.customer_id = $4
+        and (e.campaign_id is null or e.campaign_id = $1
+  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
 ), covering as (
   select n.id::text as id, n.action as action, n.campaign_id as "campaignId", to_char(n.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(n.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from candidates n
 )
@@ -333,16 +361,14 @@ c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as 
   left join lateral (
     select w.id, w.occurred_at, w.recorded_at, w.expires_at from consent_event w
      where c.purpose = 'conversational' and
-w.action = 'service_window' and w.channel = $6 and w.address = any(case when $3::text is not null then array[$3::text]
-           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+w.action = 'service_window' and w.channel = $6 and w.address = $3
 and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or w.recorded_at <= $5)
      order by w.expires_at desc limit 1) w on true
   left join lateral (
     select h.id, h.expires_at from consent_event h
      where c.purpose = 'marketing' and
-h.action = 'clarification_requested' and h.channel_group = $2 and h.address = any(case when $3::text is not null then array[$3::text]
-           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+h.action = 'clarification_requested' and h.channel_group = $2 and h.address = $3
 and h.expires_at > coalesce($5::timestamptz, now()) and h.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or h.recorded_at <= $5)
 and not exists (select a.id, a.action, a.occurred_at from consent_event a
@@ -358,14 +384,13 @@ and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r
  where e.customer_id = cu.id and e.channel_group = '*' and e.action = 'preferences_changed'
    and ($5::timestamptz is null or e.recorded_at <= $5)
  order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences, cu.region, cu.last_purchase_at,
-           -- Asked by customer alone: their number, whose area code may tell their state (us-states).
-           case when 'us-states' = any(c.jurisdictions) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
+           null::varchar as contact_address
       from customer cu
      where cu.id = coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))
   ) k on true) d;
 
 -- DecisionFactsRepository.read (a batch, once REVOKE_ALL_FROM has come)
--- prepared statement "decision-facts-r"
+-- prepared statement "decision-facts-a-r"
 -- $1 = 'spring-promo'
 -- $2 = 'sms'
 -- $3 = '+14155550100'
@@ -376,33 +401,15 @@ and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r
 select to_json(d) as row from (
 with candidates as (
   (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
-    where e.channel_group = $2 and e.address = $3
-      and (e.campaign_id is null or e.campaign_id = $1
-  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
- where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
-and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
-  union all
-  (select e.* from contact_point p cross join lateral (
-     select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
-      where e.channel_group = $2 and e.address = p.address
+      where e.channel_group = $2 and e.address = $3
         and (e.campaign_id is null or e.campaign_id = $1
   or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
-    where $3::text is null and p.customer_id = $4 and p.channel_group = $2)
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
   union all
-  (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
-    where e.channel_group = $2 and e.address is null and e.customer_id = $4
-      and (e.campaign_id is null or e.campaign_id = $1
-  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
- where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
-and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
-    order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
-  union all
-  (select e.* from contact_point p cross join lateral (
-     select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+  -- The customer-wide events of whoever owns the address.
+  (select e.* from contact_point p cross join lateral (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
       where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
         and (e.campaign_id is null or e.campaign_id = $1
   or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
@@ -410,6 +417,14 @@ and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
       order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) e
     where p.channel_group = $2 and p.address = $3)
+  union all
+  (select e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at from consent_event e
+      where e.channel_group = $2 and e.address is null and e.customer_id = $4
+        and (e.campaign_id is null or e.campaign_id = $1
+  or (e.action = 'opt_out' and e.occurred_at >= $7::timestamptz and (select v.purpose = 'marketing' from campaign_version v
+ where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1)))
+and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
+      order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1)
 ), covering as (
   select n.id::text as id, n.action as action, n.campaign_id as "campaignId", to_char(n.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(n.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt" from candidates n
 )
@@ -424,16 +439,14 @@ c.jurisdictions, exists (select 1 from suppression where channel_group = $2) as 
   left join lateral (
     select w.id, w.occurred_at, w.recorded_at, w.expires_at from consent_event w
      where c.purpose = 'conversational' and
-w.action = 'service_window' and w.channel = $6 and w.address = any(case when $3::text is not null then array[$3::text]
-           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+w.action = 'service_window' and w.channel = $6 and w.address = $3
 and w.expires_at > coalesce($5::timestamptz, now()) and w.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or w.recorded_at <= $5)
      order by w.expires_at desc limit 1) w on true
   left join lateral (
     select h.id, h.expires_at from consent_event h
      where c.purpose = 'marketing' and
-h.action = 'clarification_requested' and h.channel_group = $2 and h.address = any(case when $3::text is not null then array[$3::text]
-           else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)
+h.action = 'clarification_requested' and h.channel_group = $2 and h.address = $3
 and h.expires_at > coalesce($5::timestamptz, now()) and h.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or h.recorded_at <= $5)
 and not exists (select a.id, a.action, a.occurred_at from consent_event a
@@ -449,8 +462,7 @@ and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r
  where e.customer_id = cu.id and e.channel_group = '*' and e.action = 'preferences_changed'
    and ($5::timestamptz is null or e.recorded_at <= $5)
  order by e.occurred_at desc, e.recorded_at desc, e.id desc limit 1) as preferences, cu.region, cu.last_purchase_at,
-           -- Asked by customer alone: their number, whose area code may tell their state (us-states).
-           case when 'us-states' = any(c.jurisdictions) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
+           null::varchar as contact_address
       from customer cu
      where cu.id = coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))
   ) k on true) d;

@@ -141,34 +141,40 @@ const SUPPRESSION = (at: string) => CANDIDATE('null::text', `'suppressed'::varch
 /**
  * "May I send?" for one recipient, in one statement of equality lookups (PostgreSQL keeps one
  * generic plan for it): the campaign, the newest covering event of each place (see
- * RecipientRecord), the open window and the profile. `suppressed`: the channel group has
- * suppressions, and $7 is the address's keyed hash (or null).
+ * RecipientRecord), the open window and the profile. `byAddress`: the address ($3) is given
+ * (with or without the customer, $4), else the customer alone; each shape has only its own
+ * lookups, since every lookup in a plan costs PostgreSQL its setup even when it finds nothing
+ * (asked by address: 156 against 193 µs of backend CPU per statement). `suppressed`: the
+ * channel group has suppressions, and $7 is the address's keyed hash (or null).
  */
-const FACTS_OF_ONE = (suppressed: boolean, revokeAll: boolean, covers = COVERS_CAMPAIGN_AT(revokeAll ? (suppressed ? '$8' : '$7') : null)) => `
-  with candidates as (
-    (select ${COVERING_COLUMNS} from consent_event e
-      where e.channel_group = $2 and e.address = $3
-        and ${covers}
-      order by ${NEWEST_FIRST('e')} limit 1)
-    union all
-    (select e.* from contact_point p cross join lateral (
-       select ${COVERING_COLUMNS} from consent_event e
-        where e.channel_group = $2 and e.address = p.address
+const FACTS_OF_ONE = (
+  byAddress: boolean,
+  suppressed: boolean,
+  revokeAll: boolean,
+  covers = COVERS_CAMPAIGN_AT(revokeAll ? (suppressed ? '$8' : '$7') : null),
+) => {
+  const newestAt = (where: string) => `select ${COVERING_COLUMNS} from consent_event e
+        where e.channel_group = $2 and ${where}
           and ${covers}
-        order by ${NEWEST_FIRST('e')} limit 1) e
-      where $3::text is null and p.customer_id = $4 and p.channel_group = $2)
+        order by ${NEWEST_FIRST('e')} limit 1`;
+  // The contact points asked about: the address, or every one the customer has in the group.
+  const addresses = byAddress ? '= $3' : '= any(array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2))';
+  // Asked by customer alone, $3 (sent, null) is read nowhere: an unread CTE, never planned, gives it its type.
+  return `
+  with ${byAddress ? '' : 'no_address as (select $3::text), '}candidates as (
+    ${
+      byAddress
+        ? `(${newestAt('e.address = $3')})
     union all
-    (select ${COVERING_COLUMNS} from consent_event e
-      where e.channel_group = $2 and e.address is null and e.customer_id = $4
-        and ${covers}
-      order by ${NEWEST_FIRST('e')} limit 1)
-    union all
-    (select e.* from contact_point p cross join lateral (
-       select ${COVERING_COLUMNS} from consent_event e
-        where e.channel_group = $2 and e.address is null and e.customer_id = p.customer_id
-          and ${covers}
-        order by ${NEWEST_FIRST('e')} limit 1) e
+    -- The customer-wide events of whoever owns the address.
+    (select e.* from contact_point p cross join lateral (${newestAt('e.address is null and e.customer_id = p.customer_id')}) e
       where p.channel_group = $2 and p.address = $3)
+    union all`
+        : `(select e.* from contact_point p cross join lateral (${newestAt('e.address = p.address')}) e
+      where p.customer_id = $4 and p.channel_group = $2)
+    union all`
+    }
+    (${newestAt('e.address is null and e.customer_id = $4')})
   ), covering as (
     select ${CANDIDATE('n.id::text', 'n.action', 'n.campaign_id', 'n.occurred_at', 'n.recorded_at')} from candidates n
     ${
@@ -176,10 +182,14 @@ const FACTS_OF_ONE = (suppressed: boolean, revokeAll: boolean, covers = COVERS_C
         ? `union all
     select ${SUPPRESSION('s.suppressed_at')} from suppression s
      where s.channel_group = $2 and s.address_hash = $7 and ($5::timestamptz is null or s.suppressed_at <= $5)
-    union all
+    ${
+      byAddress
+        ? ''
+        : `union all
     select ${SUPPRESSION('p.suppressed_at')} from contact_point p
-     where $3::text is null and p.customer_id = $4 and p.channel_group = $2 and p.suppressed_at is not null
+     where p.customer_id = $4 and p.channel_group = $2 and p.suppressed_at is not null
        and ($5::timestamptz is null or p.suppressed_at <= $5)`
+    }`
         : ''
     }
   )
@@ -191,22 +201,25 @@ const FACTS_OF_ONE = (suppressed: boolean, revokeAll: boolean, covers = COVERS_C
     from ${CAMPAIGN_AT} c
     left join lateral (
       select w.id, w.occurred_at, w.recorded_at, w.expires_at from consent_event w
-       where c.purpose = 'conversational' and ${OPEN_WINDOW(`= any(case when $3::text is not null then array[$3::text]
-             else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)`)}
+       where c.purpose = 'conversational' and ${OPEN_WINDOW(addresses)}
        order by w.expires_at desc limit 1) w on true
     left join lateral (
       select h.id, h.expires_at from consent_event h
-       where c.purpose = 'marketing' and ${PENDING_CLARIFICATION(`= any(case when $3::text is not null then array[$3::text]
-             else array(select p.address from contact_point p where p.customer_id = $4 and p.channel_group = $2) end)`)}
+       where c.purpose = 'marketing' and ${PENDING_CLARIFICATION(addresses)}
        order by h.expires_at desc limit 1) h on true
     -- The customer asked about, or who owns the address: time zone and preferences.
     left join lateral (
       select cu.timezone, ${PREFERENCES_OF('cu.id')} as preferences, cu.region, cu.last_purchase_at,
-             -- Asked by customer alone: their number, whose area code may tell their state (us-states).
-             case when 'us-states' = any(c.jurisdictions) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end as contact_address
+             ${
+               byAddress
+                 ? 'null::varchar'
+                 : // Asked by customer alone: their number, whose area code may tell their state (us-states).
+                   `case when 'us-states' = any(c.jurisdictions) then (select p.address from contact_point p where p.customer_id = cu.id and p.channel_group = $2 order by p.address limit 1) end`
+             } as contact_address
         from customer cu
-       where cu.id = coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))
+       where cu.id = ${byAddress ? 'coalesce($4, (select p.customer_id from contact_point p where p.channel_group = $2 and p.address = $3 order by p.customer_id limit 1))' : '$4'}
     ) k on true`;
+};
 
 /**
  * The row as one json value: node-postgres then parses one field, not many (its per-result
@@ -214,13 +227,13 @@ const FACTS_OF_ONE = (suppressed: boolean, revokeAll: boolean, covers = COVERS_C
  */
 const AS_ONE_JSON = (sql: string) => `select to_json(d) as row from (${sql}) d`;
 /**
- * The statements by [suppressed][revoke all]: until REVOKE_ALL_FROM has come (for the instant
- * asked about), the statement without the revoke-all branch, which costs nothing then.
+ * The statements by [asked by address][suppressed][revoke all]: until REVOKE_ALL_FROM has come
+ * (for the instant asked about), the statement without the revoke-all branch, which costs
+ * nothing then.
  */
-const ONE = [
-  [AS_ONE_JSON(FACTS_OF_ONE(false, false)), AS_ONE_JSON(FACTS_OF_ONE(false, true))],
-  [AS_ONE_JSON(FACTS_OF_ONE(true, false)), AS_ONE_JSON(FACTS_OF_ONE(true, true))],
-];
+const ONE = [false, true].map((byAddress) =>
+  [false, true].map((suppressed) => [false, true].map((revokeAll) => AS_ONE_JSON(FACTS_OF_ONE(byAddress, suppressed, revokeAll)))),
+);
 
 /**
  * "May I send?" for a batch, in one statement whatever its size. For each recipient: the
@@ -384,6 +397,20 @@ export class DecisionFactsRepository {
       ],
     },
     {
+      name: 'one recipient asked by customer alone',
+      params: [
+        {
+          campaignId: 'spring-promo',
+          channelGroup: 'sms',
+          channel: 'sms',
+          at: null,
+          recipients: [{ customerId: 'cus_42', address: null }],
+          addressHashes: null,
+          revokeAllFrom: new Date('2027-01-31T00:00:00Z'),
+        },
+      ],
+    },
+    {
       name: 'one recipient, the channel group has suppressions',
       params: [
         {
@@ -455,8 +482,9 @@ export class DecisionFactsRepository {
     const params: unknown[] = [q.campaignId, q.channelGroup, r.address, r.customerId, q.at, q.channel];
     if (q.addressHashes) params.push(q.addressHashes[0]);
     if (revokeAll) params.push(q.revokeAllFrom);
-    const name = `decision-facts${q.addressHashes ? '-s' : ''}${revokeAll ? '-r' : ''}`;
-    const rows = await this.db.query<{ row: OneRow }>(ONE[q.addressHashes ? 1 : 0][revokeAll ? 1 : 0], params, name);
+    const byAddress = r.address !== null;
+    const name = `decision-facts-${byAddress ? 'a' : 'c'}${q.addressHashes ? '-s' : ''}${revokeAll ? '-r' : ''}`;
+    const rows = await this.db.query<{ row: OneRow }>(ONE[byAddress ? 1 : 0][q.addressHashes ? 1 : 0][revokeAll ? 1 : 0], params, name);
     const row = rows[0]?.row;
     if (!row) return { campaign: null, hasSuppressions: false, recipients: [NO_RECORD] };
     const window: ServiceWindow | null = row.windowId
