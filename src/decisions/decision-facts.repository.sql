@@ -246,7 +246,7 @@ with c as materialized (select v.purpose, v.channels, v.reconfirm_every, v.recon
 ), address_events as (
   select distinct on (e.address) e.address, e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at
     from consent_event e
-   where e.channel_group = $2 and e.address = any(array(select distinct address from targets order by 1))
+   where e.channel_group = $2 and e.address = any(array(select address from targets))
      and (e.campaign_id is null or e.campaign_id = $1)
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
    order by e.address, occurred_at desc, recorded_at desc, id desc
@@ -254,7 +254,7 @@ and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 
   select distinct on (e.customer_id) e.customer_id, e.id, e.action, e.campaign_id, e.occurred_at, e.recorded_at
     from consent_event e
    where e.channel_group = $2 and e.address is null
-     and e.customer_id = any(array(select distinct customer_id from customers order by 1))
+     and e.customer_id = any(array(select customer_id from customers))
      and (e.campaign_id is null or e.campaign_id = $1)
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
    order by e.customer_id, occurred_at desc, recorded_at desc, id desc
@@ -285,7 +285,7 @@ and ($5::timestamptz is null or w.recorded_at <= $5)
     from consent_event h join targets t on t.address = h.address
    where (select c.purpose from c) = 'marketing'
      and
-h.action = 'clarification_requested' and h.channel_group = $2 and h.address = any(array(select distinct address from targets order by 1))
+h.action = 'clarification_requested' and h.channel_group = $2 and h.address = any(array(select address from targets))
 and h.expires_at > coalesce($5::timestamptz, now()) and h.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or h.recorded_at <= $5)
 and not exists (select a.id, a.action, a.occurred_at from consent_event a
@@ -308,8 +308,7 @@ select w.ord::int, 'window', null, w.id::text, null, null, to_char(w.occurred_at
 union all
 select h.ord::int, 'clarification', null, h.id::text, null, null, null, null, to_char(h.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), null, null, null, null, null from clarifications h
 union all
-select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezone, k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), k.contact_address from profiles k where exists (select 1 from c)
- order by ord;
+select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezone, k.preferences, k.region, to_char(k.last_purchase_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), k.contact_address from profiles k where exists (select 1 from c);
 
 -- DecisionFactsRepository.read (one recipient, once REVOKE_ALL_FROM has come)
 -- prepared statement "decision-facts-a-r"

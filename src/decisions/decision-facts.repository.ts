@@ -241,9 +241,11 @@ const ONE = [false, true].map((byAddress) =>
  * the customer has in the channel group) and the customers it stands for (the one named; and
  * whoever owns the address); then the newest covering event of each address and of each
  * customer, and the suppressions. Each lookup is one index scan over all recipients at once
- * (= ANY of a sorted array), about half the cost of a lateral lookup per recipient at 10,000.
- * Rows come tagged: the campaign once (ord 0, none when it does not exist), then per recipient
- * (ord, 1-based) its candidates, its open window and its profile, in recipient order.
+ * (= ANY of an array), about half the cost of a lateral lookup per recipient at 10,000; the
+ * index scan sorts the array and drops repeats itself, so the statement does neither (nor does
+ * it sort its rows): 75 against 84 ms of PostgreSQL's CPU for 10,000 recipients. Rows come
+ * tagged, in no order: the campaign once (ord 0, none when it does not exist), and per
+ * recipient (ord, 1-based) its candidates, its open window and its profile.
  */
 const FACTS_OF_MANY = (revokeAll: boolean) => `
   with c as materialized ${CAMPAIGN_AT}, r as (
@@ -269,14 +271,14 @@ const FACTS_OF_MANY = (revokeAll: boolean) => `
   ), address_events as (
     select distinct on (e.address) e.address, ${COVERING_COLUMNS}
       from consent_event e
-     where e.channel_group = $2 and e.address = any(array(select distinct address from targets order by 1))
+     where e.channel_group = $2 and e.address = any(array(select address from targets))
        and ${COVERS_CAMPAIGN_AT(revokeAll ? '$8' : null)}
      order by e.address, ${NEWEST_FIRST()}
   ), customer_events as (
     select distinct on (e.customer_id) e.customer_id, ${COVERING_COLUMNS}
       from consent_event e
      where e.channel_group = $2 and e.address is null
-       and e.customer_id = any(array(select distinct customer_id from customers order by 1))
+       and e.customer_id = any(array(select customer_id from customers))
        and ${COVERS_CAMPAIGN_AT(revokeAll ? '$8' : null)}
      order by e.customer_id, ${NEWEST_FIRST()}
   ), candidates as (
@@ -302,7 +304,7 @@ const FACTS_OF_MANY = (revokeAll: boolean) => `
     select distinct on (t.ord) t.ord, h.id, h.expires_at
       from consent_event h join targets t on t.address = h.address
      where (select c.purpose from c) = 'marketing'
-       and ${PENDING_CLARIFICATION('= any(array(select distinct address from targets order by 1))')}
+       and ${PENDING_CLARIFICATION('= any(array(select address from targets))')}
      order by t.ord, h.expires_at desc
   )
   select 0::int as ord, 'campaign' as kind, to_json(x) as facts, null::text as id, null::varchar as action, null::varchar as "campaignId",
@@ -316,8 +318,7 @@ const FACTS_OF_MANY = (revokeAll: boolean) => `
   union all
   select h.ord::int, 'clarification', null, h.id::text, null, null, null, null, ${ISO('h.expires_at')}, null, null, null, null, null from clarifications h
   union all
-  select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezone, k.preferences, k.region, ${ISO('k.last_purchase_at')}, k.contact_address from profiles k where exists (select 1 from c)
-   order by ord`;
+  select k.ord::int, 'profile', null, null, null, null, null, null, null, k.timezone, k.preferences, k.region, ${ISO('k.last_purchase_at')}, k.contact_address from profiles k where exists (select 1 from c)`;
 
 const MANY = FACTS_OF_MANY(false);
 const MANY_REVOKE_ALL = FACTS_OF_MANY(true);
@@ -523,11 +524,14 @@ export class DecisionFactsRepository {
     ];
     if (revokeAll) params.push(q.revokeAllFrom);
     const rows = await this.db.query<TaggedRow>(revokeAll ? MANY_REVOKE_ALL : MANY, params);
-    const head = rows[0];
     const recipients: RecipientRecord[] = new Array<RecipientRecord>(q.recipients.length).fill(NO_RECORD);
-    if (!head || head.kind !== 'campaign') return { campaign: null, hasSuppressions: false, recipients };
-    for (let i = 1; i < rows.length; i++) {
+    let campaign: TaggedRow['facts'] = null;
+    for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
+      if (row.kind === 'campaign') {
+        campaign = row.facts;
+        continue;
+      }
       let record = recipients[row.ord - 1];
       if (record === NO_RECORD) record = recipients[row.ord - 1] = emptyRecord();
       if (row.kind === 'event') {
@@ -545,7 +549,9 @@ export class DecisionFactsRepository {
         record.contactAddress = row.contact_address;
       }
     }
-    return { campaign: campaignOf(head.facts!), hasSuppressions: head.facts!.hasSuppressions, recipients };
+    // No campaign, no other rows either (each part of the statement asks that it exists).
+    if (!campaign) return { campaign: null, hasSuppressions: false, recipients };
+    return { campaign: campaignOf(campaign), hasSuppressions: campaign.hasSuppressions, recipients };
   }
 
   /** A customer's preferences as of `at` (or now): the newest preferences_changed recorded by then. */
