@@ -537,6 +537,9 @@ describe('erasure', () => {
     expect(await decide('orders')).toMatchObject({ allowed: false, reason: 'suppressed' });
     const batch = await t.post('/v1/decisions/batch', { channel: 'sms', campaignId: 'orders', recipients: [{ address: PHONE }, { address: '+33699999999' }] });
     expect(batch.body.results.map((r: { reason: string }) => r.reason)).toEqual(['suppressed', 'no_objection']);
+    // Single decisions asked together are read together, suppressions included.
+    const together = await Promise.all([PHONE, '+33699999999', '+33699999998', PHONE].map((address) => decide('orders', { address })));
+    expect(together.map((d: { reason: string }) => d.reason)).toEqual(['suppressed', 'no_objection', 'no_objection', 'suppressed']);
     expect((await t.post('/v1/decisions', { channel: 'email', campaignId: 'orders', address: EMAIL })).body).toMatchObject({
       allowed: false,
       reason: 'suppressed',

@@ -1,4 +1,5 @@
-import { expectProblem, snapshotCounts, TestApp } from './support/test-app';
+import { Db } from '../src/database/db';
+import { expectProblem, snapshotCounts, TestApp, TestResponse } from './support/test-app';
 
 const PHONE = '+14155550100';
 
@@ -231,6 +232,93 @@ describe('POST /v1/decisions', () => {
     it('another content type is a 415', async () => {
       expectProblem(await t.post('/v1/decisions', 'address=1', { headers: { 'content-type': 'text/plain' } }), 415);
     });
+  });
+});
+
+describe('single decisions asked together', () => {
+  // Requests that reach the service in one turn are read by one statement (decision-facts-group):
+  // each must get exactly the answer it gets alone, and see everything committed before it.
+  let t: TestApp;
+  let statements: string[];
+  beforeAll(async () => {
+    t = await TestApp.start();
+    await t.put('/v1/campaigns/promo', { name: 'promo', purpose: 'marketing', channels: ['sms', 'email'] });
+    await t.put('/v1/campaigns/otp', { name: 'otp', purpose: 'transactional', channels: ['sms'] });
+    const db = t.app.get(Db);
+    const query = db.query.bind(db);
+    statements = [];
+    jest.spyOn(db, 'query').mockImplementation((sql, params, name) => {
+      if (name) statements.push(name);
+      return query(sql, params, name);
+    });
+  });
+  afterAll(() => t.close());
+
+  const ask = (body: Record<string, unknown>) => t.post('/v1/decisions', { channel: 'sms', campaignId: 'promo', ...body });
+  const answer = ({ body, status }: TestResponse) => {
+    const { decisionId: _id, decidedAt: _at, requestId: _request, ...rest } = body as Record<string, unknown>;
+    return { status, ...rest };
+  };
+
+  it('each answer is the one it gets alone, across ways of asking, campaigns and outcomes', async () => {
+    await t.put('/v1/customers/tg-owner', { contactPoints: [{ channel: 'sms', address: '+14155550201' }] });
+    await t.put('/v1/customers/tg-cp', { contactPoints: [{ channel: 'sms', address: '+14155550202' }] });
+    const consent = (body: Record<string, unknown>) => t.post('/v1/consents', { channel: 'sms', source: 'api', ...body });
+    expect((await consent({ customerId: 'tg-owner', action: 'opt_out' })).status).toBe(201);
+    expect((await consent({ address: '+14155550202', campaignId: 'promo', action: 'opt_in' })).status).toBe(201);
+    expect((await consent({ address: '+14155550203', campaignId: 'promo', action: 'opt_in' })).status).toBe(201);
+    expect((await consent({ address: '+14155550204', action: 'opt_out' })).status).toBe(201);
+    const asks = [
+      { address: '+14155550201' },
+      { address: '+14155550201', campaignId: 'otp' },
+      { customerId: 'tg-cp' },
+      { customerId: 'tg-cp', address: '+14155550202' },
+      { address: '+1 (415) 555-0203' },
+      { address: '+14155550204' },
+      { address: '+14155550204', campaignId: 'otp' },
+      { address: '+14155550205' },
+      { address: '+14155550205', campaignId: 'otp' },
+      { address: '+14155550206', campaignId: 'ghost' },
+      { customerId: 'tg-nobody' },
+      { address: '+14155550203', at: '2020-01-01T00:00:00Z' },
+    ];
+    const alone = [];
+    for (const body of asks) alone.push(answer(await ask(body)));
+    expect(alone.map((a) => a.reason ?? a.status)).toEqual([
+      'opted_out',
+      'opted_out',
+      'opted_in',
+      'opted_in',
+      'opted_in',
+      'opted_out',
+      'opted_out',
+      'no_consent',
+      'no_objection',
+      404,
+      'no_consent',
+      'no_consent',
+    ]);
+    statements.length = 0;
+    const together = (await Promise.all(asks.map(ask))).map(answer);
+    expect(together).toEqual(alone);
+    // Asked together, the asks that share a campaign and an instant were read together (promo's
+    // seven, otp's three): fewer statements than asks.
+    expect(statements).toContain('decision-facts-group');
+    expect(statements.filter((name) => name.startsWith('decision-facts')).length).toBeLessThan(asks.length);
+  });
+
+  it('an opt-out acknowledged before the requests denies every one of them', async () => {
+    const addresses = Array.from({ length: 8 }, (_, i) => `+141555503${String(i).padStart(2, '0')}`);
+    for (const address of addresses) {
+      expect((await t.post('/v1/consents', { address, channel: 'sms', campaignId: 'promo', action: 'opt_in', source: 'api' })).status).toBe(201);
+    }
+    expect((await Promise.all(addresses.map((address) => ask({ address })))).map((r) => r.body.reason)).toEqual(addresses.map(() => 'opted_in'));
+    for (const address of addresses) {
+      expect((await t.post('/v1/consents', { address, channel: 'sms', action: 'opt_out', source: 'api' })).status).toBe(201);
+    }
+    statements.length = 0;
+    expect((await Promise.all(addresses.map((address) => ask({ address })))).map((r) => r.body.reason)).toEqual(addresses.map(() => 'opted_out'));
+    expect(statements).toContain('decision-facts-group');
   });
 });
 

@@ -60,6 +60,11 @@ export class Db {
     return driver.master as Pool;
   }
 
+  /** Whether this async context is inside `transaction` (its queries go to that transaction's connection). */
+  get inTransaction(): boolean {
+    return this.ambient.getStore() !== undefined;
+  }
+
   /** `name` makes it a prepared statement, planned once per connection: for hot queries. */
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], name?: string): Promise<T[]> {
     const client = this.ambient.getStore() ?? this.pool;

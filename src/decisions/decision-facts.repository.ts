@@ -4,6 +4,7 @@ import { NEWEST_FIRST } from '../database/newest-first';
 import { CLARIFICATION_ANSWER, CLARIFICATION_RESOLUTION, CONSENT_ACTIONS_SQL } from '../events/consent-events.repository';
 import type { CoveringEvent, PendingClarification, ServiceWindow } from './send-decision.policy';
 import { GenerateSql } from '../database/generate-sql';
+import { SameTurnBatcher } from '../common/same-turn-batcher';
 
 /** Preferences as the ledger holds them (evidence.preferences of preferences_changed). */
 export interface StoredPreferences {
@@ -326,6 +327,14 @@ const MANY_REVOKE_ALL = FACTS_OF_MANY(true);
 /** Whether REVOKE_ALL_FROM has come by the instant asked about: only then can an opt-out from another campaign count. */
 const revokesAll = (q: FactsQuery): boolean => q.revokeAllFrom.getTime() <= (q.at ?? new Date()).getTime();
 
+/** Single decisions read together (see DecisionFactsRepository.together): at least, and at most (the prepared statement's plan is for a few). */
+const GROUP_MIN = 3;
+const GROUP_MAX = 64;
+
+/** What single decisions read together must share: all but the recipient. */
+const groupKey = (q: FactsQuery): string =>
+  `${q.campaignId}\n${q.channelGroup}\n${q.channel}\n${q.at?.getTime() ?? ''}\n${q.addressHashes ? 'hashed' : ''}\n${revokesAll(q) ? 'all' : ''}`;
+
 /** A row of FACTS_OF_MANY (see its select list). */
 interface TaggedRow {
   ord: number;
@@ -472,7 +481,34 @@ export class DecisionFactsRepository {
     },
   )
   async read(q: FactsQuery): Promise<DecisionFacts> {
-    return q.recipients.length === 1 ? this.readOne(q) : this.readMany(q);
+    if (q.recipients.length !== 1) return this.readMany(q);
+    // A reservation reads inside its transaction, on its connection: alone.
+    if (this.db.inTransaction) return this.readOne(q);
+    return this.together.add(groupKey(q), q);
+  }
+
+  /**
+   * Single decisions that reach the service together (one poll of its sockets: under load, 5-9
+   * at a time) are read by one statement: PostgreSQL's cost of a statement is mostly fixed (the
+   * grouped statement costs 410 µs of backend CPU for 8 recipients, where the single one costs
+   * 137 µs for one). Each read still starts after its request arrived, so it sees every opt-out
+   * committed before; fewer than GROUP_MIN read alone, since below that the single statement
+   * costs less.
+   */
+  private readonly together = new SameTurnBatcher<FactsQuery, DecisionFacts>((_key, queries) => this.readTogether(queries), GROUP_MAX);
+
+  private async readTogether(queries: FactsQuery[]): Promise<DecisionFacts[]> {
+    if (queries.length < GROUP_MIN) return Promise.all(queries.map((q) => this.readOne(q)));
+    const first = queries[0];
+    const facts = await this.readMany(
+      {
+        ...first,
+        recipients: queries.map((q) => q.recipients[0]),
+        addressHashes: first.addressHashes && queries.map((q) => q.addressHashes![0]),
+      },
+      'decision-facts-group',
+    );
+    return facts.recipients.map((record) => ({ campaign: facts.campaign, hasSuppressions: facts.hasSuppressions, recipients: [record] }));
   }
 
   private async readOne(q: FactsQuery): Promise<DecisionFacts> {
@@ -509,9 +545,12 @@ export class DecisionFactsRepository {
     };
   }
 
-  private async readMany(q: FactsQuery): Promise<DecisionFacts> {
-    // Not a named statement: PostgreSQL's generic plan assumes ten array elements and picks a
-    // nested loop that takes seconds at ten thousand recipients; planning each time costs ~2 ms.
+  /**
+   * `name`: a prepared statement, for groups of at most GROUP_MAX. A batch is not one:
+   * PostgreSQL's generic plan assumes ten array elements and picks a nested loop that takes
+   * seconds at ten thousand recipients; planning each time costs ~2 ms.
+   */
+  private async readMany(q: FactsQuery, name?: string): Promise<DecisionFacts> {
     const revokeAll = revokesAll(q);
     const params: unknown[] = [
       q.campaignId,
@@ -523,7 +562,7 @@ export class DecisionFactsRepository {
       q.addressHashes ?? [],
     ];
     if (revokeAll) params.push(q.revokeAllFrom);
-    const rows = await this.db.query<TaggedRow>(revokeAll ? MANY_REVOKE_ALL : MANY, params);
+    const rows = await this.db.query<TaggedRow>(revokeAll ? MANY_REVOKE_ALL : MANY, params, name && `${name}${revokeAll ? '-r' : ''}`);
     const recipients: RecipientRecord[] = new Array<RecipientRecord>(q.recipients.length).fill(NO_RECORD);
     let campaign: TaggedRow['facts'] = null;
     for (let i = 0; i < rows.length; i++) {
