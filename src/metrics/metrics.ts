@@ -100,7 +100,7 @@ export class Metrics {
     const counts = new Map<string, Map<string, number>>();
     for (const d of decisions) {
       let byReason = counts.get(d.outcome);
-      if (!byReason) counts.set(d.outcome, (byReason = new Map()));
+      if (!byReason) counts.set(d.outcome, (byReason = new Map<string, number>()));
       byReason.set(d.reason, (byReason.get(d.reason) ?? 0) + 1);
     }
     for (const [outcome, byReason] of counts) for (const [reason, n] of byReason) this.decision(outcome, reason).inc(n);
