@@ -255,7 +255,7 @@ describe('single decisions asked together', () => {
   afterAll(() => t.close());
 
   const ask = (body: Record<string, unknown>) => t.post('/v1/decisions', { channel: 'sms', campaignId: 'promo', ...body });
-  const answer = ({ body, status }: TestResponse) => {
+  const answer = ({ body, status }: TestResponse): Record<string, unknown> => {
     const { decisionId: _id, decidedAt: _at, requestId: _request, ...rest } = body as Record<string, unknown>;
     return { status, ...rest };
   };
