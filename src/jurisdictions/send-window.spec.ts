@@ -29,6 +29,20 @@ describe('local time', () => {
     expect(toLocal(new Date('2026-10-03T15:30:00Z'), 'Australia/Lord_Howe')).toMatchObject({ hour: 2, minute: 30 });
   });
 
+  it('answers a local time asked again as it did the first time, per zone, day and minute (answers are kept)', () => {
+    const day = dayNumber(2026, 3, 8);
+    const asks: [number, number, string][] = [];
+    for (const zone of ['America/New_York', 'America/Chicago', 'Europe/Paris', 'Australia/Lord_Howe'])
+      for (const d of [day, day + 1]) for (const minutes of [0, 150, 1440]) asks.push([d, minutes, zone]);
+    const first = asks.map(([d, minutes, zone]) => localToInstant(d, minutes, zone));
+    // Asked again, in another order: the same instants, none taken for another zone, day or minute.
+    const again = [...asks].reverse().map(([d, minutes, zone]) => localToInstant(d, minutes, zone));
+    expect(again.reverse()).toEqual(first);
+    expect(new Set(first).size).toBeGreaterThan(asks.length / 2);
+    expect(localToInstant(day, 150, 'America/New_York')).toBe(Date.parse('2026-03-08T07:00:00Z'));
+    expect(localToInstant(day, 150, 'America/Chicago')).toBe(Date.parse('2026-03-08T08:00:00Z'));
+  });
+
   it('knows leap days and weekdays', () => {
     expect(toLocal(at('2028-02-29T12:00:00Z'), 'Europe/Paris')).toMatchObject({ year: 2028, month: 2, day: 29, weekday: 2 });
     expect(dayNumber(2028, 3, 1) - dayNumber(2028, 2, 28)).toBe(2);
