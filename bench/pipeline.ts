@@ -4,7 +4,9 @@
  * sockets, no load generator), as CPU time of this process per request. Next to it the same for
  * the yardstick's handler (bare Fastify and one pg read, built here as ../shared/bench builds
  * it), and a batch of 10,000 per recipient. PostgreSQL's own CPU is not in these numbers: they
- * are what the service's code costs, for A/B comparisons of changes to it.
+ * are what the service's code costs, for A/B comparisons of changes to it. Decisions here go one
+ * at a time, so each is read alone; under load, decisions arriving together are read together
+ * (bench/README.md), which only `npm run bench` shows.
  * PIPELINE_PROFILE=file.cpuprofile: also a CPU profile of single decisions after warm-up (of
  * batches when the file name says `batch`).
  */
