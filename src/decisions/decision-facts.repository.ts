@@ -246,7 +246,8 @@ const ONE = [false, true].map((byAddress) =>
  * index scan sorts the array and drops repeats itself, so the statement does neither (nor does
  * it sort its rows): 75 against 84 ms of PostgreSQL's CPU for 10,000 recipients. Rows come
  * tagged, in no order: the campaign once (ord 0, none when it does not exist), and per
- * recipient (ord, 1-based) its candidates, its open window and its profile.
+ * recipient (ord, 1-based) its candidates, its open window and its profile. The same text is
+ * sent prepared, as `decision-facts-group`, for single decisions read together.
  */
 const FACTS_OF_MANY = (revokeAll: boolean) => `
   with c as materialized ${CAMPAIGN_AT}, r as (
