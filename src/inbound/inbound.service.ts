@@ -8,7 +8,7 @@ import { Problem } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ConsentEventsRepository } from '../events/consent-events.repository';
 import { toEventDto } from '../events/consent-event.dto';
-import { parserKeywords, parserReplies } from './senders.service';
+import { parserKeywords, replyOptions } from './senders.service';
 import { InboundResultDto } from './inbound.dto';
 import { InboundEvents, InboundRecord, InboundRepository, PreviousInbound, VersionedSender } from './inbound.repository';
 import type { SenderSettings } from './senders.repository';
@@ -123,12 +123,7 @@ export class InboundService {
     const parsed: ParsedReply = stopsAll
       ? { intent: 'opt_out', scope: 'channel', matched: 'keyword.all_after_partial_opt_out', language: null }
       : combine(parseReply(m.body, parserKeywords(sender)), m.providerOptOutType);
-    const texts = {
-      keywordLanguage: parsed.language,
-      senderLanguage: sender?.language ?? null,
-      senderReplies: parserReplies(sender),
-      brand: this.config.brandName,
-    };
+    const texts = replyOptions(sender, parsed.language, this.config.brandName);
     const events: InboundEvents = {
       campaignIds: [],
       channelGroup: channelGroup(m.channel),

@@ -91,7 +91,7 @@ function primary(language: string | null | undefined): string | null {
 
 type ReplyLanguages = { keywordLanguage: string | null; senderLanguage: string | null };
 
-type SenderReplyOptions = ReplyLanguages & { senderReplies: Record<string, ReplyTexts>; brand: string };
+export type SenderReplyOptions = ReplyLanguages & { senderReplies: Record<string, ReplyTexts>; brand: string };
 
 /** A sender's texts by primary subtag: `fr-CA` texts answer `fr`. */
 function byPrimaryLanguage(senderReplies: Record<string, ReplyTexts>): Map<string, ReplyTexts> {

@@ -7,7 +7,7 @@ import { InboundRepository } from './inbound.repository';
 import { replyText } from './replies';
 import { ResolvedReviewDto, ReviewDto, ReviewOutcome, ReviewPageDto } from './review.dto';
 import { ReviewRow, ReviewsRepository, ReviewStatus } from './reviews.repository';
-import { parserReplies } from './senders.service';
+import { replyOptions } from './senders.service';
 
 const iso = (d: Date) => d.toISOString();
 
@@ -67,12 +67,7 @@ export class ReviewsService {
     let reply: string | null = null;
     if (outcome === 'opt_out') {
       const sender = row.sender ? (await this.inbound.findSender(row.sender)).settings : null;
-      reply = replyText('opt_out', {
-        keywordLanguage: row.language,
-        senderLanguage: sender?.language ?? null,
-        senderReplies: parserReplies(sender),
-        brand: this.config.brandName,
-      });
+      reply = replyText('opt_out', replyOptions(sender, row.language, this.config.brandName));
     }
     return { review: toReviewDto(row), effects: events.map(toEventDto), reply };
   }

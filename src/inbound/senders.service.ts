@@ -5,7 +5,7 @@ import { AddressNormaliser } from '../customers/address-normaliser';
 import { FieldError, Problem } from '../common/problem';
 import { isLanguageTag, isPlainObject } from '../common/validators';
 import { Transactions } from '../database/transactions';
-import type { ReplyTexts } from './replies';
+import type { ReplyTexts, SenderReplyOptions } from './replies';
 import { defaultKeywordIntent, KeywordIntent, keywordKey, SenderKeywords } from './reply-parser';
 import {
   KeywordSetDto,
@@ -58,6 +58,11 @@ export function parserReplies(row: SenderSettings | null): Record<string, ReplyT
     }
   }
   return out;
+}
+
+/** What the reply texts are chosen by: the reply's language, then the sender's, its own texts, the brand. */
+export function replyOptions(sender: SenderSettings | null, keywordLanguage: string | null, brand: string): SenderReplyOptions {
+  return { keywordLanguage, senderLanguage: sender?.language ?? null, senderReplies: parserReplies(sender), brand };
 }
 
 /** The entries of a map keyed by language tag whose values are objects; what is not, is reported. */
