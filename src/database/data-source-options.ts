@@ -40,8 +40,9 @@ export function dataSourceOptions(url: string, entities: EntityList, pool: PoolS
       idle_in_transaction_session_timeout: Math.max(pool.statementTimeoutMs * 2, 10_000),
       query_timeout: pool.statementTimeoutMs + 1000,
       application_name: 'consent-service',
-      // Interval arithmetic (re-confirmation, TTL) in UTC, as src/common/duration.ts does it.
-      options: '-c TimeZone=UTC',
+      // Interval arithmetic (re-confirmation, TTL) in UTC, as src/common/duration.ts does it; and
+      // timestamps as text in the one form src/database/timestamp-text.ts reads.
+      options: '-c TimeZone=UTC -c DateStyle=ISO',
       keepAlive: true,
     },
   };

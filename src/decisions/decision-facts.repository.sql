@@ -259,17 +259,17 @@ and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 
 and ($5::timestamptz is null or e.recorded_at <= $5) and e.action in ('opt_in', 'opt_out', 'pending_confirmation', 'renewed', 'lapsed', 'expired', 'confirmation_expired')
    order by e.customer_id, occurred_at desc, recorded_at desc, id desc
 ), candidates as (
-  select t.ord, a.id::text as id, a.action as action, a.campaign_id as "campaignId", to_char(a.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(a.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt"
+  select t.ord, a.id::text as id, a.action as action, a.campaign_id as "campaignId", a.occurred_at::text as "occurredAt", a.recorded_at::text as "recordedAt"
     from targets t join address_events a on a.address = t.address
   union all
-  select c.ord, ce.id::text as id, ce.action as action, ce.campaign_id as "campaignId", to_char(ce.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(ce.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt"
+  select c.ord, ce.id::text as id, ce.action as action, ce.campaign_id as "campaignId", ce.occurred_at::text as "occurredAt", ce.recorded_at::text as "recordedAt"
     from customers c join customer_events ce on ce.customer_id = c.customer_id
   union all
-  select r.ord, null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", to_char(s.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(s.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt"
+  select r.ord, null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", s.suppressed_at::text as "occurredAt", s.suppressed_at::text as "recordedAt"
     from r join suppression s on s.channel_group = $2 and s.address_hash = r.address_hash
    where $5::timestamptz is null or s.suppressed_at <= $5
   union all
-  select r.ord, null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", to_char(p.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "occurredAt", to_char(p.suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "recordedAt"
+  select r.ord, null::text as id, 'suppressed'::varchar as action, null::varchar as "campaignId", p.suppressed_at::text as "occurredAt", p.suppressed_at::text as "recordedAt"
     from r join contact_point p on p.customer_id = r.customer_id and p.channel_group = $2
    where r.address is null and p.suppressed_at is not null and ($5::timestamptz is null or p.suppressed_at <= $5)
 ), windows as (
@@ -282,10 +282,8 @@ and ($5::timestamptz is null or w.recorded_at <= $5)
    order by t.ord, w.expires_at desc
 ), clarifications as (
   select distinct on (t.ord) t.ord, h.id, h.expires_at
-    from consent_event h join targets t on t.address = h.address
-   where (select c.purpose from c) = 'marketing'
-     and
-h.action = 'clarification_requested' and h.channel_group = $2 and h.address = any(array(select address from targets))
+    from targets t join consent_event h on
+h.action = 'clarification_requested' and h.channel_group = $2 and h.address = t.address
 and h.expires_at > coalesce($5::timestamptz, now()) and h.occurred_at <= coalesce($5::timestamptz, now())
 and ($5::timestamptz is null or h.recorded_at <= $5)
 and not exists (select a.id, a.action, a.occurred_at from consent_event a
@@ -294,6 +292,7 @@ and not exists (select a.id, a.action, a.occurred_at from consent_event a
  order by a.occurred_at, a.recorded_at, a.id limit 1)
 and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r.recorded_at from consent_event r
  where r.action = 'clarification_resolved' and r.evidence->>'reviewId' = h.id::text and ($5::timestamptz is null or r.recorded_at <= $5))
+   where (select c.purpose from c) = 'marketing'
    order by t.ord, h.expires_at desc
 )
 select 0::int as ord, 'campaign' as kind, to_json(x) as facts, null::text as id, null::varchar as action, null::varchar as "campaignId",
