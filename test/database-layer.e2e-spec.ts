@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Db } from '../src/database/db';
+import { textArray } from '../src/database/text-array';
+import { isoMicros } from '../src/database/timestamp-text';
 import { TestApp } from './support/test-app';
 
 /** The database layer under connection loss, below any feature. */
@@ -45,5 +47,19 @@ describe('database layer', () => {
       }),
     ).rejects.toThrow();
     expect(await db.query<{ two: number }>('select 2 as two')).toEqual([{ two: 2 }]);
+  });
+
+  it('a text array literal reaches PostgreSQL as the values it was made of', async () => {
+    const values = ['+14155550100', 'a,b', '{x}', ' padded ', 'NULL', '', 'say "hi"', 'back\\slash', 'é ☎', null];
+    const [row] = await db.query<{ v: (string | null)[] }>('select $1::text[] as v', [textArray(values)]);
+    expect(row.v).toEqual(values);
+  });
+
+  it("timestamps read as text on the service's connections are the instants to_char writes", async () => {
+    const rows = await db.query<{ text: string; iso: string }>(
+      `select t::text as text, to_char(t at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as iso
+         from unnest(array[now(), '2026-03-01T12:00:00Z', '2026-03-01T12:00:00.5Z', '2026-03-01T12:00:00.000120Z', '1999-12-31T23:59:59.999999Z']::timestamptz[]) t`,
+    );
+    expect(rows.map((r) => isoMicros(r.text))).toEqual(rows.map((r) => r.iso));
   });
 });

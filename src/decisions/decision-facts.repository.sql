@@ -214,11 +214,11 @@ and not exists (select r.id, r.evidence->>'outcome' as outcome, r.recorded_by, r
 -- DecisionFactsRepository.read (a batch)
 -- $1 = 'spring-promo'
 -- $2 = 'sms'
--- $3 = {"cus_42",NULL}
--- $4 = {NULL,"+14155550100"}
+-- $3 = '{"cus_42",NULL}'
+-- $4 = '{NULL,"+14155550100"}'
 -- $5 = '2026-03-01T12:00:00.000Z'
 -- $6 = 'sms'
--- $7 = {}
+-- $7 = '{}'
 with c as materialized (select v.purpose, v.channels, v.reconfirm_every, v.reconfirm_grace, v.consent_ttl, v.jurisdictions from campaign_version v
  where v.campaign_id = $1 and v.valid_from <= coalesce($5::timestamptz, now()) order by v.valid_from desc limit 1), r as (
   select * from unnest($3::text[], $4::text[], $7::text[]) with ordinality as r(customer_id, address, address_hash, ord)

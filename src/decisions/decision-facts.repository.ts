@@ -6,6 +6,7 @@ import type { CoveringEvent, PendingClarification, ServiceWindow } from './send-
 import { GenerateSql } from '../database/generate-sql';
 import { SameTurnBatcher } from '../common/same-turn-batcher';
 import { isoMicros } from '../database/timestamp-text';
+import { textArray } from '../database/text-array';
 
 /** Preferences as the ledger holds them (evidence.preferences of preferences_changed). */
 export interface StoredPreferences {
@@ -332,6 +333,9 @@ const FACTS_OF_MANY = (revokeAll: boolean) => `
 const MANY = FACTS_OF_MANY(false);
 const MANY_REVOKE_ALL = FACTS_OF_MANY(true);
 
+/** A column of the recipients as a text[] parameter; nulls only: empty, as unnest pads a shorter array with nulls. */
+const recipientColumn = (values: (string | null)[]): string => (values.every((v) => v === null) ? '{}' : textArray(values));
+
 /** Whether REVOKE_ALL_FROM has come by the instant asked about: only then can an opt-out from another campaign count. */
 const revokesAll = (q: FactsQuery): boolean => q.revokeAllFrom.getTime() <= (q.at ?? new Date()).getTime();
 
@@ -563,11 +567,11 @@ export class DecisionFactsRepository {
     const params: unknown[] = [
       q.campaignId,
       q.channelGroup,
-      q.recipients.map((r) => r.customerId),
-      q.recipients.map((r) => r.address),
+      recipientColumn(q.recipients.map((r) => r.customerId)),
+      recipientColumn(q.recipients.map((r) => r.address)),
       q.at,
       q.channel,
-      q.addressHashes ?? [],
+      recipientColumn(q.addressHashes ?? []),
     ];
     if (revokeAll) params.push(q.revokeAllFrom);
     const rows = await this.db.query<TaggedRow>(revokeAll ? MANY_REVOKE_ALL : MANY, params, name && `${name}${revokeAll ? '-r' : ''}`);

@@ -181,7 +181,7 @@ export class DecisionsService {
   async decideBatch(dto: BatchDecisionRequestDto): Promise<BatchDecisionDto> {
     const unsubscribe = this.unsubscribeWanted(dto.unsubscribe, dto.channel);
     const at = this.replayInstant(dto.at);
-    const recipients = parseRecipients(dto.recipients, (address, field) => this.addresses.normalise(dto.channel, address, field, true));
+    const recipients = parseRecipients(dto.recipients, (address) => this.addresses.normalise(dto.channel, address, 'address', true));
     const { decisions } = await this.decide(dto.channel, dto.campaignId, at, recipients);
     this.metrics.countDecisions(decisions);
     return {
