@@ -554,6 +554,14 @@ async function main(): Promise<void> {
       /yardstick ready/,
     );
     children.push(yardstick);
+    const floorPort = await freePort();
+    const floor = await spawnAndWait(
+      process.execPath,
+      ['-r', 'ts-node/register', 'bench/batch-floor.ts'],
+      { DATABASE_URL: url, PORT: String(floorPort) },
+      /batch floor ready/,
+    );
+    children.push(floor);
 
     const singleBodies = Array.from({ length: 5000 }, (_, i) => {
       const a = address(1 + ((i * 7919) % ROWS));
@@ -584,6 +592,7 @@ async function main(): Promise<void> {
       single: number[] = [],
       batch: number[] = [],
       raw: number[] = [],
+      floorRate: number[] = [],
       webhooks: number[] = [];
     const details: string[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
@@ -591,13 +600,16 @@ async function main(): Promise<void> {
       const s = await load(`http://127.0.0.1:${servicePort}/v1/decisions`, { connections: CONNECTIONS, bodies: singleBodies });
       const b = await load(`http://127.0.0.1:${servicePort}/v1/decisions/batch`, { connections: BATCH_CONNECTIONS, bodies: batchBodies });
       const r = await rawBatchStatement(url, BATCH_CONNECTIONS, batchAddresses);
-      if (y.errors || s.errors || b.errors) throw new Error(`errors during round ${round}: yardstick ${y.errors}, single ${s.errors}, batch ${b.errors}`);
+      const f = await load(`http://127.0.0.1:${floorPort}/batch`, { connections: BATCH_CONNECTIONS, bodies: batchBodies });
+      if (y.errors || s.errors || b.errors || f.errors)
+        throw new Error(`errors during round ${round}: yardstick ${y.errors}, single ${s.errors}, batch ${b.errors}, batch floor ${f.errors}`);
       yard.push(y.rps);
       single.push(s.rps);
       batch.push(b.rps * BATCH);
       raw.push(r);
+      floorRate.push(f.rps * BATCH);
       details.push(
-        `round ${round}: yardstick ${y.rps.toFixed(0)} req/s (p50 ${y.p50} ms, p99 ${y.p99} ms) | single ${s.rps.toFixed(0)} req/s (p50 ${s.p50} ms, p99 ${s.p99} ms) | batch ${(b.rps * BATCH).toFixed(0)} decisions/s (p50 ${b.p50} ms per batch) | raw = any($1) statement ${r.toFixed(0)} decisions/s`,
+        `round ${round}: yardstick ${y.rps.toFixed(0)} req/s (p50 ${y.p50} ms, p99 ${y.p99} ms) | single ${s.rps.toFixed(0)} req/s (p50 ${s.p50} ms, p99 ${s.p99} ms) | batch ${(b.rps * BATCH).toFixed(0)} decisions/s (p50 ${b.p50} ms per batch) | raw = any($1) statement ${r.toFixed(0)} decisions/s | batch floor over HTTP ${(f.rps * BATCH).toFixed(0)} decisions/s`,
       );
       console.log(details[details.length - 1]);
     }
@@ -613,6 +625,15 @@ async function main(): Promise<void> {
         batch.map((b, i) => b / raw[i]),
         2,
       )}) | >= 0.75 |`,
+      `| batch floor over HTTP (bench/batch-floor.ts: bare Fastify, the raw statement, a minimal answer) | ${median(floorRate).toFixed(0)} decisions/s (${range(floorRate)}) | |`,
+      `| batch floor / raw statement (median of per-round ratios) | ${median(floorRate.map((f, i) => f / raw[i])).toFixed(2)} (${range(
+        floorRate.map((f, i) => f / raw[i]),
+        2,
+      )}) | |`,
+      `| batch / batch floor (median of per-round ratios) | ${median(batch.map((b, i) => b / floorRate[i])).toFixed(2)} (${range(
+        batch.map((b, i) => b / floorRate[i]),
+        2,
+      )}) | |`,
     ];
     if (process.env.BENCH_ONLY === 'decisions') {
       console.log(['\n| measure | median (range) | target |', '|---|---|---|', ...decisionSummary].join('\n'));
