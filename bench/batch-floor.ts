@@ -8,17 +8,14 @@
  */
 import Fastify from 'fastify';
 import { Pool } from 'pg';
-
-const RAW = `select distinct on (address) address, id, action from yardstick.consent_event
-              where address = any($1) and channel = 'sms' and (campaign_id is null or campaign_id = 'promo')
-              order by address, occurred_at desc, id desc`;
+import { RAW_BATCH_STATEMENT } from './raw-statement';
 
 async function main(): Promise<void> {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
   const app = Fastify({ bodyLimit: 4 * 1024 * 1024 });
   app.post<{ Body: { recipients: { address: string }[] } }>('/batch', async (request) => {
     const addresses = request.body.recipients.map((r) => r.address);
-    const { rows } = await pool.query<{ address: string; id: string; action: string }>(RAW, [addresses]);
+    const { rows } = await pool.query<{ address: string; id: string; action: string }>(RAW_BATCH_STATEMENT, [addresses]);
     const newest = new Map(rows.map((row) => [row.address, row]));
     return {
       results: addresses.map((address) => {

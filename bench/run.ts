@@ -24,6 +24,7 @@ import { parseArgs, runImport } from '../src/bin/import';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { twilioSignature } from '../src/inbound/twilio-signature';
 import { freePort } from '../test/support/free-port';
+import { RAW_BATCH_STATEMENT } from './raw-statement';
 
 import autocannon from 'autocannon';
 
@@ -227,12 +228,7 @@ async function rawBatchStatement(url: string, connections: number, addresses: st
       try {
         for (let i = c; Date.now() < until; i++) {
           const keys = sorted[i % sorted.length];
-          await client.query(
-            `select distinct on (address) address, id, action from yardstick.consent_event
-              where address = any($1) and channel = 'sms' and (campaign_id is null or campaign_id = 'promo')
-              order by address, occurred_at desc, id desc`,
-            [keys],
-          );
+          await client.query(RAW_BATCH_STATEMENT, [keys]);
           done += keys.length;
         }
       } finally {

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Purpose } from '../campaigns/campaign.dto';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { Channel, channelGroup, channelReaches } from '../common/channels';
+import { BoundedMemo } from '../common/bounded-memo';
 import { withDeadline } from '../common/deadline';
 import { Duration, parseDuration } from '../common/duration';
 import { Problem } from '../common/problem';
@@ -22,16 +23,9 @@ import { parseRecipients, Recipient } from './recipients';
 import { regionOf } from '../jurisdictions/laws';
 import { CampaignPolicy, NO_POLICY } from './send-decision.policy';
 
-const parsedDurations = new Map<string, Duration>();
+const parsedDurations = new BoundedMemo<Duration>(1000);
 function duration(text: string | null): Duration | null {
-  if (text === null) return null;
-  let parsed = parsedDurations.get(text);
-  if (!parsed) {
-    parsed = parseDuration(text)!;
-    if (parsedDurations.size > 1000) parsedDurations.clear();
-    parsedDurations.set(text, parsed);
-  }
-  return parsed;
+  return text === null ? null : parsedDurations.get(text, () => parseDuration(text)!);
 }
 
 export function campaignPolicy(row: { reconfirmEvery: string | null; reconfirmGrace: string | null; consentTtl: string | null }): CampaignPolicy {

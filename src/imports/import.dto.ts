@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CHANNELS, Channel } from '../common/channels';
 import { CAMPAIGN_ID_MAX, ID_MESSAGE, ID_PATTERN } from '../common/identifiers';

@@ -6,6 +6,8 @@
  * overlap it exists twice (the answer is the first).
  */
 
+import { BoundedMemo } from '../common/bounded-memo';
+
 export interface LocalDateTime {
   year: number;
   /** 1-12 */
@@ -81,22 +83,14 @@ export function fromDayNumber(n: number): { year: number; month: number; day: nu
  * and costs 4-6 ICU calls, and every decision under a time rule asks it for the same 17 days:
  * one US number of unknown zone under us-tcpa asked it ~550 times, 35-60 ms a decision.
  */
-const instants = new Map<string, number>();
-const INSTANTS_MAX = 100_000;
+const instants = new BoundedMemo<number>(100_000);
 
 /**
  * The first instant at which the wall clock in `timeZone` reads `minutes` after midnight of
  * local day `day` (a dayNumber) or later. `minutes` may be 1440 (the next midnight).
  */
 export function localToInstant(day: number, minutes: number, timeZone: string): number {
-  const key = `${timeZone} ${day} ${minutes}`;
-  let instant = instants.get(key);
-  if (instant === undefined) {
-    instant = firstInstantAt(day, minutes, timeZone);
-    if (instants.size >= INSTANTS_MAX) instants.clear();
-    instants.set(key, instant);
-  }
-  return instant;
+  return instants.get(`${timeZone} ${day} ${minutes}`, () => firstInstantAt(day, minutes, timeZone));
 }
 
 function firstInstantAt(day: number, minutes: number, timeZone: string): number {
